@@ -1,0 +1,41 @@
+// The event envelope (DESIGN §1). Plain value type; the wire form lives in
+// envelope_format.hpp and codec.hpp.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "vsm/channel.hpp"
+#include "vsm/hlc.hpp"
+#include "vsm/value.hpp"
+
+namespace vsm {
+
+enum Priority : std::uint8_t {
+  kPriorityLow = 0,
+  kPriorityNormal = 1,
+  kPriorityHigh = 2,
+  kPriorityCritical = 3,  // algedonic events are always critical
+};
+
+inline constexpr std::string_view kBroadcastTarget = "broadcast";
+
+struct Event {
+  std::string id;                      // "evt_<uuid>"; assigned by publish() when empty
+  std::string source;                  // emitting subsystem/node, e.g. "s1.ops-3"
+  std::string target{kBroadcastTarget};// subsystem, node name, or "broadcast"
+  Channel channel = Channel::kCommand;
+  std::string type;                    // application event type, e.g. "policy_update"
+  Value payload;                       // any msgpack value, opaque to the fabric
+  HlcTimestamp ts;                     // assigned by publish()
+  std::uint8_t priority = kPriorityNormal;  // 0..3
+  std::string correlation_id;          // optional ("" = absent)
+  std::string causation_id;            // optional ("" = absent)
+  std::uint64_t seq = 0;               // per-publisher sequence, assigned by publish()
+  std::map<std::string, Value> metadata;
+
+  friend bool operator==(const Event&, const Event&) = default;
+};
+
+}  // namespace vsm

@@ -1,0 +1,48 @@
+// Channel flow rules (DESIGN §1) and a validator that counts routed/blocked events.
+//   command:          S5 -> S4 -> S3 -> S1 (one step down the hierarchy)
+//   coordination:     S2 <-> S1
+//   audit:            S3* <-> S1
+//   algedonic:        S1..S4 -> S5 (anyone may raise; bypasses the hierarchy)
+//   resource_bargain: S1 <-> S3
+// Thread-safety: FlowValidator is safe to call from any thread (atomic counters).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "vsm/channel.hpp"
+#include "vsm/result.hpp"
+#include "vsm/role.hpp"
+
+namespace vsm {
+
+// True if `from` may send on `channel` to `to`; `to` empty means broadcast/unknown, in
+// which case only the sender side of the rule is checked.
+bool flow_allowed(Channel channel, Role from, std::optional<Role> to) noexcept;
+
+// Role encoded in a subsystem or node name: "s3", "S3*", "s1.ops-3", "s3star-audit".
+// The role is the part before the first '.', '-' or '_'. Empty when not a role.
+std::optional<Role> role_from_name(std::string_view name) noexcept;
+
+class FlowValidator {
+ public:
+  explicit FlowValidator(bool enabled = true) : enabled_(enabled) {}
+
+  // kBlocked with "<channel>: <from> -> <to> is not allowed (...)" when the rule fails;
+  // always OK when disabled. Counts the outcome per channel.
+  Status check(Channel channel, Role from, std::optional<Role> to);
+
+  bool enabled() const noexcept { return enabled_; }
+  std::uint64_t routed(Channel c) const noexcept { return routed_[channel_index(c)].load(); }
+  std::uint64_t blocked(Channel c) const noexcept { return blocked_[channel_index(c)].load(); }
+
+ private:
+  bool enabled_;
+  std::array<std::atomic<std::uint64_t>, kChannelCount> routed_{};
+  std::array<std::atomic<std::uint64_t>, kChannelCount> blocked_{};
+};
+
+}  // namespace vsm
