@@ -85,6 +85,11 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
+  template <typename U>
+  T value_or(U&& fallback) const& {
+    return ok() ? std::get<0>(v_) : static_cast<T>(std::forward<U>(fallback));
+  }
+
   // REQUIRES: !ok()
   const Error& error() const& { assert(!ok()); return std::get<1>(v_); }
   Error&& error() && { assert(!ok()); return std::get<1>(std::move(v_)); }

@@ -1,0 +1,92 @@
+// vsm::Node: the embedded fabric endpoint of one process.
+//
+//   vsm::NodeConfig cfg;
+//   cfg.name = "s1.ops-3"; cfg.role = vsm::Role::kS1;
+//   cfg.peers = {"tcp://127.0.0.1:5555"};
+//   vsm::Node node(cfg);
+//   if (auto st = node.start(); !st) { /* st.error().message() */ }
+//   auto sub = node.subscribe(vsm::Filter::on(vsm::Channel::kCommand)).value();
+//   vsm::Event e; e.channel = vsm::Channel::kCoordination; e.type = "status";
+//   auto receipt = node.publish(std::move(e));  // Result<PublishReceipt>
+//   auto ev = sub.next(std::chrono::seconds(1));
+//
+// One reactor thread owns the ZeroMQ data sockets; publish() encodes in the caller's
+// thread and hands the frames over a bounded queue. Callback subscriptions run on a
+// dispatcher thread, never on the reactor. Thread-safety: every method is safe to call
+// from any thread. Lifetime: movable; stop() (or the destructor) joins the threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vsm/event.hpp"
+#include "vsm/filter.hpp"
+#include "vsm/node_config.hpp"
+#include "vsm/node_stats.hpp"
+#include "vsm/result.hpp"
+#include "vsm/subscription.hpp"
+
+namespace vsm {
+
+namespace detail {
+class NodeCore;
+}
+
+struct PublishReceipt {
+  std::string id;
+  std::uint64_t seq = 0;
+};
+
+using EventCallback = std::function<void(const Event&)>;
+
+class Node {
+ public:
+  explicit Node(NodeConfig config);
+  Node(Node&&) noexcept;
+  Node& operator=(Node&&) noexcept;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  ~Node();  // stop()
+
+  // Binds and connects the sockets and starts the threads. Fails with kInvalid for a
+  // bad config and kIo when an endpoint cannot be bound. Not idempotent.
+  Status start();
+  // Idempotent, non-blocking: stops accepting work; queued events are flushed for up
+  // to linger_ms; pending next() calls return empty.
+  void close();
+  // close() and wait for the threads. Idempotent.
+  void stop();
+
+  // Fills id (if empty), source (node name if empty), ts and seq; validates the event
+  // and the flow rule; encodes it; queues it for sending. Never blocks on a peer.
+  // Errors: kInvalid, kTooLarge, kBlocked, kQueueFull, kShuttingDown.
+  Result<PublishReceipt> publish(Event event);
+
+  // Pull subscription: read events with Subscription::next().
+  Result<Subscription> subscribe(Filter filter, SubscribeOptions options = {});
+  // Callback subscription: `callback` runs on the node's dispatcher thread, in order.
+  Result<Subscription> subscribe(Filter filter, EventCallback callback,
+                                 SubscribeOptions options = {});
+
+  // Connects the SUB socket to another publisher's endpoint (idempotent).
+  Status connect(const std::string& endpoint);
+  Status disconnect(const std::string& endpoint);
+
+  // Waits until at least `n` remote subscriber nodes have their subscriptions in place
+  // on this node's publisher; events published afterwards reach them (within the HWM).
+  bool wait_for_subscribers(std::size_t n, std::chrono::milliseconds timeout);
+
+  // Resolved publish endpoints (after start()).
+  std::vector<std::string> endpoints() const;
+  const NodeConfig& config() const;
+  NodeStats stats() const;
+
+ private:
+  std::shared_ptr<detail::NodeCore> core_;
+};
+
+}  // namespace vsm

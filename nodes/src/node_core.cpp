@@ -1,0 +1,213 @@
+#include "node_core.hpp"
+
+#include <future>
+
+#include <spdlog/spdlog.h>
+
+#include "internal_topics.hpp"
+#include "vsm/codec.hpp"
+#include "vsm/ids.hpp"
+
+namespace vsm::detail {
+
+NodeCore::NodeCore(NodeConfig config)
+    : config_(std::move(config)),
+      instance_(new_uuid()),
+      clock_(config_.name),
+      flow_(config_.validate_flow),
+      queue_(config_.publish_queue_capacity) {}
+
+NodeCore::~NodeCore() { stop(); }
+
+Status NodeCore::validate_config() const {
+  if (!is_valid_name(config_.name)) {
+    return Error::invalid("NodeConfig.name '" + config_.name +
+                          "' must be 1..255 bytes without '/' or control characters");
+  }
+  if (config_.pub_bind.empty()) return Error::invalid("NodeConfig.pub_bind needs an endpoint");
+  if (config_.publish_queue_capacity == 0) {
+    return Error::invalid("NodeConfig.publish_queue_capacity must be > 0");
+  }
+  return {};
+}
+
+Status NodeCore::bind_sockets() {
+  try {
+    xpub_ = zmq::socket_t(ctx_, zmq::socket_type::xpub);
+    xpub_.set(zmq::sockopt::sndhwm, config_.send_hwm_msgs);
+    xpub_.set(zmq::sockopt::xpub_verboser, 1);
+    xpub_.set(zmq::sockopt::linger, config_.linger_ms);
+    sub_ = zmq::socket_t(ctx_, zmq::socket_type::sub);
+    sub_.set(zmq::sockopt::rcvhwm, config_.recv_hwm_msgs);
+    sub_.set(zmq::sockopt::linger, 0);
+  } catch (const zmq::error_t& e) {
+    return Error::io(std::string("creating sockets: ") + e.what());
+  }
+  std::vector<std::string> resolved;
+  for (const auto& ep : config_.pub_bind) {
+    try {
+      xpub_.bind(ep);
+      resolved.push_back(xpub_.get(zmq::sockopt::last_endpoint));
+    } catch (const zmq::error_t& e) {
+      return Error::io("cannot bind publish endpoint '" + ep + "': " + e.what() +
+                       " (is the port in use? use tcp://host:* for a free port)");
+    }
+  }
+  std::lock_guard lock(endpoints_mu_);
+  endpoints_ = config_.pub_advertise.empty() ? resolved : config_.pub_advertise;
+  return {};
+}
+
+Status NodeCore::start() {
+  if (started_.exchange(true)) return Error::invalid("Node::start() called twice");
+  if (auto st = validate_config(); !st) return st;
+  if (auto st = bind_sockets(); !st) return st;
+  for (const auto& peer : config_.peers) {
+    try {
+      sub_.connect(peer);
+      connected_.insert(peer);
+    } catch (const zmq::error_t& e) {
+      return Error::invalid("cannot connect to peer '" + peer + "': " + e.what());
+    }
+  }
+  counters_.connected_publishers.store(connected_.size());
+  reactor_ = std::jthread([this](std::stop_token st) { run(st); });
+  spdlog::debug("vsm: node {} started, publishing on {}", config_.name, endpoints_.front());
+  return {};
+}
+
+void NodeCore::close() {
+  if (closing_.exchange(true)) return;
+  queue_.close();
+  presence_.release_waiters();
+  if (reactor_.joinable()) {
+    reactor_.request_stop();
+    queue_.wake();
+  }
+}
+
+void NodeCore::stop() {
+  close();
+  if (reactor_.joinable()) reactor_.join();
+  for (auto& s : subs_) s->close();
+  dispatcher_.stop();
+}
+
+Result<PublishReceipt> NodeCore::publish(Event event) {
+  if (!started_ || closing_) return Error::shutting_down("node is not running");
+  if (event.id.empty()) event.id = new_event_id();
+  if (event.source.empty()) event.source = config_.name;
+  if (event.channel == Channel::kAlgedonic) event.priority = kPriorityCritical;
+  if (auto st = validate_event(event); !st) return st.error();
+  if (auto st = flow_.check(event.channel, config_.role, role_from_name(event.target)); !st) {
+    return st.error();
+  }
+  PublishReceipt receipt{event.id, 0};
+  const Channel ch = event.channel;
+  Status st = queue_.push([&]() -> Result<OutFrame> {
+    event.seq = next_seq_[channel_index(ch)] + 1;
+    event.ts = clock_.now();
+    encode_buf_.clear();
+    if (auto enc = encode_event(event, encode_buf_, config_.limits); !enc) return enc.error();
+    next_seq_[channel_index(ch)] = event.seq;
+    receipt.seq = event.seq;
+    std::string topic = make_topic(ch, event.source, event.type);
+    return OutFrame{zmq::message_t(topic.data(), topic.size()),
+                    zmq::message_t(encode_buf_.data(), encode_buf_.size()), ch};
+  });
+  if (!st) {
+    if (st.error().code() == ErrorCode::kQueueFull) NodeCounters::add(counters_.publish_queue_full);
+    return st.error();
+  }
+  NodeCounters::add(counters_.of(ch).published);
+  return receipt;
+}
+
+Status NodeCore::call_on_reactor(std::function<Status()> fn) {
+  if (!started_ || closing_) return Error::shutting_down("node is not running");
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  bool posted = commands_.post([this, promise, fn = std::move(fn)] {
+    promise->set_value(closing_ ? Status(Error::shutting_down("node is closing")) : fn());
+  });
+  if (!posted) return Error::shutting_down("node is closing");
+  queue_.wake();
+  return future.get();
+}
+
+Result<Subscription> NodeCore::subscribe(Filter filter, EventCallback callback,
+                                         SubscribeOptions options) {
+  if (options.queue_capacity == 0) return Error::invalid("queue_capacity must be > 0");
+  auto state = std::make_shared<SubscriptionState>(std::move(filter), std::move(callback), options);
+  auto st = call_on_reactor([&]() -> Status {
+    add_subscription(state);
+    return {};
+  });
+  if (!st) return st.error();
+  return Subscription(state, weak_from_this());
+}
+
+void NodeCore::unsubscribe(const std::shared_ptr<SubscriptionState>& state) {
+  if (closing_) return;
+  if (commands_.post([this, state] { remove_subscription(state); })) queue_.wake();
+}
+
+Status NodeCore::connect(const std::string& endpoint) {
+  return call_on_reactor([&]() -> Status {
+    if (connected_.count(endpoint)) return {};
+    try {
+      sub_.connect(endpoint);
+    } catch (const zmq::error_t& e) {
+      return Error::invalid("cannot connect to '" + endpoint + "': " + e.what());
+    }
+    connected_.insert(endpoint);
+    counters_.connected_publishers.store(connected_.size());
+    return {};
+  });
+}
+
+Status NodeCore::disconnect(const std::string& endpoint) {
+  return call_on_reactor([&]() -> Status {
+    if (!connected_.erase(endpoint)) return Error::not_found("not connected to '" + endpoint + "'");
+    try {
+      sub_.disconnect(endpoint);
+    } catch (const zmq::error_t& e) {
+      return Error::io("cannot disconnect from '" + endpoint + "': " + e.what());
+    }
+    counters_.connected_publishers.store(connected_.size());
+    return {};
+  });
+}
+
+bool NodeCore::wait_for_subscribers(std::size_t n, std::chrono::milliseconds timeout) const {
+  return presence_.wait_for(n, timeout);
+}
+
+std::vector<std::string> NodeCore::endpoints() const {
+  std::lock_guard lock(endpoints_mu_);
+  return endpoints_;
+}
+
+NodeStats NodeCore::stats() const {
+  NodeStats s;
+  for (Channel c : kAllChannels) {
+    const auto& in = counters_.channels[channel_index(c)];
+    auto& out = s.channels[channel_index(c)];
+    out.published = in.published.load();
+    out.sent = in.sent.load();
+    out.received = in.received.load();
+    out.delivered = in.delivered.load();
+    out.dropped = in.dropped.load();
+    out.blocked = flow_.blocked(c);
+    out.routed = flow_.routed(c);
+  }
+  s.publish_queue_depth = queue_.size();
+  s.publish_queue_full = counters_.publish_queue_full.load();
+  s.decode_errors = counters_.decode_errors.load();
+  s.gap_events = counters_.gap_events.load();
+  s.subscribers = presence_.ready();
+  s.connected_publishers = counters_.connected_publishers.load();
+  return s;
+}
+
+}  // namespace vsm::detail

@@ -1,0 +1,99 @@
+// The implementation behind vsm::Node: owns the ZeroMQ context, the XPUB/SUB data
+// sockets (touched only by the reactor thread after start()), the publish queue, the
+// subscriptions and the dispatcher. Shared with Subscription handles by weak_ptr.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "command_queue.hpp"
+#include "dispatcher.hpp"
+#include "node_counters.hpp"
+#include "presence_tracker.hpp"
+#include "publish_queue.hpp"
+#include "sequence_tracker.hpp"
+#include "subscription_state.hpp"
+#include "vsm/flow_rules.hpp"
+#include "vsm/hlc.hpp"
+#include "vsm/node.hpp"
+
+namespace vsm::detail {
+
+class NodeCore : public std::enable_shared_from_this<NodeCore> {
+ public:
+  explicit NodeCore(NodeConfig config);
+  ~NodeCore();
+
+  Status start();
+  void close();
+  void stop();
+
+  Result<PublishReceipt> publish(Event event);
+  Result<Subscription> subscribe(Filter filter, EventCallback callback, SubscribeOptions options);
+  void unsubscribe(const std::shared_ptr<SubscriptionState>& state);
+  Status connect(const std::string& endpoint);
+  Status disconnect(const std::string& endpoint);
+  bool wait_for_subscribers(std::size_t n, std::chrono::milliseconds timeout) const;
+
+  std::vector<std::string> endpoints() const;
+  const NodeConfig& config() const noexcept { return config_; }
+  NodeStats stats() const;
+
+ private:
+  Status validate_config() const;
+  Status bind_sockets();
+  // Runs `fn` on the reactor thread and waits for its status.
+  Status call_on_reactor(std::function<Status()> fn);
+
+  // Reactor thread.
+  void run(std::stop_token stop);
+  void poll_once(std::vector<OutFrame>& frames);
+  void send_frames(std::vector<OutFrame>& frames);
+  void read_subscriptions();
+  void read_events();
+  void deliver(Event&& event);
+  void add_subscription(const std::shared_ptr<SubscriptionState>& state);
+  void remove_subscription(const std::shared_ptr<SubscriptionState>& state);
+  void refresh_presence();
+  void shutdown_sockets();
+
+  NodeConfig config_;
+  const std::string instance_;
+  HybridClock clock_;
+  FlowValidator flow_;
+  NodeCounters counters_;
+  PresenceTracker presence_;
+  PublishQueue queue_;
+  CommandQueue commands_;
+  std::array<std::uint64_t, kChannelCount> next_seq_{};  // guarded by queue_'s lock
+  std::string encode_buf_;                               // guarded by queue_'s lock
+
+  zmq::context_t ctx_;
+  zmq::socket_t xpub_;
+  zmq::socket_t sub_;
+  mutable std::mutex endpoints_mu_;
+  std::vector<std::string> endpoints_;
+
+  // Reactor-owned state.
+  std::vector<std::shared_ptr<SubscriptionState>> subs_;
+  std::set<std::string> connected_;
+  std::string presence_topic_;
+  std::uint64_t presence_generation_ = 0;
+  SequenceTracker sequences_;
+  std::array<int, kChannelCount> whole_channel_subs_{};  // gap tracking needs these
+  bool dispatch_pending_ = false;
+
+  Dispatcher dispatcher_;
+  std::atomic<bool> started_{false};
+  std::atomic<bool> closing_{false};
+  std::jthread reactor_;
+};
+
+}  // namespace vsm::detail

@@ -1,0 +1,33 @@
+// Live atomic counters behind Node::stats(). Writers use relaxed increments.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+#include "vsm/node_stats.hpp"
+
+namespace vsm::detail {
+
+struct ChannelCounters {
+  std::atomic<std::uint64_t> published{0};
+  std::atomic<std::uint64_t> sent{0};
+  std::atomic<std::uint64_t> received{0};
+  std::atomic<std::uint64_t> delivered{0};
+  std::atomic<std::uint64_t> dropped{0};
+};
+
+struct NodeCounters {
+  std::array<ChannelCounters, kChannelCount> channels;
+  std::atomic<std::uint64_t> publish_queue_full{0};
+  std::atomic<std::uint64_t> decode_errors{0};
+  std::atomic<std::uint64_t> gap_events{0};
+  std::atomic<std::uint64_t> connected_publishers{0};
+
+  ChannelCounters& of(Channel c) { return channels[channel_index(c)]; }
+  static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {
+    c.fetch_add(n, std::memory_order_relaxed);
+  }
+};
+
+}  // namespace vsm::detail

@@ -1,0 +1,20 @@
+#include "sequence_tracker.hpp"
+
+namespace vsm::detail {
+
+std::uint64_t SequenceTracker::observe(std::string_view publisher, Channel channel,
+                                       std::uint64_t seq) {
+  auto it = last_.find(publisher);
+  if (it == last_.end()) {
+    it = last_.emplace(std::string(publisher), std::array<std::uint64_t, kChannelCount>{}).first;
+  }
+  std::uint64_t& last = it->second[channel_index(channel)];
+  std::uint64_t missing = 0;
+  // The first event seen from a publisher starts the stream: events published before we
+  // connected are history, not loss.
+  if (last != 0 && seq > last + 1) missing = seq - last - 1;
+  last = seq;
+  return missing;
+}
+
+}  // namespace vsm::detail

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test through ctest.
+#   scripts/test.sh              RelWithDebInfo build in build/
+#   scripts/test.sh --sanitize   ASan+UBSan build in build-asan/
+#   scripts/test.sh --tsan       TSan build in build-tsan/ (node threads; on demand)
+# Extra arguments after -- go to ctest (e.g. -- -R node -V).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD="$ROOT/build"
+SANITIZE=""
+BUILD_TYPE=RelWithDebInfo
+CTEST_ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sanitize) SANITIZE="address,undefined"; BUILD="$ROOT/build-asan"; BUILD_TYPE=Debug ;;
+    --tsan) SANITIZE="thread"; BUILD="$ROOT/build-tsan"; BUILD_TYPE=Debug ;;
+    --) shift; CTEST_ARGS=("$@"); break ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "test.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+"$ROOT/scripts/setup.sh"
+
+JOBS=$(nproc 2>/dev/null || echo 2)
+echo "test.sh: configuring $BUILD (${SANITIZE:-no sanitizers})" >&2
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
+  -DVSM_SANITIZE="$SANITIZE" -DVSM_TEST_ONLY= -DVSM_SKIP_MODULES= >/dev/null
+echo "test.sh: building with $JOBS jobs" >&2
+cmake --build "$BUILD" -j "$JOBS"
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:${TSAN_OPTIONS:-}"
+echo "test.sh: running ctest" >&2
+ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout 600 "${CTEST_ARGS[@]}"

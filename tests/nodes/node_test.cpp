@@ -1,0 +1,143 @@
+#include <catch2/catch.hpp>
+
+#include "node_fixture.hpp"
+#include "wait_until.hpp"
+
+using namespace std::chrono_literals;
+using vsm::test::make_event;
+using vsm::test::node_config;
+
+TEST_CASE("events flow from publisher to subscriber in order", "[node]") {
+  vsm::test::PubSubPair p(node_config("s3.control", vsm::Role::kS3),
+                          node_config("s1.ops", vsm::Role::kS1));
+  auto sub = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCommand)).value();
+  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+
+  constexpr int kCount = 5000;
+  for (int i = 0; i < kCount; ++i) {
+    auto r = p.pub.publish(make_event(vsm::Channel::kCommand, "work_order", i));
+    REQUIRE(r.ok());
+    CHECK(r->seq == static_cast<std::uint64_t>(i + 1));
+    CHECK(r->id.rfind("evt_", 0) == 0);
+  }
+  for (int i = 0; i < kCount; ++i) {
+    auto e = sub.next(10s);
+    REQUIRE(e.has_value());
+    CHECK(vsm::unpack_value<int>(e->payload).value() == i);
+    CHECK(e->seq == static_cast<std::uint64_t>(i + 1));
+    CHECK(e->source == "s3.control");
+    CHECK(e->ts.node == "s3.control");
+  }
+  CHECK_FALSE(sub.next(50ms).has_value());
+  auto ps = p.pub.stats();
+  CHECK(ps.of(vsm::Channel::kCommand).published == kCount);
+  CHECK(vsm::test::wait_until([&] { return p.pub.stats().of(vsm::Channel::kCommand).sent == kCount; }));
+  auto ss = p.sub.stats();
+  CHECK(ss.of(vsm::Channel::kCommand).received == kCount);
+  CHECK(ss.of(vsm::Channel::kCommand).delivered == kCount);
+  CHECK(ss.of(vsm::Channel::kCommand).dropped == 0);
+  CHECK(ss.gap_events == 0);
+}
+
+TEST_CASE("callback subscriptions run on the dispatcher thread", "[node]") {
+  vsm::test::PubSubPair p(node_config("s2.coord", vsm::Role::kS2),
+                          node_config("s1.ops", vsm::Role::kS1));
+  std::atomic<int> seen{0};
+  std::atomic<bool> on_other_thread{true};
+  const auto caller = std::this_thread::get_id();
+  auto sub = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCoordination),
+                             [&](const vsm::Event&) {
+                               if (std::this_thread::get_id() == caller) on_other_thread = false;
+                               ++seen;
+                             })
+                 .value();
+  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  for (int i = 0; i < 100; ++i) {
+    REQUIRE(p.pub.publish(make_event(vsm::Channel::kCoordination, "sync", i)).ok());
+  }
+  REQUIRE(vsm::test::wait_until([&] { return seen.load() == 100; }));
+  CHECK(on_other_thread);
+  CHECK(sub.delivered() == 100);
+}
+
+TEST_CASE("flow rules block events and count them", "[node][flow]") {
+  vsm::Node s1(node_config("s1.ops", vsm::Role::kS1));
+  REQUIRE(s1.start().ok());
+  auto r = s1.publish(make_event(vsm::Channel::kCommand, "order", 1));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code() == vsm::ErrorCode::kBlocked);
+  CHECK(r.error().message().find("command") != std::string::npos);
+  CHECK(s1.stats().of(vsm::Channel::kCommand).blocked == 1);
+  CHECK(s1.publish(make_event(vsm::Channel::kAlgedonic, "pain", 1)).ok());
+  CHECK(s1.stats().of(vsm::Channel::kAlgedonic).routed == 1);
+
+  auto cfg = node_config("s1.free", vsm::Role::kS1);
+  cfg.validate_flow = false;
+  vsm::Node free(cfg);
+  REQUIRE(free.start().ok());
+  CHECK(free.publish(make_event(vsm::Channel::kCommand, "order", 1)).ok());
+}
+
+TEST_CASE("invalid events and configs are rejected with clear errors", "[node]") {
+  vsm::Node n(node_config("s3.x", vsm::Role::kS3));
+  REQUIRE(n.start().ok());
+  vsm::Event no_type;
+  no_type.channel = vsm::Channel::kCommand;
+  auto r = n.publish(no_type);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code() == vsm::ErrorCode::kInvalid);
+
+  vsm::Event bad_source = make_event(vsm::Channel::kCommand, "t", 1);
+  bad_source.source = "a/b";
+  CHECK(n.publish(bad_source).error().code() == vsm::ErrorCode::kInvalid);
+
+  vsm::Event big = make_event(vsm::Channel::kCommand, "t", 1);
+  big.payload = vsm::pack_value(std::string(2 << 20, 'x'));
+  CHECK(n.publish(big).error().code() == vsm::ErrorCode::kTooLarge);
+
+  vsm::Node unnamed(node_config("", vsm::Role::kS1));
+  CHECK(unnamed.start().error().code() == vsm::ErrorCode::kInvalid);
+
+  auto taken = node_config("dup", vsm::Role::kS1);
+  taken.pub_bind = n.endpoints();
+  vsm::Node clash(taken);
+  auto st = clash.start();
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().code() == vsm::ErrorCode::kIo);
+}
+
+TEST_CASE("publish returns QueueFull when the queue is at capacity", "[node]") {
+  auto cfg = node_config("s3.q", vsm::Role::kS3);
+  cfg.publish_queue_capacity = 1;
+  vsm::Node n(cfg);
+  REQUIRE(n.start().ok());
+  int full = 0;
+  for (int i = 0; i < 20000 && full == 0; ++i) {
+    auto r = n.publish(make_event(vsm::Channel::kCommand, "t", i));
+    if (!r) {
+      REQUIRE(r.error().code() == vsm::ErrorCode::kQueueFull);
+      ++full;
+    }
+  }
+  CHECK(full == 1);
+  CHECK(n.stats().publish_queue_full == 1);
+}
+
+TEST_CASE("a subscriber detects events lost in transit as gaps", "[node]") {
+  // A subscriber queue of 1 with drop-newest loses events locally; the transport gap
+  // counter must stay 0 (nothing lost on the wire) while the drop counter moves.
+  vsm::test::PubSubPair p(node_config("s3.g", vsm::Role::kS3), node_config("s1.g", vsm::Role::kS1));
+  vsm::SubscribeOptions opts;
+  opts.queue_capacity = 1;
+  opts.overflow = vsm::OverflowPolicy::kDropNewest;
+  auto sub = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCommand), opts).value();
+  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  for (int i = 0; i < 10; ++i) REQUIRE(p.pub.publish(make_event(vsm::Channel::kCommand, "t", i)).ok());
+  REQUIRE(vsm::test::wait_until([&] { return p.sub.stats().of(vsm::Channel::kCommand).received == 10; }));
+  CHECK(sub.dropped() == 9);
+  CHECK(p.sub.stats().of(vsm::Channel::kCommand).dropped == 9);
+  CHECK(p.sub.stats().gap_events == 0);
+  auto first = sub.next(1s);
+  REQUIRE(first);
+  CHECK(vsm::unpack_value<int>(first->payload).value() == 0);
+}
