@@ -31,7 +31,7 @@ bool flow_allowed(Channel channel, Role from, std::optional<Role> to) noexcept {
     }
     case Channel::kCoordination: return pair_either_way(from, to, Role::kS2, Role::kS1);
     case Channel::kAudit: return pair_either_way(from, to, Role::kS3Star, Role::kS1);
-    case Channel::kAlgedonic: return from != Role::kS5 && (!to || *to == Role::kS5);
+    case Channel::kAlgedonic: return !to || *to == Role::kS5;  // anyone may raise
     case Channel::kResourceBargain: return pair_either_way(from, to, Role::kS1, Role::kS3);
   }
   return false;
@@ -57,7 +57,7 @@ Status FlowValidator::check(Channel channel, Role from, std::optional<Role> to) 
   msg += " -> ";
   msg += to ? std::string(role_name(*to)) : std::string("broadcast");
   msg += " is not allowed (command S5->S4->S3->S1, coordination S2<->S1, audit S3*<->S1, "
-         "algedonic S1..S4->S5, resource_bargain S1<->S3); disable validation to override";
+         "algedonic anyone->S5, resource_bargain S1<->S3); disable validation to override";
   return Error::blocked(std::move(msg));
 }
 

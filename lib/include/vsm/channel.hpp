@@ -16,7 +16,7 @@ enum class Channel : std::uint8_t {
   kCommand = 0,          // S5 -> S4 -> S3 -> S1
   kCoordination = 1,     // S2 <-> S1
   kAudit = 2,            // S3* <-> S1
-  kAlgedonic = 3,        // S1..S4 -> S5, bypasses the hierarchy
+  kAlgedonic = 3,        // anyone -> S5, bypasses the hierarchy
   kResourceBargain = 4,  // S1 <-> S3
 };
 

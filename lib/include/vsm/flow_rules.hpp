@@ -2,7 +2,7 @@
 //   command:          S5 -> S4 -> S3 -> S1 (one step down the hierarchy)
 //   coordination:     S2 <-> S1
 //   audit:            S3* <-> S1
-//   algedonic:        S1..S4 -> S5 (anyone may raise; bypasses the hierarchy)
+//   algedonic:        anyone -> S5 (bypasses the hierarchy)
 //   resource_bargain: S1 <-> S3
 // Thread-safety: FlowValidator is safe to call from any thread (atomic counters).
 #pragma once

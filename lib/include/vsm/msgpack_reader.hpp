@@ -3,16 +3,24 @@
 // the cursor then stays in a failed state. Used by all decoders (envelope, gossip, log).
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace vsm {
 
 class MsgpackReader {
  public:
+  // The reader keeps a view: `bytes` must outlive it.
   explicit MsgpackReader(std::string_view bytes) : data_(bytes) {}
+  // A temporary std::string would dangle; lvalues and literals are fine.
+  template <typename T>
+    requires(std::same_as<std::remove_cvref_t<T>, std::string> && !std::is_lvalue_reference_v<T>)
+  explicit MsgpackReader(T&&) = delete;
 
   bool failed() const noexcept { return failed_; }
   bool at_end() const noexcept { return pos_ == data_.size(); }
