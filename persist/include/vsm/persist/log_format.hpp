@@ -1,0 +1,63 @@
+// On-disk format of the event log, shared by the record writer, the record reader,
+// the segment index and docs/LOG_FORMAT.md (STYLE rule 4). All integers little-endian.
+//
+// A log is a directory of segments plus side files:
+//   NNNNNNNNNNNNNNNNNNNN.log   segment; the name is the offset of its first record,
+//                              zero-padded to 20 digits (the next offset when empty)
+//   NNNNNNNNNNNNNNNNNNNN.idx   sparse index of that segment (rebuildable, optional)
+//   LOCK                       flock()ed by the single writer; holds its pid
+//
+// segment := segment_header record*
+// segment_header (32 bytes):
+//   magic[8] "VSMLOG\r\n" | version u16 | header_bytes u16 | flags u32 (0)
+//   | base_offset u64 | crc u32 (masked CRC32C of bytes 0..23) | reserved u32 (0)
+// record (25-byte header + body):
+//   length u32 (body bytes) | crc u32 (masked CRC32C of bytes 8..end: type, offset,
+//   wall_ms, body) | type u8 (kRecordFull) | offset u64 (log offset, from 1)
+//   | wall_ms u64 (event HLC wall ms, for the time index) | body[length] (msgpack envelope)
+//
+// The offset lives in each header so a skipped corrupt record never shifts the
+// offsets of later ones, and so a resynchronising reader can check plausibility.
+// wall_ms lives in the header so index rebuild and time filters never decode msgpack.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace vsm::persist::log_format {
+
+inline constexpr std::array<char, 8> kSegmentMagic = {'V', 'S', 'M', 'L', 'O', 'G', '\r', '\n'};
+inline constexpr std::uint16_t kSegmentVersion = 1;  // bump on any layout change; never reuse
+inline constexpr std::size_t kSegmentHeaderBytes = 32;
+inline constexpr std::size_t kSegmentHeaderCrcBytes = 24;  // bytes covered by its crc
+
+// Record types. 0 is never written so zero-filled (preallocated/unflushed) regions
+// are recognised as invalid rather than as empty records.
+inline constexpr std::uint8_t kRecordZero = 0;
+inline constexpr std::uint8_t kRecordFull = 1;  // one complete envelope
+inline constexpr std::size_t kRecordHeaderBytes = 25;
+inline constexpr std::size_t kRecordCrcStart = 8;  // crc covers bytes from here to the end
+// Hard cap on a body; anything larger is treated as a corrupt length.
+inline constexpr std::size_t kMaxRecordBodyBytes = 16u << 20;
+
+// Index side file:
+//   magic[8] "VSMIDX\r\n" | version u16 | reserved u16 | entry_count u32
+//   | segment_bytes u64 (segment size the index covers) | record_count u64
+//   | first_offset u64 | last_offset u64 | min_wall_ms u64 | max_wall_ms u64
+//   | entry[entry_count] | crc u32 (masked CRC32C of everything before it)
+// entry (32 bytes): first_offset u64 | pos u64 | min_wall_ms u64 | max_wall_ms u64
+//   one per block of >= kIndexIntervalBytes; the block runs to the next entry's pos.
+inline constexpr std::array<char, 8> kIndexMagic = {'V', 'S', 'M', 'I', 'D', 'X', '\r', '\n'};
+inline constexpr std::uint16_t kIndexVersion = 1;
+inline constexpr std::size_t kIndexHeaderBytes = 64;
+inline constexpr std::size_t kIndexEntryBytes = 32;
+inline constexpr std::uint64_t kIndexIntervalBytes = 16u << 10;
+
+inline constexpr std::size_t kSegmentNameDigits = 20;
+inline constexpr std::string_view kSegmentSuffix = ".log";
+inline constexpr std::string_view kIndexSuffix = ".idx";
+inline constexpr std::string_view kLockFileName = "LOCK";
+
+}  // namespace vsm::persist::log_format

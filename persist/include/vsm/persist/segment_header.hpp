@@ -1,0 +1,20 @@
+// Encoding and validation of the 32-byte segment header (layout in log_format.hpp).
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "vsm/result.hpp"
+
+namespace vsm::persist {
+
+std::string encode_segment_header(std::uint64_t base_offset);
+
+// Returns the base offset. Errors: kInvalid when `bytes` is not a vsm log segment
+// (bad magic, short), kUnsupported for a newer format version, kCorruption for a bad
+// header crc. `name` is used in messages.
+Result<std::uint64_t> decode_segment_header(std::string_view bytes, std::string_view name);
+
+}  // namespace vsm::persist

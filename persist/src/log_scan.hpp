@@ -1,0 +1,34 @@
+// Query execution over a snapshot of segments: picks segments and index blocks by
+// offset and time, verifies and decodes records, applies the remaining filters.
+// Thread-safe for concurrent scans over shared Segments.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "segment.hpp"
+#include "vsm/codec.hpp"
+#include "vsm/persist/log_query.hpp"
+#include "vsm/persist/log_report.hpp"
+
+namespace vsm::persist::detail {
+
+using SegmentList = std::vector<std::shared_ptr<Segment>>;
+// Receives each matching entry (may move from it); returns false to stop.
+using EntryVisitor = std::function<bool(LogEntry&)>;
+using ScanFn = std::function<Status(const LogQuery&, const EntryVisitor&)>;
+
+// Visits the matching events in offset order; stops early when `visit` returns false
+// or q.limit events were visited. Corrupt regions and undecodable records are skipped
+// and counted in *stats (may be null).
+Status scan_log(const SegmentList& segments, const LogQuery& q, const CodecLimits& limits,
+                const EntryVisitor& visit, ScanStats* stats);
+
+// Events linked to `id` through correlation_id / causation_id (and the event whose id
+// is `id`), within `scope`, sorted by HLC timestamp.
+Result<std::vector<LogEntry>> collect_correlation_chain(const ScanFn& scan, std::string_view id,
+                                                        const LogQuery& scope);
+
+}  // namespace vsm::persist::detail

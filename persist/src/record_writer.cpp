@@ -1,0 +1,43 @@
+#include "vsm/persist/record_writer.hpp"
+
+#include <cassert>
+
+#include "coding.hpp"
+#include "vsm/persist/crc32c.hpp"
+#include "vsm/persist/log_format.hpp"
+
+namespace vsm::persist {
+
+namespace lf = log_format;
+
+void RecordWriter::frame(std::string& out, std::uint64_t offset, std::uint64_t wall_ms,
+                         std::string_view body) {
+  assert(body.size() <= lf::kMaxRecordBodyBytes);
+  const std::size_t start = out.size();
+  out.resize(start + lf::kRecordHeaderBytes);
+  char* h = out.data() + start;
+  detail::encode_fixed(h, body.size(), 4);
+  h[8] = static_cast<char>(lf::kRecordFull);
+  detail::encode_fixed(h + 9, offset, 8);
+  detail::encode_fixed(h + 17, wall_ms, 8);
+  std::uint32_t crc =
+      crc32c::value(h + lf::kRecordCrcStart, lf::kRecordHeaderBytes - lf::kRecordCrcStart);
+  crc = crc32c::extend(crc, body.data(), body.size());
+  detail::encode_fixed(h + 4, crc32c::mask(crc), 4);
+  out.append(body);
+}
+
+Status RecordWriter::add_record(std::uint64_t offset, std::uint64_t wall_ms,
+                                std::string_view body) {
+  if (body.size() > lf::kMaxRecordBodyBytes) {
+    return Error::too_large("record body of " + std::to_string(body.size()) +
+                            " bytes exceeds the log's 16 MiB record limit");
+  }
+  buf_.clear();
+  frame(buf_, offset, wall_ms, body);
+  Status s = file_.append(buf_);
+  if (s) pos_ += buf_.size();
+  return s;
+}
+
+}  // namespace vsm::persist
