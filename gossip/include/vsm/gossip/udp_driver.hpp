@@ -1,0 +1,119 @@
+// Runs a Membership and a PartitionDetector over a real POSIX UDP socket on one
+// std::jthread ("vsm-gossip"). Small API meant to be embedded in vsm::Node.
+//
+//   UdpDriver d(cfg);                 // cfg.name, cfg.seeds, ...
+//   d.on_event([](const MemberEvent& e) { ... });   // set before start()
+//   if (auto s = d.start(); !s) fail(s.error());
+//   ... d.members(); d.partition_state(); ...
+//   d.stop();                         // graceful leave, joins the thread
+//
+// Thread-safety: every public method may be called from any thread; the callbacks run on
+// the driver thread (keep them short and never call stop() from them). Not movable: the
+// thread holds `this`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "vsm/gossip/member.hpp"
+#include "vsm/gossip/membership_config.hpp"
+#include "vsm/gossip/partition_detector.hpp"
+#include "vsm/gossip/stats.hpp"
+#include "vsm/result.hpp"
+#include "vsm/role.hpp"
+
+namespace vsm::gossip {
+
+class Membership;
+
+struct UdpDriverConfig {
+  std::string name;                        // unique member name (required)
+  Role role = Role::kS1;
+  std::string bind_address = "127.0.0.1";  // IPv4 literal
+  std::uint16_t bind_port = 0;             // 0 = any free port
+  // Address others use to reach us (NAT, containers); empty = bind_address.
+  std::string advertise_address;
+  Endpoints endpoints;                     // `gossip` is filled in from the bound socket
+  std::map<std::string, std::string> tags;
+  std::vector<std::string> seeds;          // "a.b.c.d:port"; empty = first member
+  MembershipConfig membership;
+  PartitionConfig partition;
+  std::uint64_t tick_interval_ms = 10;
+  std::uint64_t partition_eval_interval_ms = 200;
+  std::uint64_t leave_timeout_ms = 500;    // stop(): max time spent spreading the leave
+  std::uint64_t rng_seed = 0;              // 0 = random
+};
+
+class UdpDriver {
+ public:
+  using EventCallback = std::function<void(const MemberEvent&)>;
+  using PartitionCallback = std::function<void(const PartitionEvent&)>;
+
+  explicit UdpDriver(UdpDriverConfig config);
+  ~UdpDriver();  // stop()
+  UdpDriver(const UdpDriver&) = delete;
+  UdpDriver& operator=(const UdpDriver&) = delete;
+
+  // REQUIRES: before start(). Callbacks run on the driver thread.
+  void on_event(EventCallback callback);
+  void on_partition(PartitionCallback callback);
+
+  // Binds the socket and starts the thread; joining via the seeds retries in the
+  // background. Errors: kInvalid (config), kIo (socket/bind). Not idempotent.
+  Status start();
+  // Graceful leave (bounded by leave_timeout_ms), then joins the thread. Idempotent;
+  // blocks up to leave_timeout_ms + one tick.
+  void stop();
+
+  // The bound UDP port. REQUIRES: start() succeeded.
+  std::uint16_t local_port() const noexcept { return port_; }
+  // "advertise:port", what other members send to.
+  std::string gossip_address() const;
+  // New endpoints/tags for this node (incarnation bump, gossiped). Applied by the driver
+  // thread on its next tick. Error kTooLarge when the record would not fit a datagram.
+  Status update_local(Endpoints endpoints, std::map<std::string, std::string> tags);
+
+  // Snapshots, refreshed by the driver thread after every change (may lag by one tick).
+  std::vector<Member> members() const;
+  PartitionState partition_state() const;
+  PartitionView partition_view() const;
+  GossipStats stats() const;
+  bool joined() const;
+
+ private:
+  void run(std::stop_token stop);
+  void receive_all(std::uint64_t now_ms);
+  void flush();
+  void publish(std::uint64_t now_ms, bool force);
+  void apply_pending(std::uint64_t now_ms);
+  void spread_leave();
+
+  UdpDriverConfig config_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::unique_ptr<Membership> membership_;  // driver thread only after start()
+  std::unique_ptr<PartitionDetector> detector_;
+  EventCallback event_cb_;
+  PartitionCallback partition_cb_;
+  std::uint64_t next_eval_ms_ = 0;
+  std::uint64_t next_publish_ms_ = 0;
+  std::uint64_t send_errors_ = 0;
+
+  mutable std::mutex mu_;  // guards the snapshots and pending_update_
+  std::vector<Member> members_snapshot_;
+  PartitionView partition_snapshot_;
+  GossipStats stats_snapshot_;
+  bool joined_snapshot_ = false;
+  std::optional<std::pair<Endpoints, std::map<std::string, std::string>>> pending_update_;
+
+  std::jthread thread_;
+};
+
+}  // namespace vsm::gossip

@@ -1,0 +1,262 @@
+// Decoder half of codec.hpp: bounds-checked, limit-enforcing, allocation only for results.
+#include <optional>
+
+#include "vsm/gossip/codec.hpp"
+#include "vsm/gossip/gossip_format.hpp"
+#include "vsm/msgpack_reader.hpp"
+
+namespace vsm::gossip {
+namespace {
+
+using format::MessageType;
+
+// Reads fields from one message; any failure latches `ok_ = false`.
+class FieldReader {
+ public:
+  explicit FieldReader(MsgpackReader& r) : r_(r) {}
+  bool ok() const noexcept { return ok_ && !r_.failed(); }
+
+  std::uint64_t u64() {
+    auto v = r_.read_uint();
+    if (!v) ok_ = false;
+    return v.value_or(0);
+  }
+  std::uint32_t u32() {
+    std::uint64_t v = u64();
+    if (v > 0xffffffffu) ok_ = false;
+    return static_cast<std::uint32_t>(v);
+  }
+  std::string str(std::size_t max_bytes) {
+    auto v = r_.read_str();
+    if (!v || v->size() > max_bytes) {
+      ok_ = false;
+      return {};
+    }
+    return std::string(*v);
+  }
+  std::string name() {
+    std::string n = str(format::kMaxNameBytes);
+    if (n.empty()) ok_ = false;
+    return n;
+  }
+  std::uint32_t array(std::size_t max_items) {
+    auto v = r_.read_array_header();
+    if (!v || *v > max_items || *v > r_.remaining()) {
+      ok_ = false;
+      return 0;
+    }
+    return *v;
+  }
+  Role role() {
+    std::uint64_t v = u64();
+    if (v < static_cast<std::uint8_t>(Role::kS1) || v > static_cast<std::uint8_t>(Role::kS5)) {
+      ok_ = false;
+      return Role::kS1;
+    }
+    return static_cast<Role>(v);
+  }
+  MemberState state() {
+    std::uint64_t v = u64();
+    if (v < 1 || v > 4) {
+      ok_ = false;
+      return MemberState::kAlive;
+    }
+    return static_cast<MemberState>(v);
+  }
+  void endpoints_and_tags(Member& m) {
+    if (array(4) != 4) {
+      ok_ = false;
+      return;
+    }
+    m.endpoints.pub = str(format::kMaxEndpointBytes);
+    m.endpoints.control = str(format::kMaxEndpointBytes);
+    m.endpoints.dish = str(format::kMaxEndpointBytes);
+    m.endpoints.gossip = str(format::kMaxEndpointBytes);
+    auto n = r_.read_map_header();
+    if (!n || *n > format::kMaxTags) {
+      ok_ = false;
+      return;
+    }
+    for (std::uint32_t i = 0; i < *n && ok(); ++i) {
+      std::string k = str(format::kMaxTagBytes);
+      m.tags[k] = str(format::kMaxTagBytes);
+    }
+  }
+  // Fails unless `got` fields were announced for a message needing `want`.
+  void expect(std::uint32_t got, std::uint32_t want) {
+    if (got != want) ok_ = false;
+  }
+
+ private:
+  MsgpackReader& r_;
+  bool ok_ = true;
+};
+
+Message read_record_alive(FieldReader& f, std::uint32_t n) {
+  f.expect(n, 1);
+  Alive a;
+  f.expect(f.array(5), 5);
+  a.member.name = f.name();
+  a.member.incarnation = f.u64();
+  a.member.role = f.role();
+  f.endpoints_and_tags(a.member);
+  return a;
+}
+
+Message read_push_pull(FieldReader& f, std::uint32_t n) {
+  f.expect(n, 5);
+  PushPull p;
+  p.request_id = f.u64();
+  p.flags = static_cast<std::uint8_t>(f.u32());
+  p.chunk = f.u32();
+  p.chunks = f.u32();
+  std::uint32_t count = f.array(format::kMaxDatagramBytes);
+  for (std::uint32_t i = 0; i < count && f.ok(); ++i) {
+    Member m;
+    f.expect(f.array(6), 6);
+    m.name = f.name();
+    m.incarnation = f.u64();
+    m.state = f.state();
+    m.role = f.role();
+    f.endpoints_and_tags(m);
+    p.members.push_back(std::move(m));
+  }
+  if (p.chunk >= p.chunks) f.expect(0, 1);
+  return p;
+}
+
+Message read_reach(FieldReader& f, std::uint32_t n) {
+  f.expect(n, 5);
+  Reach r;
+  r.origin = f.name();
+  r.version = f.u64();
+  r.chunk = f.u32();
+  r.chunks = f.u32();
+  std::uint32_t count = f.array(format::kMaxDatagramBytes);
+  for (std::uint32_t i = 0; i < count && f.ok(); ++i) r.unreachable.push_back(f.name());
+  if (r.chunk >= r.chunks) f.expect(0, 1);
+  return r;
+}
+
+// `n` is the number of fields after the type.
+std::optional<Message> read_fields(FieldReader& f, MessageType type, std::uint32_t n) {
+  switch (type) {
+    case MessageType::kPing:
+      f.expect(n, 3);
+      return Ping{f.u64(), f.name(), f.name()};
+    case MessageType::kPingReq: {
+      f.expect(n, 4);
+      PingReq p;
+      p.seq = f.u64();
+      p.target = f.name();
+      p.target_address = f.str(format::kMaxEndpointBytes);
+      p.source = f.name();
+      return p;
+    }
+    case MessageType::kAck:
+      f.expect(n, 2);
+      return Ack{f.u64(), f.name()};
+    case MessageType::kNack:
+      f.expect(n, 1);
+      return Nack{f.u64()};
+    case MessageType::kAlive: return read_record_alive(f, n);
+    case MessageType::kSuspect:
+      f.expect(n, 3);
+      return Suspect{f.name(), f.u64(), f.name()};
+    case MessageType::kDead:
+      f.expect(n, 3);
+      return Dead{f.name(), f.u64(), f.name()};
+    case MessageType::kLeave:
+      f.expect(n, 2);
+      return Leave{f.name(), f.u64()};
+    case MessageType::kPushPull: return read_push_pull(f, n);
+    case MessageType::kReach: return read_reach(f, n);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reason) {
+  MsgpackReader r(body);
+  FieldReader f(r);
+  std::uint32_t count = f.array(format::kMaxMessagesPerDatagram);
+  if (!f.ok() || count == 0) {
+    reason = DropReason::kMalformed;
+    return Error::invalid("gossip body is not a non-empty array of messages");
+  }
+  std::vector<Message> out;
+  out.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::uint32_t fields = f.array(64);
+    std::uint64_t type = f.u64();
+    if (!f.ok() || fields == 0) {
+      reason = DropReason::kMalformed;
+      return Error::invalid("gossip message is not an array starting with a type");
+    }
+    if (type == 0 || type > format::kMaxMessageType) {
+      reason = DropReason::kUnknownType;
+      return Error::unsupported("unknown gossip message type " + std::to_string(type));
+    }
+    auto m = read_fields(f, static_cast<MessageType>(type), fields - 1);
+    if (!m || !f.ok()) {
+      reason = DropReason::kMalformed;
+      return Error::invalid("malformed gossip message of type " + std::to_string(type));
+    }
+    out.push_back(std::move(*m));
+  }
+  if (!r.at_end()) {
+    reason = DropReason::kMalformed;
+    return Error::invalid("trailing bytes after gossip messages");
+  }
+  return out;
+}
+
+Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
+                                             DropReason& reason) {
+  if (datagram.size() > format::kMaxDatagramBytes) {
+    reason = DropReason::kOversized;
+    return Error::too_large("gossip datagram exceeds kMaxDatagramBytes");
+  }
+  if (datagram.size() < format::kPlainHeaderBytes + 1) {
+    reason = DropReason::kTruncated;
+    return Error::invalid("gossip datagram shorter than its header");
+  }
+  if (static_cast<std::uint8_t>(datagram[0]) != format::kMagic0 ||
+      static_cast<std::uint8_t>(datagram[1]) != format::kMagic1) {
+    reason = DropReason::kBadMagic;
+    return Error::invalid("not a gossip datagram (bad magic)");
+  }
+  if (static_cast<std::uint8_t>(datagram[2]) != format::kVersion) {
+    reason = DropReason::kBadVersion;
+    return Error::unsupported("unsupported gossip format version");
+  }
+  const bool sealed = (static_cast<std::uint8_t>(datagram[3]) & format::kFlagSealed) != 0;
+  if (static_cast<std::uint8_t>(datagram[3]) & ~format::kFlagSealed) {
+    reason = DropReason::kMalformed;
+    return Error::invalid("unknown gossip header flags");
+  }
+  if (keyring == nullptr) {
+    if (sealed) {
+      reason = DropReason::kSealedNoKey;
+      return Error::invalid("sealed gossip datagram but no keyring configured");
+    }
+    return decode_body(datagram.substr(format::kPlainHeaderBytes), reason);
+  }
+  if (!sealed) {
+    reason = DropReason::kNotSealed;
+    return Error::invalid("plain gossip datagram but a keyring is configured");
+  }
+  auto body = keyring->open(datagram);
+  if (!body) {
+    switch (body.error().code()) {
+      case ErrorCode::kNotFound: reason = DropReason::kUnknownKey; break;
+      case ErrorCode::kCorruption: reason = DropReason::kAuthFailed; break;
+      default: reason = DropReason::kTruncated; break;
+    }
+    return std::move(body).error();
+  }
+  return decode_body(body.value(), reason);
+}
+
+}  // namespace vsm::gossip

@@ -1,0 +1,110 @@
+#include "vsm/gossip/keyring.hpp"
+
+#include <sodium.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace vsm::gossip {
+namespace {
+
+static_assert(format::kNonceBytes == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+static_assert(format::kTagBytes == crypto_aead_xchacha20poly1305_ietf_ABYTES);
+static_assert(format::kKeyBytes == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+
+void ensure_sodium() {
+  // sodium_init is thread-safe and idempotent; a failure means no usable RNG.
+  if (sodium_init() < 0) std::abort();
+}
+
+const unsigned char* bytes_of(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+Keyring::Keyring(Key primary, std::vector<Key> accepted)
+    : primary_(primary), accepted_(std::move(accepted)) {
+  ensure_sodium();
+}
+
+Key Keyring::generate_key(std::uint32_t id) {
+  ensure_sodium();
+  Key k;
+  k.id = id;
+  crypto_aead_xchacha20poly1305_ietf_keygen(k.bytes.data());
+  return k;
+}
+
+Result<Key> Keyring::key_from_hex(std::uint32_t id, std::string_view hex) {
+  if (hex.size() != 2 * format::kKeyBytes) {
+    return Error::invalid("gossip key must be 64 hex characters");
+  }
+  Key k;
+  k.id = id;
+  for (std::size_t i = 0; i < format::kKeyBytes; ++i) {
+    int hi = hex_value(hex[2 * i]);
+    int lo = hex_value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return Error::invalid("gossip key has a non-hex character");
+    k.bytes[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return k;
+}
+
+const Key* Keyring::find(std::uint32_t id) const noexcept {
+  if (primary_.id == id) return &primary_;
+  for (const Key& k : accepted_) {
+    if (k.id == id) return &k;
+  }
+  return nullptr;
+}
+
+std::string Keyring::seal(std::string_view body) const {
+  std::string out(format::kSealedHeaderBytes + format::kNonceBytes + body.size() +
+                      format::kTagBytes,
+                  '\0');
+  auto* p = reinterpret_cast<unsigned char*>(out.data());
+  p[0] = format::kMagic0;
+  p[1] = format::kMagic1;
+  p[2] = format::kVersion;
+  p[3] = format::kFlagSealed;
+  for (int i = 0; i < 4; ++i) p[4 + i] = static_cast<unsigned char>(primary_.id >> (24 - 8 * i));
+  unsigned char* nonce = p + format::kSealedHeaderBytes;
+  randombytes_buf(nonce, format::kNonceBytes);
+  unsigned long long clen = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + format::kNonceBytes, &clen, bytes_of(body),
+                                             body.size(), p, format::kSealedHeaderBytes,
+                                             nullptr, nonce, primary_.bytes.data());
+  return out;
+}
+
+Result<std::string> Keyring::open(std::string_view datagram) const {
+  const std::size_t min = format::kSealedHeaderBytes + format::kNonceBytes + format::kTagBytes;
+  if (datagram.size() < min) return Error::invalid("sealed gossip datagram is truncated");
+  const unsigned char* p = bytes_of(datagram);
+  std::uint32_t id = 0;
+  for (int i = 0; i < 4; ++i) id = (id << 8) | p[4 + i];
+  const Key* key = find(id);
+  if (key == nullptr) return Error::not_found("gossip datagram sealed under an unknown key id");
+  const unsigned char* nonce = p + format::kSealedHeaderBytes;
+  const unsigned char* cipher = nonce + format::kNonceBytes;
+  const std::size_t clen = datagram.size() - format::kSealedHeaderBytes - format::kNonceBytes;
+  std::string body(clen - format::kTagBytes, '\0');
+  unsigned long long mlen = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(body.data()), &mlen, nullptr, cipher, clen, p,
+          format::kSealedHeaderBytes, nonce, key->bytes.data()) != 0) {
+    return Error::corruption("gossip datagram failed authentication");
+  }
+  body.resize(mlen);
+  return body;
+}
+
+}  // namespace vsm::gossip

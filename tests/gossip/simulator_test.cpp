@@ -1,0 +1,129 @@
+// Whole-cluster properties in the deterministic simulator: convergence at 1,000 nodes,
+// failure detection by everyone, no false positives under 10 % loss, partitions.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "vsm/gossip/simulator.hpp"
+
+using namespace vsm::gossip;
+
+namespace {
+
+std::string name_of(std::size_t i) { return "n" + std::to_string(i); }
+
+}  // namespace
+
+// Hidden from the default run; registered as its own ctest (gossip_simulator_1000_test).
+TEST_CASE("1,000 nodes converge to full membership", "[gossip][simulator][.n1000]") {
+  Simulator sim({.seed = 21});
+  const std::size_t n = 1000;
+  // memberlist's LAN gossip interval (200 ms) instead of our 50 ms default keeps this test
+  // within its CPU budget on a shared 2-core box; gossip_bench measures the defaults.
+  MembershipConfig cfg;
+  cfg.gossip_interval_ms = 200;
+  for (std::size_t i = 0; i < n; ++i) sim.add_node(name_of(i), vsm::Role::kS1, cfg);
+  // Everyone joins through one seed at the same instant: the worst case for the seed.
+  for (std::size_t i = 0; i < n; ++i) sim.join(i, {0});
+  bool ok = sim.run_until([&] { return sim.converged(); }, 120'000);
+  INFO("virtual ms " << sim.now_ms());
+  REQUIRE(ok);
+  // O(log N) rounds: well under 100 probe intervals.
+  CHECK(sim.now_ms() < 100 * cfg.probe_interval_ms);
+  CHECK(sim.stats().max_datagram_bytes <= 1400);
+}
+
+TEST_CASE("a crashed node is declared dead by every other node", "[gossip][simulator]") {
+  Simulator sim({.seed = 23});
+  const std::size_t n = 50;
+  for (std::size_t i = 0; i < n; ++i) sim.add_node(name_of(i), vsm::Role::kS1, {});
+  for (std::size_t i = 0; i < n; ++i) sim.join(i, {0});
+  REQUIRE(sim.run_until([&] { return sim.converged(); }, 30'000));
+  const std::uint64_t crashed_at = sim.now_ms();
+  sim.crash(17);
+  REQUIRE(sim.run_until([&] { return sim.observers_seeing("n17", MemberState::kDead) == n - 1; },
+                        20'000));
+  INFO("detected by all after " << sim.now_ms() - crashed_at << " ms");
+  CHECK(sim.now_ms() - crashed_at <= 5'000);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i != 17) CHECK(sim.node(i).live_count() == n - 1);
+  }
+}
+
+TEST_CASE("10% packet loss declares no healthy node dead", "[gossip][simulator][slow]") {
+  Simulator sim({.seed = 29, .loss = 0.10, .min_delay_ms = 1, .max_delay_ms = 10});
+  const std::size_t n = 32;
+  std::uint64_t false_deaths = 0;
+  std::uint64_t suspicions = 0;
+  sim.on_event([&](std::size_t, std::uint64_t, const MemberEvent& e) {
+    if (e.kind == MemberEventKind::kDead) ++false_deaths;
+    if (e.kind == MemberEventKind::kSuspect) ++suspicions;
+  });
+  for (std::size_t i = 0; i < n; ++i) sim.add_node(name_of(i), vsm::Role::kS1, {});
+  for (std::size_t i = 0; i < n; ++i) sim.join(i, {0});
+  REQUIRE(sim.run_until([&] { return sim.converged(); }, 60'000));
+  sim.run_for(10 * 60'000);  // ten simulated minutes
+  INFO("suspicions raised (all refuted): " << suspicions);
+  CHECK(false_deaths == 0);
+  CHECK(sim.converged());
+}
+
+TEST_CASE("a partition into two SCCs is named on both sides and heals",
+          "[gossip][simulator][partition]") {
+  SimulatorConfig cfg{.seed = 31, .partition_detection = true};
+  Simulator sim(cfg);
+  // Side A: n0..n5 with S5 and S3; side B: n6..n9 with S1/S2 only.
+  const std::vector<vsm::Role> roles = {vsm::Role::kS5, vsm::Role::kS3, vsm::Role::kS1,
+                                        vsm::Role::kS1, vsm::Role::kS4, vsm::Role::kS3Star,
+                                        vsm::Role::kS1, vsm::Role::kS2, vsm::Role::kS1,
+                                        vsm::Role::kS1};
+  for (std::size_t i = 0; i < roles.size(); ++i) sim.add_node(name_of(i), roles[i], {});
+  for (std::size_t i = 0; i < roles.size(); ++i) sim.join(i, {0});
+  REQUIRE(sim.run_until([&] { return sim.converged(); }, 10'000));
+  // Lone nodes start degraded (no S5/S3 yet), then heal once they have joined.
+  REQUIRE(sim.run_until(
+      [&] {
+        for (std::size_t i = 0; i < sim.size(); ++i) {
+          if (sim.detector(i).state() != PartitionState::kHealthy) return false;
+        }
+        return true;
+      },
+      5'000));
+
+  std::vector<std::string> side_a = {"n0", "n1", "n2", "n3", "n4", "n5"};
+  std::vector<std::string> side_b = {"n6", "n7", "n8", "n9"};
+  sim.set_groups({0, 0, 0, 0, 0, 0, 1, 1, 1, 1});
+  auto split_seen = [&](std::size_t node) {
+    const PartitionView& v = sim.detector(node).view();
+    if (v.partitions.size() != 2) return false;
+    return v.partitions[0].members == side_a && v.partitions[1].members == side_b;
+  };
+  REQUIRE(sim.run_until(
+      [&] {
+        for (std::size_t i = 0; i < sim.size(); ++i) {
+          if (!split_seen(i)) return false;
+        }
+        return true;
+      },
+      20'000));
+  CHECK(sim.detector(0).view().partitions[0].name == "p:n0");
+  CHECK(sim.detector(0).state() == PartitionState::kHealthy);   // majority with S5 + S3
+  CHECK(sim.detector(8).state() == PartitionState::kDegraded);  // minority without S5/S3
+  CHECK_FALSE(sim.detector(8).view().quorum);
+  CHECK(sim.detector(8).view().partitions[sim.detector(8).view().local].name == "p:n6");
+
+  sim.heal();
+  bool healed = sim.run_until(
+      [&] {
+        if (!sim.converged()) return false;
+        for (std::size_t i = 0; i < sim.size(); ++i) {
+          if (sim.detector(i).view().partitions.size() != 1) return false;
+        }
+        return true;
+      },
+      30'000);
+  REQUIRE(healed);
+  CHECK(sim.detector(8).state() == PartitionState::kHealing);
+  REQUIRE(sim.run_until([&] { return sim.detector(8).state() == PartitionState::kHealthy; },
+                        5'000));
+}
