@@ -41,14 +41,15 @@ while IFS= read -r -t 20 -u "${S1[0]}" line; do
 done
 [ -n "$ENDPOINT" ] || { echo "demo: S1 did not report its endpoint" >&2; exit 1; }
 echo "demo: S1 publishes on $ENDPOINT" >&2
-sed -u 's/^/  [s1.ops-1 stderr] /' <&"${S1[0]}" >&2 &
+exec 3<&"${S1[0]}"
+sed -u 's/^/  [s1.ops-1] /' <&3 >&2 &
 
-FMT='  [%N] %c/%t from %s -> %g: %p'
+FMT='  [%N] %c/%t from %s -> %g: %p\n'
 for node in s3.control:S3 s5.policy:S5; do
   name=${node%%:*}
   role=${node##*:}
   timeout 50 "$VSMCAT" sub --name "$name" --role "$role" --connect "$ENDPOINT" -c "$EXPECTED" \
-    --timeout 30 -f "${FMT//%N/$name}" &
+    --timeout 30 -f "${FMT//%N/$name}" 2> >(sed -u "s/^/  [$name] /" >&2) &
   PIDS+=("$!")
 done
 
