@@ -17,7 +17,7 @@
 #include "node_options.hpp"
 #include "output.hpp"
 #include "signals.hpp"
-#include "token_bucket.hpp"
+#include "rate_pacer.hpp"
 #include "vsm/node.hpp"
 
 namespace vsmcat {
@@ -113,7 +113,7 @@ class InputSource {
 
 int publish_all(vsm::Node& node, const PubOptions& o, const EventDefaults& defaults,
                 PubCounts& counts) {
-  std::optional<TokenBucket> bucket;
+  std::optional<RatePacer> bucket;
   if (!o.rate.empty()) {
     const double rate = *parse_rate(o.rate);  // checked by CLI11
     bucket.emplace(rate, std::max(1.0, rate / 100.0));
