@@ -1,0 +1,174 @@
+// The vsmfabric Node, BestEffort: the publisher node binds its XPUB, the subscriber
+// node connects to it as a static peer and pulls events with Subscription::next().
+// The benchmark payload travels as a msgpack bin in Event::payload; everything else in
+// the envelope (id, source, HLC ts, seq) is filled by publish() as in production.
+// The "with log" variant sets NodeConfig::log_dir when this build's NodeConfig has it.
+#include "transport.hpp"
+
+#if VSM_BENCH_HAVE_NODE
+#include <cstdint>
+
+#include "vsm/node.hpp"
+
+namespace vsm::bench {
+namespace {
+
+// True when NodeConfig has a log_dir field (the persist/ log is wired into the Node).
+template <typename Config>
+constexpr bool kHasLogDir = requires(Config c) { c.log_dir = std::string(); };
+
+template <typename Config>
+bool set_log_dir(Config& cfg, const std::string& dir) {
+  if constexpr (kHasLogDir<Config>) {
+    cfg.log_dir = dir;
+    return true;
+  } else {
+    (void)cfg;
+    (void)dir;
+    return false;
+  }
+}
+
+// msgpack bin header for n bytes (bin8 / bin16 / bin32).
+std::string bin_header(std::size_t n) {
+  if (n < 256) return {'\xc4', static_cast<char>(n)};
+  if (n < 65536) return {'\xc5', static_cast<char>(n >> 8), static_cast<char>(n & 0xff)};
+  return {'\xc6', static_cast<char>(n >> 24), static_cast<char>((n >> 16) & 0xff),
+          static_cast<char>((n >> 8) & 0xff), static_cast<char>(n & 0xff)};
+}
+
+// The bytes inside a msgpack bin value; empty view when it is not one.
+std::string_view bin_body(std::string_view v) {
+  if (v.size() < 2) return {};
+  const auto b = [&](std::size_t i) { return static_cast<std::uint8_t>(v[i]); };
+  std::size_t skip = 0;
+  switch (b(0)) {
+    case 0xc4: skip = 2; break;
+    case 0xc5: skip = 3; break;
+    case 0xc6: skip = 5; break;
+    default: return {};
+  }
+  return v.size() >= skip ? v.substr(skip) : std::string_view();
+}
+
+class NodePublisher final : public PubTransport {
+ public:
+  explicit NodePublisher(bool with_log) : with_log_(with_log) {}
+  ~NodePublisher() override { close(); }
+
+  Result<std::string> open(const TransportParams& p) override {
+    NodeConfig cfg;
+    cfg.name = "s1.bench-pub";
+    cfg.role = Role::kS1;
+    cfg.send_hwm_msgs = p.hwm_msgs;
+    cfg.recv_hwm_msgs = p.hwm_msgs;
+    if (with_log_ && !set_log_dir(cfg, p.work_dir + "/log")) {
+      return Error::unsupported("NodeConfig has no log_dir in this build");
+    }
+    header_ = bin_header(p.payload_bytes);
+    node_ = std::make_unique<Node>(std::move(cfg));
+    if (auto st = node_->start(); !st) return st.error();
+    const auto eps = node_->endpoints();
+    if (eps.empty()) return Error::io("node reported no endpoint");
+    return eps.front();
+  }
+
+  Status wait_subscribed(std::chrono::milliseconds timeout) override {
+    if (!node_->wait_for_subscribers(1, timeout)) {
+      return Error::delivery_timeout("no subscriber node within the timeout");
+    }
+    return {};
+  }
+
+  SendOutcome send(std::string_view payload) override {
+    Event e;
+    e.channel = Channel::kCoordination;
+    e.type = "bench";
+    std::string bytes;
+    bytes.reserve(header_.size() + payload.size());
+    bytes.append(header_).append(payload);
+    e.payload = Value::from_encoded(std::move(bytes));
+    auto r = node_->publish(std::move(e));
+    if (r) return SendOutcome::kSent;
+    if (r.error().code() == ErrorCode::kQueueFull) return SendOutcome::kRetry;
+    error_ = r.error().to_string();
+    return SendOutcome::kFailed;
+  }
+
+  Status flush() override { return {}; }  // stop() flushes within linger_ms
+
+  void close() override {
+    if (node_) node_->stop();
+    node_.reset();
+  }
+
+  std::string last_error() const override { return error_; }
+
+ private:
+  bool with_log_;
+  std::string header_;
+  std::unique_ptr<Node> node_;
+  std::string error_;
+};
+
+class NodeSubscriber final : public SubTransport {
+ public:
+  ~NodeSubscriber() override { close(); }
+
+  Status open(const TransportParams& p) override {
+    NodeConfig cfg;
+    cfg.name = "s2.bench-sub";
+    cfg.role = Role::kS2;
+    cfg.peers = {p.endpoint};
+    cfg.send_hwm_msgs = p.hwm_msgs;
+    cfg.recv_hwm_msgs = p.hwm_msgs;
+    node_ = std::make_unique<Node>(std::move(cfg));
+    if (auto st = node_->start(); !st) return st;
+    auto sub = node_->subscribe(Filter::on(Channel::kCoordination));
+    if (!sub) return sub.error();
+    sub_ = std::move(sub.value());
+    return {};
+  }
+
+  std::optional<std::string_view> recv(int timeout_ms) override {
+    event_ = sub_.next(std::chrono::milliseconds(timeout_ms));
+    if (!event_) return std::nullopt;
+    return bin_body(event_->payload.bytes());
+  }
+
+  bool failed() const override { return false; }
+  std::string last_error() const override { return {}; }
+
+  void close() override {
+    sub_.close();
+    if (node_) node_->stop();
+    node_.reset();
+  }
+
+ private:
+  std::unique_ptr<Node> node_;
+  Subscription sub_;
+  std::optional<Event> event_;
+};
+
+}  // namespace
+
+bool node_has_log_dir() { return kHasLogDir<NodeConfig>; }
+
+std::unique_ptr<PubTransport> make_node_publisher(bool with_log) {
+  if (with_log && !node_has_log_dir()) return nullptr;
+  return std::make_unique<NodePublisher>(with_log);
+}
+std::unique_ptr<SubTransport> make_node_subscriber() { return std::make_unique<NodeSubscriber>(); }
+
+}  // namespace vsm::bench
+
+#else  // built without the Node (nodes/ not present yet)
+
+namespace vsm::bench {
+bool node_has_log_dir() { return false; }
+std::unique_ptr<PubTransport> make_node_publisher(bool) { return nullptr; }
+std::unique_ptr<SubTransport> make_node_subscriber() { return nullptr; }
+}  // namespace vsm::bench
+
+#endif

@@ -1,0 +1,78 @@
+// Names, availability and factories of the systems under test.
+#include "external_server.hpp"
+#include "transport.hpp"
+
+namespace vsm::bench {
+
+bool node_has_log_dir();  // node_transport.cpp
+
+std::string_view system_name(System s) noexcept {
+  switch (s) {
+    case System::kZmq: return "zmq";
+    case System::kNode: return "node";
+    case System::kNodeLog: return "node-log";
+    case System::kNats: return "nats";
+    case System::kRedis: return "redis";
+  }
+  return "?";
+}
+
+std::string_view system_title(System s) noexcept {
+  switch (s) {
+    case System::kZmq: return "raw libzmq PUB/SUB";
+    case System::kNode: return "vsm Node BestEffort (log off)";
+    case System::kNodeLog: return "vsm Node + log (fsync interval)";
+    case System::kNats: return "nats-server + C client";
+    case System::kRedis: return "redis-server pub/sub";
+  }
+  return "?";
+}
+
+std::optional<System> parse_system(std::string_view name) noexcept {
+  for (System s : kAllSystems) {
+    if (system_name(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+std::string system_unavailable_reason(System s) {
+  switch (s) {
+    case System::kZmq: return {};
+    case System::kNode:
+      return VSM_BENCH_HAVE_NODE ? "" : "built without vsm::node (nodes/ not in this build)";
+    case System::kNodeLog:
+      if (!VSM_BENCH_HAVE_NODE) return "built without vsm::node";
+      return node_has_log_dir() ? "" : "NodeConfig has no log_dir yet (log not wired into Node)";
+    case System::kNats:
+      if (!VSM_BENCH_HAVE_NATS) return "built without libnats-dev";
+      return find_executable("nats-server").empty() ? "nats-server binary not found" : "";
+    case System::kRedis:
+      if (!VSM_BENCH_HAVE_REDIS) return "built without libhiredis-dev";
+      return find_executable("redis-server").empty() ? "redis-server binary not found" : "";
+  }
+  return "unknown system";
+}
+
+std::unique_ptr<PubTransport> make_publisher(System s) {
+  switch (s) {
+    case System::kZmq: return make_zmq_publisher();
+    case System::kNode: return make_node_publisher(false);
+    case System::kNodeLog: return make_node_publisher(true);
+    case System::kNats: return make_nats_publisher();
+    case System::kRedis: return make_redis_publisher();
+  }
+  return nullptr;
+}
+
+std::unique_ptr<SubTransport> make_subscriber(System s) {
+  switch (s) {
+    case System::kZmq: return make_zmq_subscriber();
+    case System::kNode:
+    case System::kNodeLog: return make_node_subscriber();
+    case System::kNats: return make_nats_subscriber();
+    case System::kRedis: return make_redis_subscriber();
+  }
+  return nullptr;
+}
+
+}  // namespace vsm::bench

@@ -1,0 +1,85 @@
+// The systems under test behind one small interface, so the publisher and subscriber
+// roles (roles.cpp) run the same loop for raw libzmq, the vsm::Node, nats and redis.
+// One object per process; not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vsm/result.hpp"
+
+namespace vsm::bench {
+
+enum class System { kZmq, kNode, kNodeLog, kNats, kRedis };
+
+inline constexpr System kAllSystems[] = {System::kZmq, System::kNode, System::kNodeLog,
+                                         System::kNats, System::kRedis};
+
+std::string_view system_name(System s) noexcept;   // "zmq", "node", "node-log", ...
+std::string_view system_title(System s) noexcept;  // "raw libzmq PUB/SUB", ...
+std::optional<System> parse_system(std::string_view name) noexcept;
+
+// Why a system cannot run in this build or on this machine; empty when it can.
+std::string system_unavailable_reason(System s);
+
+struct TransportParams {
+  std::size_t payload_bytes = 100;
+  std::string endpoint;  // server URL (nats, redis) or the publisher's endpoint (sub)
+  std::string work_dir;  // scratch directory (the Node's log)
+  int hwm_msgs = 100'000;
+  // Latency runs: a client that batches on its own (redis pipelining) writes each
+  // message at once instead, as an application sending 10 k msgs/s would.
+  bool latency_mode = false;
+};
+
+enum class SendOutcome { kSent, kRetry, kFailed };
+
+class PubTransport {
+ public:
+  virtual ~PubTransport() = default;
+  // Binds (zmq, node) or connects (nats, redis); returns the endpoint to subscribe to.
+  virtual Result<std::string> open(const TransportParams& p) = 0;
+  // Blocks until a subscriber's subscription reached this publisher, where the system
+  // can tell (XPUB subscription message, Node::wait_for_subscribers).
+  virtual Status wait_subscribed(std::chrono::milliseconds timeout) = 0;
+  // kRetry when the message cannot be queued right now (the caller yields and retries).
+  virtual SendOutcome send(std::string_view payload) = 0;
+  // Pushes out anything buffered in the client library.
+  virtual Status flush() = 0;
+  virtual void close() = 0;
+  virtual std::string last_error() const = 0;
+};
+
+class SubTransport {
+ public:
+  virtual ~SubTransport() = default;
+  // Connects and subscribes; returns once the subscription is confirmed where the
+  // system can confirm it (nats flush, redis SUBSCRIBE reply).
+  virtual Status open(const TransportParams& p) = 0;
+  // The next payload, empty after timeout_ms without one (or on failure: see failed()).
+  // The view is valid until the next call.
+  virtual std::optional<std::string_view> recv(int timeout_ms) = 0;
+  virtual bool failed() const = 0;
+  virtual std::string last_error() const = 0;
+  virtual void close() = 0;
+};
+
+std::unique_ptr<PubTransport> make_zmq_publisher();
+std::unique_ptr<SubTransport> make_zmq_subscriber();
+std::unique_ptr<PubTransport> make_node_publisher(bool with_log);
+std::unique_ptr<SubTransport> make_node_subscriber();
+std::unique_ptr<PubTransport> make_nats_publisher();
+std::unique_ptr<SubTransport> make_nats_subscriber();
+std::unique_ptr<PubTransport> make_redis_publisher();
+std::unique_ptr<SubTransport> make_redis_subscriber();
+
+// Null when the system is not available in this build.
+std::unique_ptr<PubTransport> make_publisher(System s);
+std::unique_ptr<SubTransport> make_subscriber(System s);
+
+}  // namespace vsm::bench

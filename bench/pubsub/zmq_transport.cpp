@@ -1,0 +1,125 @@
+// Raw libzmq, the ceiling: one-frame messages on XPUB -> SUB over tcp loopback with the
+// same high-water marks as the Node. XPUB (not PUB) only so the publisher can see the
+// subscription arrive; its data path is PUB's.
+#include <zmq.h>
+
+#include <cerrno>
+
+#include "transport.hpp"
+
+namespace vsm::bench {
+namespace {
+
+std::string zmq_error(const char* what) { return std::string(what) + ": " + zmq_strerror(errno); }
+
+class ZmqPublisher final : public PubTransport {
+ public:
+  ~ZmqPublisher() override { close(); }
+
+  Result<std::string> open(const TransportParams& p) override {
+    ctx_ = zmq_ctx_new();
+    sock_ = zmq_socket(ctx_, ZMQ_XPUB);
+    if (!sock_) return Error::io(zmq_error("zmq_socket"));
+    zmq_setsockopt(sock_, ZMQ_SNDHWM, &p.hwm_msgs, sizeof p.hwm_msgs);
+    if (zmq_bind(sock_, "tcp://127.0.0.1:*") != 0) return Error::io(zmq_error("zmq_bind"));
+    char ep[256];
+    std::size_t len = sizeof ep;
+    zmq_getsockopt(sock_, ZMQ_LAST_ENDPOINT, ep, &len);
+    return std::string(ep);
+  }
+
+  Status wait_subscribed(std::chrono::milliseconds timeout) override {
+    const int ms = static_cast<int>(timeout.count());
+    zmq_setsockopt(sock_, ZMQ_RCVTIMEO, &ms, sizeof ms);
+    unsigned char buf[64];
+    const int n = zmq_recv(sock_, buf, sizeof buf, 0);  // subscription: 0x01 + topic
+    if (n < 1 || buf[0] != 1) return Error::delivery_timeout("no subscription reached XPUB");
+    return {};
+  }
+
+  SendOutcome send(std::string_view payload) override {
+    if (zmq_send(sock_, payload.data(), payload.size(), 0) >= 0) return SendOutcome::kSent;
+    if (errno == EAGAIN || errno == EINTR) return SendOutcome::kRetry;
+    error_ = zmq_error("zmq_send");
+    return SendOutcome::kFailed;
+  }
+
+  Status flush() override { return {}; }
+
+  void close() override {
+    if (sock_) {
+      const int linger = 5'000;
+      zmq_setsockopt(sock_, ZMQ_LINGER, &linger, sizeof linger);
+      zmq_close(sock_);
+      sock_ = nullptr;
+    }
+    if (ctx_) zmq_ctx_term(ctx_);
+    ctx_ = nullptr;
+  }
+
+  std::string last_error() const override { return error_; }
+
+ private:
+  void* ctx_ = nullptr;
+  void* sock_ = nullptr;
+  std::string error_;
+};
+
+class ZmqSubscriber final : public SubTransport {
+ public:
+  ZmqSubscriber() { zmq_msg_init(&msg_); }
+  ~ZmqSubscriber() override {
+    close();
+    zmq_msg_close(&msg_);
+  }
+
+  Status open(const TransportParams& p) override {
+    ctx_ = zmq_ctx_new();
+    sock_ = zmq_socket(ctx_, ZMQ_SUB);
+    if (!sock_) return Error::io(zmq_error("zmq_socket"));
+    zmq_setsockopt(sock_, ZMQ_RCVHWM, &p.hwm_msgs, sizeof p.hwm_msgs);
+    zmq_setsockopt(sock_, ZMQ_SUBSCRIBE, "", 0);
+    if (zmq_connect(sock_, p.endpoint.c_str()) != 0) return Error::io(zmq_error("zmq_connect"));
+    return {};
+  }
+
+  std::optional<std::string_view> recv(int timeout_ms) override {
+    if (timeout_ms != timeout_ms_) {
+      zmq_setsockopt(sock_, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+      timeout_ms_ = timeout_ms;
+    }
+    if (zmq_msg_recv(&msg_, sock_, 0) < 0) {
+      if (errno != EAGAIN && errno != EINTR) error_ = zmq_error("zmq_msg_recv");
+      return std::nullopt;
+    }
+    return std::string_view(static_cast<const char*>(zmq_msg_data(&msg_)), zmq_msg_size(&msg_));
+  }
+
+  bool failed() const override { return !error_.empty(); }
+  std::string last_error() const override { return error_; }
+
+  void close() override {
+    if (sock_) {
+      const int linger = 0;
+      zmq_setsockopt(sock_, ZMQ_LINGER, &linger, sizeof linger);
+      zmq_close(sock_);
+      sock_ = nullptr;
+    }
+    if (ctx_) zmq_ctx_term(ctx_);
+    ctx_ = nullptr;
+  }
+
+ private:
+  void* ctx_ = nullptr;
+  void* sock_ = nullptr;
+  zmq_msg_t msg_;
+  int timeout_ms_ = -2;
+  std::string error_;
+};
+
+}  // namespace
+
+std::unique_ptr<PubTransport> make_zmq_publisher() { return std::make_unique<ZmqPublisher>(); }
+std::unique_ptr<SubTransport> make_zmq_subscriber() { return std::make_unique<ZmqSubscriber>(); }
+
+}  // namespace vsm::bench
