@@ -16,7 +16,7 @@ die() { echo "setup.sh: error: $*" >&2; exit 1; }
 say() { echo "setup.sh: $*" >&2; }
 
 PACKAGES=(
-  build-essential dpkg-dev cmake pkg-config ninja-build
+  build-essential dpkg-dev cmake pkg-config ninja-build linux-perf
   libsodium-dev cppzmq-dev libmsgpack-cxx-dev libcli11-dev libspdlog-dev catch2
   nlohmann-json3-dev libcpp-httplib-dev libtomlplusplus-dev libbenchmark-dev
   python3 python3-zmq python3-msgpack iproute2

@@ -35,6 +35,61 @@ bool Node::wait_for_subscribers(std::size_t n, std::chrono::milliseconds timeout
 }
 
 std::vector<std::string> Node::endpoints() const { return core_->endpoints(); }
+
+Result<AlgedonicReceipt> Node::publish_algedonic(Severity severity, Signal signal,
+                                                 std::string description,
+                                                 const std::map<std::string, double>& metrics) {
+  return core_->publish_algedonic(severity, signal, std::move(description), metrics);
+}
+
+std::uint64_t Node::on_algedonic(AlgedonicCallback callback) {
+  auto* lane = core_->algedonic();
+  return lane != nullptr && callback ? lane->add_callback(std::move(callback)) : 0;
+}
+
+void Node::remove_algedonic_callback(std::uint64_t token) {
+  if (auto* lane = core_->algedonic()) lane->remove_callback(token);
+}
+
+Status Node::add_algedonic_peer(const std::string& endpoint) {
+  auto* lane = core_->algedonic();
+  return lane != nullptr ? lane->add_peer(endpoint) : Error::shutting_down("node is not running");
+}
+
+Status Node::remove_algedonic_peer(const std::string& endpoint) {
+  auto* lane = core_->algedonic();
+  return lane != nullptr ? lane->remove_peer(endpoint) : Error::shutting_down("node is not running");
+}
+
+std::vector<std::string> Node::algedonic_peers() const {
+  auto* lane = core_->algedonic();
+  return lane != nullptr ? lane->peers() : std::vector<std::string>{};
+}
+
+std::string Node::dish_endpoint() const {
+  auto* lane = core_->algedonic();
+  return lane != nullptr ? lane->dish_endpoint() : std::string();
+}
+std::string Node::control_endpoint() const { return core_->control_endpoint(); }
+
+std::vector<gossip::Member> Node::members() const {
+  auto* m = core_->membership();
+  return m ? m->members() : std::vector<gossip::Member>{};
+}
+gossip::PartitionView Node::partition_view() const {
+  auto* m = core_->membership();
+  return m ? m->partition_view() : gossip::PartitionView{};
+}
+void Node::on_member_event(std::function<void(const gossip::MemberEvent&)> callback) {
+  core_->set_member_callback(std::move(callback));
+}
+void Node::on_partition_event(std::function<void(const gossip::PartitionEvent&)> callback) {
+  core_->set_partition_callback(std::move(callback));
+}
+std::string Node::gossip_address() const {
+  auto* m = core_->membership();
+  return m ? m->gossip_address() : std::string();
+}
 const NodeConfig& Node::config() const { return core_->config(); }
 NodeStats Node::stats() const { return core_->stats(); }
 

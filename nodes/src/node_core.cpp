@@ -15,7 +15,8 @@ NodeCore::NodeCore(NodeConfig config)
       instance_(new_uuid()),
       clock_(config_.name),
       flow_(config_.validate_flow),
-      queue_(config_.publish_queue_capacity) {}
+      queue_(config_.publish_queue_capacity),
+      ring_(config_.replay_ring_bytes_per_channel) {}
 
 NodeCore::~NodeCore() { stop(); }
 
@@ -61,6 +62,7 @@ Status NodeCore::bind_sockets() {
 Status NodeCore::start() {
   if (started_.exchange(true)) return Error::invalid("Node::start() called twice");
   if (auto st = validate_config(); !st) return st;
+  if (auto st = open_log(); !st) return st;
   if (auto st = bind_sockets(); !st) return st;
   for (const auto& peer : config_.peers) {
     try {
@@ -71,7 +73,13 @@ Status NodeCore::start() {
     }
   }
   counters_.connected_publishers.store(connected_.size());
+  if (auto st = start_control(); !st) return st;
+  if (auto st = start_algedonic(); !st) return st;
   reactor_ = std::jthread([this](std::stop_token st) { run(st); });
+  if (auto st = start_membership(); !st) {
+    close();
+    return st;
+  }
   spdlog::debug("vsm: node {} started, publishing on {}", config_.name, endpoints_.front());
   return {};
 }
@@ -80,6 +88,8 @@ void NodeCore::close() {
   if (closing_.exchange(true)) return;
   queue_.close();
   presence_.release_waiters();
+  if (control_) control_->request_stop();
+  if (algedonic_) algedonic_->close();
   if (reactor_.joinable()) {
     reactor_.request_stop();
     queue_.wake();
@@ -87,29 +97,48 @@ void NodeCore::close() {
 }
 
 void NodeCore::stop() {
+  if (membership_) membership_->stop();  // graceful leave while the sockets still work
   close();
+  if (control_) control_->stop();
   if (reactor_.joinable()) reactor_.join();
   for (auto& s : subs_) s->close();
   dispatcher_.stop();
+  if (algedonic_) algedonic_->stop();  // after the reactor: deliver() consults it
+  if (log_) {
+    if (auto st = log_->close(); !st) spdlog::warn("vsm: closing log: {}", st.error().to_string());
+  }
 }
 
-Result<PublishReceipt> NodeCore::publish(Event event) {
+Result<PublishReceipt> NodeCore::publish(Event event) { return publish_checked(std::move(event), true); }
+
+Result<PublishReceipt> NodeCore::publish_system(Event event) {
+  return publish_checked(std::move(event), false);
+}
+
+Result<PublishReceipt> NodeCore::publish_checked(Event event, bool check_flow) {
   if (!started_ || closing_) return Error::shutting_down("node is not running");
   if (event.id.empty()) event.id = new_event_id();
   if (event.source.empty()) event.source = config_.name;
   if (event.channel == Channel::kAlgedonic) event.priority = kPriorityCritical;
   if (auto st = validate_event(event); !st) return st.error();
-  if (auto st = flow_.check(event.channel, config_.role, role_from_name(event.target)); !st) {
-    return st.error();
+  if (check_flow) {
+    if (auto st = flow_.check(event.channel, config_.role, role_from_name(event.target)); !st) {
+      return st.error();
+    }
   }
   PublishReceipt receipt{event.id, 0};
   const Channel ch = event.channel;
   Status st = queue_.push([&]() -> Result<OutFrame> {
-    event.seq = next_seq_[channel_index(ch)] + 1;
+    event.seq = last_seq_[channel_index(ch)].load(std::memory_order_relaxed) + 1;
     event.ts = clock_.now();
     encode_buf_.clear();
     if (auto enc = encode_event(event, encode_buf_, config_.limits); !enc) return enc.error();
-    next_seq_[channel_index(ch)] = event.seq;
+    last_seq_[channel_index(ch)].store(event.seq, std::memory_order_relaxed);
+    if (log_) {
+      // Logged before it is sent: what peers may ask to replay is always on disk.
+      if (auto off = log_->append(event); !off) return off.error();
+    }
+    ring_.append(ch, event.seq, encode_buf_);
     receipt.seq = event.seq;
     std::string topic = make_topic(ch, event.source, event.type);
     return OutFrame{zmq::message_t(topic.data(), topic.size()),
@@ -207,6 +236,7 @@ NodeStats NodeCore::stats() const {
   s.gap_events = counters_.gap_events.load();
   s.subscribers = presence_.ready();
   s.connected_publishers = counters_.connected_publishers.load();
+  if (algedonic_) s.algedonic = algedonic_->stats();
   return s;
 }
 

@@ -13,11 +13,16 @@
 
 #include <zmq.hpp>
 
+#include "algedonic_lane.hpp"
 #include "command_queue.hpp"
+#include "control_server.hpp"
+#include "membership_bridge.hpp"
+#include "vsm/persist/event_log.hpp"
 #include "dispatcher.hpp"
 #include "node_counters.hpp"
 #include "presence_tracker.hpp"
 #include "publish_queue.hpp"
+#include "retain_ring.hpp"
 #include "sequence_tracker.hpp"
 #include "subscription_state.hpp"
 #include "vsm/flow_rules.hpp"
@@ -36,6 +41,8 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   void stop();
 
   Result<PublishReceipt> publish(Event event);
+  // The node's own announcements (partition changes): not subject to the flow rules.
+  Result<PublishReceipt> publish_system(Event event);
   Result<Subscription> subscribe(Filter filter, EventCallback callback, SubscribeOptions options);
   void unsubscribe(const std::shared_ptr<SubscriptionState>& state);
   Status connect(const std::string& endpoint);
@@ -43,12 +50,42 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   bool wait_for_subscribers(std::size_t n, std::chrono::milliseconds timeout) const;
 
   std::vector<std::string> endpoints() const;
+  std::string control_endpoint() const;
+  MembershipBridge* membership() const noexcept { return membership_.get(); }
+  void set_member_callback(std::function<void(const gossip::MemberEvent&)> cb) {
+    member_cb_ = std::move(cb);
+  }
+  void set_partition_callback(std::function<void(const gossip::PartitionEvent&)> cb) {
+    partition_cb_ = std::move(cb);
+  }
   const NodeConfig& config() const noexcept { return config_; }
+
+  // Algedonic lane (node_algedonic.cpp).
+  Result<AlgedonicReceipt> publish_algedonic(Severity severity, Signal signal,
+                                             std::string description,
+                                             const std::map<std::string, double>& metrics);
+  AlgedonicLane* algedonic() const noexcept { return algedonic_.get(); }
   NodeStats stats() const;
 
  private:
   Status validate_config() const;
+  Result<PublishReceipt> publish_checked(Event event, bool check_flow);
   Status bind_sockets();
+  Status start_control();
+  // node_log.cpp
+  Status open_log();
+  void log_slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,
+                 ReplaySlice& slice) const;
+  // node_gossip.cpp
+  Status start_membership();
+  void post_connect(const std::string& endpoint, bool connect);
+  void on_partition(const gossip::PartitionEvent& e);
+  Status start_algedonic();
+  // Reactor thread: hands an alert first seen on the lane to the subscriptions.
+  void dispatch(Event&& event);
+  ReplaySlice replay_slice(Channel channel, std::uint64_t from, std::uint64_t to,
+                           std::size_t max) const;
+  void encode_info(std::string& out, std::uint32_t& fields) const;
   // Runs `fn` on the reactor thread and waits for its status.
   Status call_on_reactor(std::function<Status()> fn);
 
@@ -72,12 +109,19 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   PresenceTracker presence_;
   PublishQueue queue_;
   CommandQueue commands_;
-  std::array<std::uint64_t, kChannelCount> next_seq_{};  // guarded by queue_'s lock
+  RetainRing ring_;
+  std::array<std::atomic<std::uint64_t>, kChannelCount> last_seq_{};  // written under queue_'s lock
   std::string encode_buf_;                               // guarded by queue_'s lock
 
   zmq::context_t ctx_;
   zmq::socket_t xpub_;
   zmq::socket_t sub_;
+  std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<persist::EventLog> log_;
+  std::unique_ptr<MembershipBridge> membership_;
+  std::function<void(const gossip::MemberEvent&)> member_cb_;
+  std::function<void(const gossip::PartitionEvent&)> partition_cb_;
+  std::unique_ptr<AlgedonicLane> algedonic_;  // set in start(), before the reactor runs
   mutable std::mutex endpoints_mu_;
   std::vector<std::string> endpoints_;
 

@@ -107,6 +107,22 @@ void NodeCore::deliver(Event&& event) {
       NodeCounters::add(ch.dropped, missing);
     }
   }
+  // Algedonic alerts also arrive on the UDP lane (algedonic_lane.hpp); only the first
+  // copy of an id reaches the subscriptions, later copies are counted as duplicates.
+  if (event.channel == Channel::kAlgedonic && algedonic_ && !algedonic_->on_data_plane(event)) {
+    return;
+  }
+  if (log_ && config_.log_received) {
+    if (auto off = log_->append(event); !off) {
+      spdlog::warn("vsm: node {} could not log a received event: {}", config_.name,
+                   off.error().to_string());
+    }
+  }
+  dispatch(std::move(event));
+}
+
+void NodeCore::dispatch(Event&& event) {
+  auto& ch = counters_.of(event.channel);
   SubscriptionState* last_match = nullptr;
   for (const auto& s : subs_) {
     if (!s->filter().matches(event)) continue;

@@ -1,5 +1,7 @@
 #include "subscription_state.hpp"
 
+#include <algorithm>
+
 namespace vsm::detail {
 
 SubscriptionState::SubscriptionState(Filter filter, EventCallback callback,
@@ -7,13 +9,41 @@ SubscriptionState::SubscriptionState(Filter filter, EventCallback callback,
     : filter_(std::move(filter)),
       prefixes_(filter_.topic_prefixes()),
       callback_(std::move(callback)),
-      options_(options) {}
+      options_(options) {
+  if (options_.mode == DeliveryMode::kReliable) {
+    tracker_ = std::make_unique<ReliableTracker>(options_.start_seq, options_.max_held_events,
+                                                 options_.repair_attempts);
+  }
+}
+
+namespace {
+bool same_topic(const Event& a, const Event& b) {
+  return a.channel == b.channel && a.source == b.source && a.type == b.type;
+}
+}  // namespace
+
+void SubscriptionState::add_dead_letters(std::vector<DeadLetter>&& letters) {
+  std::lock_guard lock(mu_);
+  for (auto& l : letters) dead_letters_.push_back(std::move(l));
+}
+
+std::vector<DeadLetter> SubscriptionState::dead_letters() const {
+  std::lock_guard lock(mu_);
+  return dead_letters_;
+}
 
 bool SubscriptionState::push(Event&& event) {
   bool kept = true;
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (closed()) return true;
+    if (options_.mode == DeliveryMode::kLatestOnly) {
+      // Conflation: the older event of the same topic is superseded, not dropped.
+      auto it = std::find_if(queue_.begin(), queue_.end(),
+                             [&](const Event& q) { return same_topic(q, event); });
+      if (it != queue_.end()) queue_.erase(it);
+    }
     if (queue_.size() >= options_.queue_capacity) {
       kept = false;
       dropped_.fetch_add(1, std::memory_order_relaxed);
@@ -21,19 +51,28 @@ bool SubscriptionState::push(Event&& event) {
       queue_.pop_front();
     }
     queue_.push_back(std::move(event));
+    wake = waiters_ > 0;
   }
-  if (!callback_) cv_.notify_one();
+  // Only a consumer blocked in pop() needs a futex wake; a busy one finds the event on
+  // its next swap. This keeps the reactor free of a system call per event.
+  if (wake) cv_.notify_one();
   return kept;
 }
 
 std::optional<Event> SubscriptionState::pop(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  if (!cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || closed(); })) {
-    return std::nullopt;
+  if (closed()) return std::nullopt;
+  if (taken_.empty()) {
+    // Take everything queued under one lock; later pops are lock-free.
+    std::unique_lock lock(mu_);
+    ++waiters_;
+    const bool ready = cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || closed(); });
+    --waiters_;
+    if (!ready || queue_.empty() || closed()) return std::nullopt;
+    taken_.swap(queue_);
   }
-  if (queue_.empty()) return std::nullopt;
-  Event e = std::move(queue_.front());
-  queue_.pop_front();
+  Event e = std::move(taken_.front());
+  taken_.pop_front();
+  taken_size_.store(taken_.size(), std::memory_order_relaxed);
   delivered_.fetch_add(1, std::memory_order_relaxed);
   return e;
 }
@@ -69,7 +108,7 @@ void SubscriptionState::close() {
 
 std::size_t SubscriptionState::queued() const {
   std::lock_guard lock(mu_);
-  return queue_.size();
+  return queue_.size() + taken_size_.load(std::memory_order_relaxed);
 }
 
 }  // namespace vsm::detail

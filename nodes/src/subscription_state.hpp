@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "reliable_tracker.hpp"
 #include "vsm/filter.hpp"
 #include "vsm/node.hpp"
 #include "vsm/subscription.hpp"
@@ -26,6 +27,13 @@ class SubscriptionState {
   const Filter& filter() const noexcept { return filter_; }
   const std::vector<std::string>& prefixes() const noexcept { return prefixes_; }
   bool has_callback() const noexcept { return static_cast<bool>(callback_); }
+  const SubscribeOptions& options() const noexcept { return options_; }
+  bool reliable() const noexcept { return options_.mode == DeliveryMode::kReliable; }
+  // Reactor thread only: the Reliable sequencing state (null for other modes).
+  ReliableTracker* tracker() noexcept { return tracker_.get(); }
+
+  void add_dead_letters(std::vector<DeadLetter>&& letters);
+  std::vector<DeadLetter> dead_letters() const;
 
   // Enqueues a matching event. Returns false when the overflow policy dropped an event
   // (the oldest queued one or this one). No-op returning true once closed.
@@ -52,6 +60,11 @@ class SubscriptionState {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Event> queue_;
+  int waiters_ = 0;                       // consumers blocked in pop(), guarded by mu_
+  std::deque<Event> taken_;               // consumer thread only: batch taken from queue_
+  std::atomic<std::size_t> taken_size_{0};
+  std::vector<DeadLetter> dead_letters_;
+  std::unique_ptr<ReliableTracker> tracker_;
   std::atomic<bool> closed_{false};
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> dropped_{0};

@@ -19,12 +19,16 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "vsm/algedonic.hpp"
 #include "vsm/event.hpp"
 #include "vsm/filter.hpp"
+#include "vsm/gossip/member.hpp"
+#include "vsm/gossip/partition_detector.hpp"
 #include "vsm/node_config.hpp"
 #include "vsm/node_stats.hpp"
 #include "vsm/result.hpp"
@@ -80,8 +84,41 @@ class Node {
   // on this node's publisher; events published afterwards reach them (within the HWM).
   bool wait_for_subscribers(std::size_t n, std::chrono::milliseconds timeout);
 
+  // --- Algedonic lane (vsm/algedonic.hpp) ---
+  // Raises an alert: sends it at once to every algedonic peer over UDP (retried until
+  // acknowledged, up to algedonic_max_retries) and also publishes it on the data plane.
+  // Never blocks on a peer; the receipt's report resolves when every peer is settled.
+  // Errors: kTooLarge (does not fit one datagram; never truncated), kInvalid, kBlocked
+  // (flow rules), kShuttingDown.
+  Result<AlgedonicReceipt> publish_algedonic(Severity severity, Signal signal,
+                                             std::string description,
+                                             const std::map<std::string, double>& metrics = {});
+  // Registers a callback run on the algedonic thread, exactly once per alert id, however
+  // it arrived (lane or data plane). Returns a token for remove_algedonic_callback().
+  // REQUIRES: start() succeeded.
+  std::uint64_t on_algedonic(AlgedonicCallback callback);
+  void remove_algedonic_callback(std::uint64_t token);
+  // Adds / removes a peer DISH endpoint ("udp://IPv4:PORT"); idempotent add, kNotFound
+  // for an unknown removal. Used for static peers and by gossip. REQUIRES: started.
+  Status add_algedonic_peer(const std::string& endpoint);
+  Status remove_algedonic_peer(const std::string& endpoint);
+  std::vector<std::string> algedonic_peers() const;
+  // This node's advertised DISH endpoint (after start()); empty when not receiving.
+  std::string dish_endpoint() const;
+
   // Resolved publish endpoints (after start()).
   std::vector<std::string> endpoints() const;
+  // Gossip membership (empty without NodeConfig::gossip_bind). Callbacks: set before
+  // start(); they run on the gossip thread and must not block.
+  std::vector<gossip::Member> members() const;
+  gossip::PartitionView partition_view() const;
+  void on_member_event(std::function<void(const gossip::MemberEvent&)> callback);
+  void on_partition_event(std::function<void(const gossip::PartitionEvent&)> callback);
+  // "host:port" of the gossip socket (after start()); empty without gossip.
+  std::string gossip_address() const;
+
+  // Resolved control endpoint (after start()); empty when disabled.
+  std::string control_endpoint() const;
   const NodeConfig& config() const;
   NodeStats stats() const;
 

@@ -3,10 +3,15 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "vsm/codec.hpp"
+#include "vsm/gossip/membership_config.hpp"
+#include "vsm/gossip/partition_detector.hpp"
+#include "vsm/persist/log_options.hpp"
 #include "vsm/role.hpp"
 
 namespace vsm {
@@ -24,6 +29,27 @@ struct NodeConfig {
   std::vector<std::string> pub_advertise;
   // Publisher endpoints the node's SUB connects to at start (static peers).
   std::vector<std::string> peers;
+  // Gossip membership (SWIM over UDP): "host:port" to bind ("127.0.0.1:0" = free
+  // port); empty disables gossip. Members' publish endpoints are connected to and
+  // disconnected from automatically; their DISH endpoints become algedonic peers.
+  std::string gossip_bind;
+  std::vector<std::string> seeds;       // "host:port" of members to join through
+  std::string gossip_advertise_host;    // address others reach us at (NAT, containers)
+  std::map<std::string, std::string> tags;
+  gossip::MembershipConfig gossip;
+  gossip::PartitionConfig partition;
+
+  // Event log (persist/): every published event is appended before it is sent; empty
+  // disables the log. Replay requests fall back to the log when the ring lacks a range.
+  std::string log_dir;
+  persist::LogOptions log_options;
+  bool log_received = false;            // also log events received from peers
+
+  // Control plane (ROUTER: ping/info/stats/replay); empty disables it.
+  std::string control_bind = "tcp://127.0.0.1:*";
+  // Bytes of recently published encoded events kept per channel for replay and gap
+  // repair when no log is configured; 0 disables the ring.
+  std::size_t replay_ring_bytes_per_channel = 8u << 20;
 
   // ZeroMQ high-water marks (messages) on the data sockets.
   int send_hwm_msgs = 100'000;
@@ -36,6 +62,39 @@ struct NodeConfig {
   // Reject events that break the channel flow rules (DESIGN §1) with kBlocked.
   bool validate_flow = true;
   CodecLimits limits;
+
+  // --- Algedonic lane (nodes/include/vsm/algedonic.hpp, docs/PROTOCOL.md) ---
+  // UDP endpoint the node's DISH binds, "udp://IPv4:PORT"; PORT "*" or "0" picks a free
+  // port (libzmq cannot bind UDP port 0 itself). Empty disables receiving on the lane.
+  std::string dish_bind = "udp://127.0.0.1:*";
+  // Endpoint advertised to peers (carried in alerts as the ack address); defaults to
+  // the resolved dish_bind.
+  std::string dish_advertise;
+  // DISH endpoints of the algedonic peers alerts are sent to (static; gossip adds more
+  // through Node::add_algedonic_peer()).
+  std::vector<std::string> dish_peers;
+  // 64 hex characters (32 bytes): seal every datagram with XChaCha20-Poly1305; datagrams
+  // sealed with another key, or unsealed ones, are dropped and counted. Empty: no sealing.
+  std::string cluster_key;
+  // Retries of an unacknowledged alert per peer, and their timing: retry k (1-based) is
+  // sent algedonic_retry_initial_ms * 2^(k-1) (capped at algedonic_retry_max_ms, then
+  // +-algedonic_retry_jitter_pct percent) after the previous send; after the last retry
+  // the peer gets one more such interval to acknowledge before it counts as unconfirmed.
+  int algedonic_max_retries = 3;
+  int algedonic_retry_initial_ms = 50;
+  int algedonic_retry_max_ms = 1'000;
+  int algedonic_retry_jitter_pct = 20;
+  // Alert ids remembered for deduplication (lane + data plane copies), by count and age.
+  // 1..99: run the lane thread and its ZeroMQ I/O thread with SCHED_FIFO at this
+  // priority, so alerts are not delayed by a busy CPU. Best effort: needs CAP_SYS_NICE
+  // (or RLIMIT_RTPRIO); without it the node logs a warning and uses normal scheduling.
+  // 0 (default): normal scheduling.
+  int algedonic_realtime_priority = 0;
+  std::size_t algedonic_dedup_ids = 16'384;
+  int algedonic_dedup_max_age_ms = 600'000;
+  // TEST ONLY: called before each alert datagram is sent (attempt 0 = first send);
+  // returning true drops it, simulating datagram loss. Leave empty in production.
+  std::function<bool(const std::string& peer_endpoint, int attempt)> algedonic_drop_hook;
 };
 
 }  // namespace vsm

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 
+#include "vsm/algedonic.hpp"
 #include "vsm/channel.hpp"
 
 namespace vsm {
@@ -26,6 +27,7 @@ struct NodeStats {
   std::uint64_t gap_events = 0;           // events missing per per-publisher sequences
   std::uint64_t subscribers = 0;          // ready remote subscriber nodes (presence)
   std::uint64_t connected_publishers = 0; // endpoints the SUB is connected to
+  AlgedonicStats algedonic;               // the algedonic lane (vsm/algedonic.hpp)
 
   const ChannelStats& of(Channel c) const { return channels[channel_index(c)]; }
   ChannelStats total() const {

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "vsm/event.hpp"
 
@@ -24,9 +26,38 @@ enum class OverflowPolicy {
   kDropNewest,  // keep the oldest events, drop arrivals
 };
 
+enum class DeliveryMode {
+  // Plain PUB/SUB: what is lost in transit is counted (stats dropped/gap_events).
+  kBestEffort,
+  // Per-(publisher, channel) sequence order with no gaps and no duplicates: missing
+  // ranges are fetched from the publisher's control endpoint (its replay ring or log);
+  // ranges that cannot be repaired become DeadLetters.
+  kReliable,
+  // Conflation: the queue keeps only the newest event per topic (channel/source/type).
+  kLatestOnly,
+};
+
+// A range of a publisher's stream a Reliable subscription gave up on.
+struct DeadLetter {
+  std::string publisher;   // Event::ts.node
+  Channel channel;
+  std::uint64_t from_seq;  // inclusive
+  std::uint64_t to_seq;    // inclusive
+  std::string reason;
+};
+
 struct SubscribeOptions {
   std::size_t queue_capacity = 65'536;  // events waiting for next() or the callback
   OverflowPolicy overflow = OverflowPolicy::kDropOldest;
+  DeliveryMode mode = DeliveryMode::kBestEffort;
+  // Reliable only. 0: start with the first live event of each publisher; n: start every
+  // publisher's stream at seq n (1 = all retained history, then live: "replay then live").
+  std::uint64_t start_seq = 0;
+  // Reliable only: deadline of one repair request, and attempts before dead-lettering.
+  int repair_timeout_ms = 2'000;
+  int repair_attempts = 3;
+  // Reliable only: events held back behind a gap, across all publishers.
+  std::size_t max_held_events = 200'000;
 };
 
 class Subscription {
@@ -48,6 +79,8 @@ class Subscription {
   std::uint64_t delivered() const noexcept;  // events handed to next()/callback
   std::uint64_t dropped() const noexcept;    // events lost to queue overflow
   std::size_t queued() const noexcept;
+  // Reliable only: ranges given up so far (the dead-letter queue), oldest first.
+  std::vector<DeadLetter> dead_letters() const;
 
  private:
   friend class detail::NodeCore;

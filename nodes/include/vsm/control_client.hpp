@@ -1,0 +1,52 @@
+// Client for a node's control plane (ROUTER endpoint, Node::control_endpoint()):
+// ping, info, stats, replay. Every request has a deadline; after a timeout the socket
+// is recreated so a late reply cannot be mistaken for the next one (lazy pirate).
+// Thread-safety: one thread at a time per client. Blocking: each call waits at most
+// `timeout`.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vsm/event.hpp"
+#include "vsm/result.hpp"
+#include "vsm/value.hpp"
+
+namespace vsm {
+
+struct ReplayBatch {
+  std::vector<Event> events;        // oldest first
+  std::uint64_t oldest = 0;         // first seq the peer still retains (0 = none)
+  std::uint64_t last = 0;           // last seq the peer published on that channel
+  std::uint64_t decode_errors = 0;  // frames that did not decode (skipped)
+};
+
+class ControlClient {
+ public:
+  explicit ControlClient(std::string endpoint,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(2));
+  ~ControlClient();
+  ControlClient(ControlClient&&) noexcept;
+  ControlClient& operator=(ControlClient&&) noexcept;
+
+  Status ping();
+  // The reply map as a msgpack value (name, role, pub, control, version).
+  Result<Value> info();
+  // The "stats" map as a msgpack value (see docs/PROTOCOL.md).
+  Result<Value> stats();
+  // Events with from <= seq <= to on `channel`, at most `max` (the server caps a batch
+  // at 4096; call again from the last seq + 1 for more).
+  Result<ReplayBatch> replay(Channel channel, std::uint64_t from, std::uint64_t to,
+                             std::size_t max = 4096);
+
+  const std::string& endpoint() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vsm

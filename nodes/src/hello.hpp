@@ -1,0 +1,33 @@
+// Publisher "hello" announcements on the data plane: who I am, where my control
+// endpoint is, and the last seq I published per channel. Subscribers learn where to
+// repair gaps from, and detect events lost at the tail of a stream.
+//
+// Wire (docs/PROTOCOL.md): topic "~vsm/hello/<name>", body msgpack map
+//   "v" uint (1), "name" str, "control" str ("" = none), "last" [5 x uint] in channel
+//   order (command, coordination, audit, algedonic, resource_bargain).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "vsm/channel.hpp"
+
+namespace vsm::detail {
+
+inline constexpr std::string_view kHelloPrefix = "~vsm/hello/";
+
+struct Hello {
+  std::string name;
+  std::string control;
+  std::array<std::uint64_t, kChannelCount> last{};
+};
+
+std::string hello_topic(std::string_view name);
+void encode_hello(const Hello& hello, std::string& out);
+// Empty when malformed (counted by the caller).
+std::optional<Hello> decode_hello(std::string_view body);
+
+}  // namespace vsm::detail

@@ -1,0 +1,57 @@
+// Wires gossip membership into a node: runs the UdpDriver, turns member events into
+// data-plane connects/disconnects and algedonic peer changes, and reports partition
+// transitions. Knows nothing of sockets: NodeCore hands it plain callbacks.
+// Thread-safety: start()/stop() from the owner; the hooks run on the gossip thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "vsm/gossip/udp_driver.hpp"
+#include "vsm/node_config.hpp"
+
+namespace vsm::detail {
+
+struct MembershipHooks {
+  std::function<void(const std::string& pub_endpoint)> connect_pub;
+  std::function<void(const std::string& pub_endpoint)> disconnect_pub;
+  std::function<void(const std::string& dish_endpoint)> add_dish;
+  std::function<void(const std::string& dish_endpoint)> remove_dish;
+  std::function<void(const gossip::PartitionEvent&)> partition_changed;
+};
+
+class MembershipBridge {
+ public:
+  MembershipBridge(const NodeConfig& config, MembershipHooks hooks);
+  ~MembershipBridge();
+
+  // User callbacks (set before start()); they run on the gossip thread.
+  void on_member_event(std::function<void(const gossip::MemberEvent&)> cb);
+  void on_partition_event(std::function<void(const gossip::PartitionEvent&)> cb);
+
+  // Starts gossip advertising these endpoints. Errors from UdpDriver::start().
+  Status start(const gossip::Endpoints& local);
+  void stop();
+
+  std::vector<gossip::Member> members() const;
+  gossip::PartitionView partition_view() const;
+  gossip::GossipStats stats() const;
+  std::string gossip_address() const;
+
+ private:
+  void handle(const gossip::MemberEvent& e);
+
+  std::string self_;
+  MembershipHooks hooks_;
+  std::unique_ptr<gossip::UdpDriver> driver_;
+  std::function<void(const gossip::MemberEvent&)> user_member_cb_;
+  std::function<void(const gossip::PartitionEvent&)> user_partition_cb_;
+  // Endpoints we are wired to per member, so an update can rewire precisely.
+  std::mutex mu_;
+  std::map<std::string, gossip::Endpoints> wired_;
+};
+
+}  // namespace vsm::detail

@@ -1,0 +1,46 @@
+// NodeCore's control plane: the ControlServer wiring and what it serves.
+#include "node_core.hpp"
+#include "vsm/msgpack_writer.hpp"
+
+namespace vsm::detail {
+
+Status NodeCore::start_control() {
+  if (config_.control_bind.empty()) return {};
+  ControlHandlers h;
+  h.stats = [this] { return stats(); };
+  h.replay = [this](Channel c, std::uint64_t from, std::uint64_t to, std::size_t max) {
+    return replay_slice(c, from, to, max);
+  };
+  h.info = [this](std::string& out, std::uint32_t& fields) { encode_info(out, fields); };
+  control_ = std::make_unique<ControlServer>(ctx_, std::move(h));
+  return control_->start(config_.control_bind);
+}
+
+std::string NodeCore::control_endpoint() const {
+  return control_ ? control_->endpoint() : std::string();
+}
+
+ReplaySlice NodeCore::replay_slice(Channel channel, std::uint64_t from, std::uint64_t to,
+                                   std::size_t max) const {
+  ReplaySlice slice;
+  slice.last = last_seq_[channel_index(channel)].load(std::memory_order_relaxed);
+  slice.events = ring_.range(channel, from, to, max, &slice.oldest);
+  const bool ring_covers = !slice.events.empty() && slice.oldest <= from;
+  if (log_ && !ring_covers) log_slice(channel, from, to, max, slice);
+  return slice;
+}
+
+void NodeCore::encode_info(std::string& out, std::uint32_t& fields) const {
+  MsgpackWriter w(out);
+  w.str("name"); w.str(config_.name);
+  w.str("role"); w.str(role_name(config_.role));
+  w.str("instance"); w.str(instance_);
+  w.str("control"); w.str(control_endpoint());
+  const auto eps = endpoints();
+  w.str("pub");
+  w.array_header(static_cast<std::uint32_t>(eps.size()));
+  for (const auto& e : eps) w.str(e);
+  fields += 5;
+}
+
+}  // namespace vsm::detail

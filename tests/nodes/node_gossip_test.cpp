@@ -1,0 +1,58 @@
+#include <catch2/catch.hpp>
+
+#include "node_fixture.hpp"
+#include "wait_until.hpp"
+
+using namespace std::chrono_literals;
+using vsm::test::make_event;
+using vsm::test::node_config;
+
+namespace {
+vsm::NodeConfig gossip_config(std::string name, vsm::Role role, std::vector<std::string> seeds) {
+  auto c = node_config(std::move(name), role);
+  c.gossip_bind = "127.0.0.1:0";
+  c.seeds = std::move(seeds);
+  c.validate_flow = false;
+  return c;
+}
+}  // namespace
+
+TEST_CASE("nodes find each other by gossip and wire the data plane", "[node][gossip]") {
+  vsm::Node s5(gossip_config("s5.policy", vsm::Role::kS5, {}));
+  REQUIRE(s5.start().ok());
+  const std::string seed = s5.gossip_address();
+  REQUIRE_FALSE(seed.empty());
+  vsm::Node s3(gossip_config("s3.control", vsm::Role::kS3, {seed}));
+  vsm::Node s1(gossip_config("s1.ops", vsm::Role::kS1, {seed}));
+  REQUIRE(s3.start().ok());
+  REQUIRE(s1.start().ok());
+
+  auto at_s5 = s5.subscribe(vsm::Filter::on(vsm::Channel::kCoordination)).value();
+  auto at_s3 = s3.subscribe(vsm::Filter::on(vsm::Channel::kCoordination)).value();
+  auto all_alive = [](const vsm::Node& n) {
+    auto m = n.members();
+    return m.size() == 3 && std::all_of(m.begin(), m.end(), [](const auto& x) {
+             return x.state == vsm::gossip::MemberState::kAlive && !x.endpoints.pub.empty();
+           });
+  };
+  REQUIRE(vsm::test::wait_until([&] { return all_alive(s5) && all_alive(s3) && all_alive(s1); }, 20s));
+  // No static peers anywhere: s1's publisher is reached through gossip.
+  REQUIRE(s1.wait_for_subscribers(2, 20s));
+  REQUIRE(s1.publish(make_event(vsm::Channel::kCoordination, "status", 7)).ok());
+  auto a = at_s5.next(10s);
+  auto b = at_s3.next(10s);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(a->source == "s1.ops");
+  CHECK(vsm::unpack_value<int>(b->payload).value() == 7);
+
+  // A member that leaves is removed from the others' wiring and tables.
+  s3.stop();
+  CHECK(vsm::test::wait_until([&] {
+    for (const auto& m : s5.members()) {
+      if (m.name == "s3.control") return m.state == vsm::gossip::MemberState::kLeft;
+    }
+    return true;
+  }, 20s));
+  CHECK(vsm::test::wait_until([&] { return s1.wait_for_subscribers(1, 0ms) && s1.stats().subscribers == 1; }, 20s));
+}
