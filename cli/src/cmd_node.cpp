@@ -90,6 +90,8 @@ int run_node(const NodeCmdOptions& o) {
   });
   const auto endpoints = node.endpoints();
   for (const auto& ep : endpoints) status_line("endpoint " + ep);
+  if (auto c = node.control_endpoint(); !c.empty()) status_line("control " + c);
+  if (auto g = node.gossip_address(); !g.empty()) status_line("gossip " + g);
   if (!o.endpoints_file.empty()) {
     if (auto st = write_file_atomic(o.endpoints_file, endpoints); !st) {
       say("error: " + st.error().message());
@@ -120,6 +122,7 @@ Command register_node(CLI::App& root) {
   add_peers_option(*app, o->node, "--peers",
                    "Publisher endpoint to connect to (repeatable), e.g. tcp://127.0.0.1:5555");
   add_identity_options(*app, o->node);
+  add_fabric_options(*app, o->node);
   app->add_flag("--print", o->print, "Print every received event as a JSON line on stdout");
   app->add_option("-f,--format", o->format, "Print received events with this format (see sub -f)");
   app->add_option("--endpoints-file", o->endpoints_file,

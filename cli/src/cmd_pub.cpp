@@ -253,6 +253,7 @@ Command register_pub(CLI::App& root) {
       ->group("");
   add_bind_option(*app, o->node);
   add_identity_options(*app, o->node);
+  add_fabric_options(*app, o->node);
   return {app, [o] { return run_pub(*o); }};
 }
 

@@ -171,6 +171,7 @@ Command register_sub(CLI::App& root) {
   app->add_option("--ready-file", o->ready_file,
                   "Write 'ready' to PATH once subscribed (also printed on stderr)");
   add_identity_options(*app, o->node);
+  add_fabric_options(*app, o->node);
   return {app, [o] { return run_sub(*o); }};
 }
 

@@ -143,6 +143,14 @@ void add_identity_options(CLI::App& app, NodeOptions& o) {
                "Do not enforce the channel flow rules on published events");
 }
 
+void add_fabric_options(CLI::App& app, NodeOptions& o) {
+  app.add_option("--gossip-bind", o.gossip_bind,
+                 "Join the gossip membership on this UDP host:port (127.0.0.1:0 = free port)");
+  app.add_option("--seeds", o.seeds, "Gossip seeds host:port to join through (comma list)")
+      ->delimiter(',');
+  app.add_option("--log", o.log_dir, "Append every published event to this log directory");
+}
+
 void add_bind_option(CLI::App& app, NodeOptions& o) {
   app.add_option("--bind", o.bind,
                  "Endpoint the node's publisher binds (repeatable; default tcp://127.0.0.1:*)")
@@ -173,6 +181,12 @@ vsm::Result<vsm::NodeConfig> build_node_config(const NodeOptions& o,
   for (const auto& p : o.peers) cfg.peers.push_back(p);
   if (o.hwm) cfg.send_hwm_msgs = cfg.recv_hwm_msgs = *o.hwm;
   if (o.no_validate_flow) cfg.validate_flow = false;
+  if (!o.seeds.empty() && o.gossip_bind.empty() && cfg.gossip_bind.empty()) {
+    cfg.gossip_bind = "127.0.0.1:0";  // seeds imply gossip
+  }
+  if (!o.gossip_bind.empty()) cfg.gossip_bind = o.gossip_bind;
+  for (const auto& s : o.seeds) cfg.seeds.push_back(s);
+  if (!o.log_dir.empty()) cfg.log_dir = o.log_dir;
   if (auto st = check_config(cfg); !st) return st.error();
   return cfg;
 }

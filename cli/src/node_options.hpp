@@ -33,7 +33,13 @@ struct NodeOptions {
   std::vector<std::string> peers;
   std::optional<int> hwm;
   bool no_validate_flow = false;
+  std::string gossip_bind;          // "host:port"; empty = no gossip
+  std::vector<std::string> seeds;   // "host:port"
+  std::string log_dir;
 };
+
+// --gossip-bind HOST:PORT, --seeds HOST:PORT,... (gossip membership), --log DIR.
+void add_fabric_options(CLI::App& app, NodeOptions& options);
 
 // --name, --role, --hwm, --no-validate-flow.
 void add_identity_options(CLI::App& app, NodeOptions& options);

@@ -138,6 +138,13 @@ Result<Value> ControlClient::info() {
   return Value::from_encoded(std::move(r->header));
 }
 
+Result<Value> ControlClient::members() {
+  const auto rid = impl_->next_rid++;
+  auto r = impl_->call(impl_->request(cf::kOpMembers, rid, 0, nullptr), rid);
+  if (!r) return r.error();
+  return Value::from_encoded(std::move(r->header));
+}
+
 Result<Value> ControlClient::stats() {
   const auto rid = impl_->next_rid++;
   auto r = impl_->call(impl_->request(cf::kOpStats, rid, 0, nullptr), rid);

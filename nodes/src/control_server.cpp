@@ -150,10 +150,10 @@ void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t&
     w.map_header(3);
     w.str("stats");
     encode_stats(handlers_.stats(), body);
-  } else if (req->op == cf::kOpInfo) {
+  } else if (req->op == cf::kOpInfo || req->op == cf::kOpMembers) {
     std::string pairs;
     std::uint32_t fields = 0;
-    handlers_.info(pairs, fields);
+    (req->op == cf::kOpInfo ? handlers_.info : handlers_.members)(pairs, fields);
     w.map_header(2 + fields);
     w.raw(pairs);
   } else if (req->op == cf::kOpReplay) {
@@ -166,7 +166,7 @@ void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t&
     w.str("last"); w.uint(slice.last);
   } else {
     return reply_error(identity, req->rid, "unknown op '" + std::string(req->op) +
-                                               "' (ping, info, stats, replay)");
+                                               "' (ping, info, stats, replay, members)");
   }
   w.str("rid"); w.uint(req->rid);
   w.str("ok"); w.boolean(true);

@@ -26,6 +26,7 @@ struct ControlHandlers {
   std::function<NodeStats()> stats;
   std::function<ReplaySlice(Channel, std::uint64_t from, std::uint64_t to, std::size_t max)> replay;
   std::function<void(std::string& out_map_body, std::uint32_t& fields)> info;  // appends pairs
+  std::function<void(std::string& out_map_body, std::uint32_t& fields)> members;  // ditto
 };
 
 class ControlServer {

@@ -12,6 +12,7 @@ Status NodeCore::start_control() {
     return replay_slice(c, from, to, max);
   };
   h.info = [this](std::string& out, std::uint32_t& fields) { encode_info(out, fields); };
+  h.members = [this](std::string& out, std::uint32_t& fields) { encode_members(out, fields); };
   control_ = std::make_unique<ControlServer>(ctx_, std::move(h));
   return control_->start(config_.control_bind);
 }
@@ -28,6 +29,28 @@ ReplaySlice NodeCore::replay_slice(Channel channel, std::uint64_t from, std::uin
   const bool ring_covers = !slice.events.empty() && slice.oldest <= from;
   if (log_ && !ring_covers) log_slice(channel, from, to, max, slice);
   return slice;
+}
+
+void NodeCore::encode_members(std::string& out, std::uint32_t& fields) const {
+  MsgpackWriter w(out);
+  const auto members = membership_ ? membership_->members() : std::vector<gossip::Member>{};
+  w.str("members");
+  w.array_header(static_cast<std::uint32_t>(members.size()));
+  for (const auto& m : members) {
+    w.map_header(8);
+    w.str("name"); w.str(m.name);
+    w.str("state"); w.str(gossip::member_state_name(m.state));
+    w.str("incarnation"); w.uint(m.incarnation);
+    w.str("role"); w.str(role_name(m.role));
+    w.str("pub"); w.str(m.endpoints.pub);
+    w.str("control"); w.str(m.endpoints.control);
+    w.str("dish"); w.str(m.endpoints.dish);
+    w.str("gossip"); w.str(m.endpoints.gossip);
+  }
+  const auto view = membership_ ? membership_->partition_view() : gossip::PartitionView{};
+  w.str("partition"); w.str(gossip::partition_state_name(view.state));
+  w.str("reason"); w.str(view.reason);
+  fields += 3;
 }
 
 void NodeCore::encode_info(std::string& out, std::uint32_t& fields) const {

@@ -86,6 +86,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   ReplaySlice replay_slice(Channel channel, std::uint64_t from, std::uint64_t to,
                            std::size_t max) const;
   void encode_info(std::string& out, std::uint32_t& fields) const;
+  void encode_members(std::string& out, std::uint32_t& fields) const;
   // Runs `fn` on the reactor thread and waits for its status.
   Status call_on_reactor(std::function<Status()> fn);
 

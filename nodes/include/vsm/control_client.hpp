@@ -35,6 +35,8 @@ class ControlClient {
   Status ping();
   // The reply map as a msgpack value (name, role, pub, control, version).
   Result<Value> info();
+  // The reply map of "members": members array, partition state and reason.
+  Result<Value> members();
   // The "stats" map as a msgpack value (see docs/PROTOCOL.md).
   Result<Value> stats();
   // Events with from <= seq <= to on `channel`, at most `max` (the server caps a batch
