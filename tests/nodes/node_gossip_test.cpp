@@ -36,6 +36,11 @@ TEST_CASE("nodes find each other by gossip and wire the data plane", "[node][gos
            });
   };
   REQUIRE(vsm::test::wait_until([&] { return all_alive(s5) && all_alive(s3) && all_alive(s1); }, 20s));
+  // S5 and S3 present, quorum of 3: the fabric is healthy everywhere.
+  CHECK(vsm::test::wait_until([&] {
+    return s1.partition_state() == vsm::gossip::PartitionState::kHealthy &&
+           s5.partition_state() == vsm::gossip::PartitionState::kHealthy;
+  }, 20s));
   // No static peers anywhere: s1's publisher is reached through gossip.
   REQUIRE(s1.wait_for_subscribers(2, 20s));
   REQUIRE(s1.publish(make_event(vsm::Channel::kCoordination, "status", 7)).ok());

@@ -112,6 +112,8 @@ class Node {
   // start(); they run on the gossip thread and must not block.
   std::vector<gossip::Member> members() const;
   gossip::PartitionView partition_view() const;
+  // healthy / degraded / healing (healthy without gossip).
+  gossip::PartitionState partition_state() const { return partition_view().state; }
   void on_member_event(std::function<void(const gossip::MemberEvent&)> callback);
   void on_partition_event(std::function<void(const gossip::PartitionEvent&)> callback);
   // "host:port" of the gossip socket (after start()); empty without gossip.
