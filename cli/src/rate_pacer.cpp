@@ -1,4 +1,5 @@
 #include "rate_pacer.hpp"
+#include "vsm/monotonic_clock.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -7,20 +8,12 @@
 #include <thread>
 
 namespace vsmcat {
-namespace {
-std::uint64_t now_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
-}
-}  // namespace
-
 RatePacer::RatePacer(double rate_per_s, double burst)
-    : bucket_(vsm::TokenBucketConfig{rate_per_s, burst}, now_ms()) {}
+    : bucket_(vsm::TokenBucketConfig{rate_per_s, burst}, vsm::monotonic_ms()) {}
 
 void RatePacer::acquire() {
   for (;;) {
-    const auto now = now_ms();
+    const auto now = vsm::monotonic_ms();
     if (bucket_.try_acquire(now)) return;
     const auto wait = std::max<std::uint64_t>(1, bucket_.ms_until_available(now));
     std::this_thread::sleep_for(std::chrono::milliseconds(wait));

@@ -1,4 +1,5 @@
 #include "vsm/gossip/udp_driver.hpp"
+#include "vsm/monotonic_clock.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,12 +20,6 @@
 
 namespace vsm::gossip {
 namespace {
-
-std::uint64_t steady_ms() {
-  using namespace std::chrono;
-  return static_cast<std::uint64_t>(
-      duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
-}
 
 // "a.b.c.d:port" -> sockaddr_in; false when malformed.
 bool parse_address(const std::string& text, sockaddr_in& out) {
@@ -95,7 +90,7 @@ Status UdpDriver::start() {
   std::uint64_t seed = config_.rng_seed != 0 ? config_.rng_seed : std::random_device{}();
   membership_ = std::make_unique<Membership>(config_.membership, std::move(self), seed);
   detector_ = std::make_unique<PartitionDetector>(config_.partition, config_.name);
-  membership_->join(steady_ms(), config_.seeds);
+  membership_->join(vsm::monotonic_ms(), config_.seeds);
   {
     std::lock_guard lock(mu_);
     members_snapshot_ = membership_->members();
@@ -155,15 +150,15 @@ bool UdpDriver::joined() const {
 
 void UdpDriver::run(std::stop_token stop) {
   pthread_setname_np(pthread_self(), "vsm-gossip");
-  std::uint64_t next_tick = steady_ms();
+  std::uint64_t next_tick = vsm::monotonic_ms();
   flush();
   publish(next_tick, true);
   while (!stop.stop_requested()) {
-    std::uint64_t now = steady_ms();
+    std::uint64_t now = vsm::monotonic_ms();
     int wait = next_tick > now ? static_cast<int>(next_tick - now) : 0;
     pollfd p{fd_, POLLIN, 0};
     ::poll(&p, 1, wait);
-    now = steady_ms();
+    now = vsm::monotonic_ms();
     receive_all(now);
     if (now >= next_tick) {
       apply_pending(now);
@@ -177,17 +172,18 @@ void UdpDriver::run(std::stop_token stop) {
 }
 
 void UdpDriver::spread_leave() {
-  const std::uint64_t start = steady_ms();
+  const std::uint64_t start = vsm::monotonic_ms();
   membership_->leave(start);
   flush();
-  while (membership_->pending_broadcasts() > 0 && steady_ms() < start + config_.leave_timeout_ms) {
+  while (membership_->pending_broadcasts() > 0 &&
+         vsm::monotonic_ms() < start + config_.leave_timeout_ms) {
     pollfd p{fd_, POLLIN, 0};
     ::poll(&p, 1, static_cast<int>(config_.tick_interval_ms));
-    receive_all(steady_ms());
-    membership_->tick(steady_ms());
+    receive_all(vsm::monotonic_ms());
+    membership_->tick(vsm::monotonic_ms());
     flush();
   }
-  publish(steady_ms(), true);
+  publish(vsm::monotonic_ms(), true);
 }
 
 void UdpDriver::receive_all(std::uint64_t now_ms) {

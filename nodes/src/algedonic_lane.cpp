@@ -1,4 +1,5 @@
 #include "algedonic_lane.hpp"
+#include "vsm/monotonic_clock.hpp"
 
 #include <pthread.h>
 #include <sched.h>
@@ -23,12 +24,6 @@ constexpr int kDishHwmMsgs = 10'000;
 constexpr int kBindAttempts = 8;  // free-port races
 constexpr auto kVerifyTimeout = std::chrono::milliseconds(1'000);
 constexpr std::size_t kLatencyWindow = 1'024;  // keep in sync with algedonic_lane_run.cpp
-
-std::uint64_t monotonic_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
-}
 
 RetryPolicy policy_of(const NodeConfig& c) {
   return {c.algedonic_max_retries, c.algedonic_retry_initial_ms, c.algedonic_retry_max_ms,
@@ -191,7 +186,7 @@ std::shared_future<DeliveryReport> AlgedonicLane::raise(std::string id, std::str
 
 bool AlgedonicLane::first_sighting(std::string_view id) {
   std::lock_guard lock(dedup_mu_);
-  return dedup_.check_and_insert(id, monotonic_ms());
+  return dedup_.check_and_insert(id, vsm::monotonic_ms());
 }
 
 bool AlgedonicLane::on_data_plane(const Event& event) {

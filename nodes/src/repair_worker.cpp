@@ -1,16 +1,9 @@
 #include "repair_worker.hpp"
+#include "vsm/monotonic_clock.hpp"
 
 #include "control_format.hpp"
 
 namespace vsm::detail {
-namespace {
-std::uint64_t now_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
-}
-}  // namespace
-
 RepairWorker::RepairWorker(Done done, CircuitBreakerConfig breaker)
     : done_(std::move(done)),
       breaker_config_(breaker),
@@ -86,7 +79,7 @@ Result<ReplayBatch> RepairWorker::execute(const Job& job, std::stop_token stop) 
   {
     std::lock_guard lock(mu_);
     auto& breaker = breakers_.try_emplace(req.publisher, breaker_config_).first->second;
-    if (!breaker.allow(now_ms())) {
+    if (!breaker.allow(vsm::monotonic_ms())) {
       return Error::subscriber_unavailable("circuit open for publisher '" + req.publisher + "'");
     }
   }
@@ -101,7 +94,7 @@ Result<ReplayBatch> RepairWorker::execute(const Job& job, std::stop_token stop) 
   if (batch) {
     breaker.record_success();
   } else {
-    breaker.record_failure(now_ms());
+    breaker.record_failure(vsm::monotonic_ms());
   }
   return batch;
 }
