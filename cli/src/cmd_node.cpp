@@ -53,15 +53,12 @@ void log_stats(const vsm::NodeStats& stats) {
 }
 
 int run_node(const NodeCmdOptions& o) {
-  std::optional<EventFormat> format;
-  if (!o.format.empty()) {
-    auto f = EventFormat::parse(o.format);
-    if (!f) {
-      say("error: -f: " + f.error().message());
-      return kExitUsage;
-    }
-    format = std::move(f).value();
+  auto parsed = parse_optional_format(o.format);
+  if (!parsed) {
+    say("error: -f: " + parsed.error().message());
+    return kExitUsage;
   }
+  std::optional<EventFormat> format = std::move(parsed).value();
   auto cfg = build_node_config(o.node, default_node_name("node"));
   if (!cfg) {
     say("error: " + cfg.error().message());

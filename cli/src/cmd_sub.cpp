@@ -90,15 +90,12 @@ int receive_loop(vsm::Subscription& sub, EventPrinter& printer, const SubOptions
 }
 
 int run_sub(const SubOptions& o) {
-  std::optional<EventFormat> format;
-  if (!o.format.empty()) {
-    auto f = EventFormat::parse(o.format);
-    if (!f) {
-      say("error: -f: " + f.error().message());
-      return kExitUsage;
-    }
-    format = std::move(f).value();
+  auto parsed = parse_optional_format(o.format);
+  if (!parsed) {
+    say("error: -f: " + parsed.error().message());
+    return kExitUsage;
   }
+  std::optional<EventFormat> format = std::move(parsed).value();
   auto cfg = build_node_config(o.node, default_node_name("sub"));
   if (!cfg) {
     say("error: " + cfg.error().message());

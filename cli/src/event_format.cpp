@@ -114,4 +114,11 @@ std::string iso8601_utc_ms(std::uint64_t wall_ms) {
   return out;
 }
 
+vsm::Result<std::optional<EventFormat>> parse_optional_format(std::string_view spec) {
+  if (spec.empty()) return std::optional<EventFormat>();
+  auto f = EventFormat::parse(spec);
+  if (!f) return std::move(f).error();
+  return std::optional<EventFormat>(std::move(f).value());
+}
+
 }  // namespace vsmcat

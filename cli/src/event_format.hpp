@@ -6,6 +6,7 @@
 // with \n for one event per line. Thread-safety: immutable after parse().
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,5 +34,8 @@ class EventFormat {
 
 // "2026-11-23T14:16:34.123Z"
 std::string iso8601_utc_ms(std::uint64_t wall_ms);
+
+// `-f` as given on the command line: empty text means no format (JSON lines).
+vsm::Result<std::optional<EventFormat>> parse_optional_format(std::string_view spec);
 
 }  // namespace vsmcat
