@@ -1,117 +1,29 @@
 #include "node_options.hpp"
 
-#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <charconv>
-#include <limits>
+#include <string>
 
 #include "command.hpp"
 #include "global_options.hpp"
+#include "node_config_toml.hpp"
 #include "vsm/channel.hpp"
 #include "vsm/role.hpp"
 
 namespace vsmcat {
 namespace {
 
-constexpr std::string_view kNodeKeys =
-    "name, role, bind, advertise, peers, hwm, send_hwm, recv_hwm, linger_ms, "
-    "publish_queue_capacity, validate_flow, max_event_bytes";
-
-vsm::Error config_error(std::string_view key, std::string_view what) {
-  return vsm::Error::invalid("config '" + global_options().config_path + "': [node] " +
-                             std::string(key) + " " + std::string(what));
-}
-
-vsm::Result<std::vector<std::string>> string_list(const toml::node& n, std::string_view key) {
-  std::vector<std::string> out;
-  if (auto s = n.value<std::string>()) {
-    out.push_back(*s);
-    return out;
-  }
-  const toml::array* arr = n.as_array();
-  if (!arr) return config_error(key, "must be a string or an array of strings");
-  for (const auto& item : *arr) {
-    auto s = item.value<std::string>();
-    if (!s) return config_error(key, "must contain only strings");
-    out.push_back(*s);
-  }
-  return out;
-}
-
-vsm::Result<std::int64_t> positive_int(const toml::node& n, std::string_view key) {
-  auto v = n.value<std::int64_t>();
-  if (!v || *v <= 0 || *v > std::numeric_limits<int>::max()) {
-    return config_error(key, "must be a positive integer");
-  }
-  return *v;
-}
-
-vsm::Status apply_key(std::string_view key, const toml::node& n, vsm::NodeConfig& cfg) {
-  auto as_string = [&](std::string& out) -> vsm::Status {
-    auto s = n.value<std::string>();
-    if (!s) return config_error(key, "must be a string");
-    out = *s;
-    return {};
-  };
-  auto as_int = [&](auto& out) -> vsm::Status {
-    auto v = positive_int(n, key);
-    if (!v) return std::move(v).error();
-    out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
-    return {};
-  };
-  auto as_list = [&](std::vector<std::string>& out) -> vsm::Status {
-    auto v = string_list(n, key);
-    if (!v) return std::move(v).error();
-    out = std::move(v).value();
-    return {};
-  };
-  if (key == "name") return as_string(cfg.name);
-  if (key == "role") {
-    std::string r;
-    if (auto st = as_string(r); !st) return st;
-    auto role = vsm::parse_role(r);
-    if (!role) return config_error(key, "'" + r + "' is not a role (S1, S2, S3, S3*, S4, S5)");
-    cfg.role = *role;
-    return {};
-  }
-  if (key == "bind") return as_list(cfg.pub_bind);
-  if (key == "advertise") return as_list(cfg.pub_advertise);
-  if (key == "peers") return as_list(cfg.peers);
-  if (key == "hwm") {
-    if (auto st = as_int(cfg.send_hwm_msgs); !st) return st;
-    cfg.recv_hwm_msgs = cfg.send_hwm_msgs;
-    return {};
-  }
-  if (key == "send_hwm") return as_int(cfg.send_hwm_msgs);
-  if (key == "recv_hwm") return as_int(cfg.recv_hwm_msgs);
-  if (key == "linger_ms") return as_int(cfg.linger_ms);
-  if (key == "publish_queue_capacity") return as_int(cfg.publish_queue_capacity);
-  if (key == "max_event_bytes") return as_int(cfg.limits.max_event_bytes);
-  if (key == "validate_flow") {
-    auto b = n.value<bool>();
-    if (!b) return config_error(key, "must be true or false");
-    cfg.validate_flow = *b;
-    return {};
-  }
-  return config_error(key, "is not a known key (known: " + std::string(kNodeKeys) + ")");
-}
-
-vsm::Status load_config_file(const std::string& path, vsm::NodeConfig& cfg) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return vsm::Error::invalid("config '" + path + "':" + std::to_string(where.line) + ":" +
-                               std::to_string(where.column) + ": " + std::string(e.description()));
-  }
-  const toml::node* node = root.get("node");
-  if (!node) return {};
-  const toml::table* table = node->as_table();
-  if (!table) return vsm::Error::invalid("config '" + path + "': [node] must be a table");
-  for (const auto& [key, value] : *table) {
-    if (auto st = apply_key(key.str(), value, cfg); !st) return st;
+// HOST:PORT with PORT 0..65535 (gossip addresses are UDP host:port, not endpoints).
+vsm::Status validate_host_port(std::string_view what, std::string_view hp) {
+  const auto colon = hp.rfind(':');
+  unsigned port = 0;
+  const char* end = hp.data() + hp.size();
+  if (colon == std::string_view::npos || colon == 0 ||
+      std::from_chars(hp.data() + colon + 1, end, port).ptr != end || colon + 1 == hp.size() ||
+      port > 65535) {
+    return vsm::Error::invalid(std::string(what) + " '" + std::string(hp) +
+                               "' must be HOST:PORT with PORT 0..65535, e.g. 127.0.0.1:7946");
   }
   return {};
 }
@@ -125,6 +37,17 @@ vsm::Status check_config(const vsm::NodeConfig& cfg) {
     for (const auto& ep : list) {
       if (auto st = validate_endpoint(ep); !st) return st;
     }
+  }
+  if (!cfg.control_bind.empty()) {
+    if (auto st = validate_endpoint(cfg.control_bind); !st) {
+      return vsm::Error::invalid("control_bind: " + st.error().message());
+    }
+  }
+  if (!cfg.gossip_bind.empty()) {
+    if (auto st = validate_host_port("gossip_bind", cfg.gossip_bind); !st) return st;
+  }
+  for (const auto& seed : cfg.seeds) {
+    if (auto st = validate_host_port("seeds", seed); !st) return st;
   }
   return {};
 }
@@ -172,7 +95,7 @@ vsm::Result<vsm::NodeConfig> build_node_config(const NodeOptions& o,
                                                const std::string& default_name) {
   vsm::NodeConfig cfg;
   if (const auto& path = global_options().config_path; !path.empty()) {
-    if (auto st = load_config_file(path, cfg); !st) return st.error();
+    if (auto st = apply_node_config_file(path, cfg); !st) return st.error();
   }
   if (!o.name.empty()) cfg.name = o.name;
   if (cfg.name.empty()) cfg.name = default_name;
@@ -181,11 +104,11 @@ vsm::Result<vsm::NodeConfig> build_node_config(const NodeOptions& o,
   for (const auto& p : o.peers) cfg.peers.push_back(p);
   if (o.hwm) cfg.send_hwm_msgs = cfg.recv_hwm_msgs = *o.hwm;
   if (o.no_validate_flow) cfg.validate_flow = false;
-  if (!o.seeds.empty() && o.gossip_bind.empty() && cfg.gossip_bind.empty()) {
-    cfg.gossip_bind = "127.0.0.1:0";  // seeds imply gossip
-  }
   if (!o.gossip_bind.empty()) cfg.gossip_bind = o.gossip_bind;
   for (const auto& s : o.seeds) cfg.seeds.push_back(s);
+  if (!cfg.seeds.empty() && cfg.gossip_bind.empty()) {
+    cfg.gossip_bind = "127.0.0.1:0";  // seeds imply gossip
+  }
   if (!o.log_dir.empty()) cfg.log_dir = o.log_dir;
   if (auto st = check_config(cfg); !st) return st.error();
   return cfg;

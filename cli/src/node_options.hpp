@@ -1,18 +1,6 @@
-// Node settings shared by `vsmcat pub`, `sub` and `node`: command-line flags layered
-// over the [node] table of the --config TOML file over NodeConfig's defaults.
-//
-//   [node]
-//   name = "s3.control"        role = "S3"
-//   bind = ["tcp://127.0.0.1:5555"]       # or a single string
-//   advertise = ["tcp://10.0.0.7:5555"]
-//   peers = ["tcp://127.0.0.1:5556"]
-//   hwm = 100000               # sets send_hwm and recv_hwm
-//   send_hwm = 100000          recv_hwm = 100000
-//   linger_ms = 2000           publish_queue_capacity = 65536
-//   validate_flow = true       max_event_bytes = 1048576
-//
-// Unknown keys in [node] are errors (typos should not be silently ignored); other
-// tables belong to other subcommands and are left alone.
+// Node settings shared by `vsmcat pub`, `sub`, `node` and `alert`: command-line flags
+// layered over the [node] table of the --config TOML file (node_config_toml.hpp) over
+// NodeConfig's defaults.
 #pragma once
 
 #include <CLI/CLI.hpp>

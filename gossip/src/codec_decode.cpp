@@ -63,6 +63,25 @@ class FieldReader {
     }
     return static_cast<MemberState>(v);
   }
+  // gossip_format.hpp `record`, or `state_record` when `with_state`.
+  Member record(bool with_state) {
+    const std::uint32_t fields = with_state ? 6 : 5;
+    Member m;
+    expect(array(fields), fields);
+    m.name = name();
+    m.incarnation = u64();
+    if (with_state) m.state = state();
+    m.role = role();
+    endpoints_and_tags(m);
+    return m;
+  }
+
+  // Fails unless `got` fields were announced for a message needing `want`.
+  void expect(std::uint32_t got, std::uint32_t want) {
+    if (got != want) ok_ = false;
+  }
+
+ private:
   void endpoints_and_tags(Member& m) {
     if (array(4) != 4) {
       ok_ = false;
@@ -82,25 +101,14 @@ class FieldReader {
       m.tags[k] = str(format::kMaxTagBytes);
     }
   }
-  // Fails unless `got` fields were announced for a message needing `want`.
-  void expect(std::uint32_t got, std::uint32_t want) {
-    if (got != want) ok_ = false;
-  }
 
- private:
   MsgpackReader& r_;
   bool ok_ = true;
 };
 
-Message read_record_alive(FieldReader& f, std::uint32_t n) {
+Message read_alive(FieldReader& f, std::uint32_t n) {
   f.expect(n, 1);
-  Alive a;
-  f.expect(f.array(5), 5);
-  a.member.name = f.name();
-  a.member.incarnation = f.u64();
-  a.member.role = f.role();
-  f.endpoints_and_tags(a.member);
-  return a;
+  return Alive{f.record(/*with_state=*/false)};
 }
 
 Message read_push_pull(FieldReader& f, std::uint32_t n) {
@@ -112,14 +120,7 @@ Message read_push_pull(FieldReader& f, std::uint32_t n) {
   p.chunks = f.u32();
   std::uint32_t count = f.array(format::kMaxDatagramBytes);
   for (std::uint32_t i = 0; i < count && f.ok(); ++i) {
-    Member m;
-    f.expect(f.array(6), 6);
-    m.name = f.name();
-    m.incarnation = f.u64();
-    m.state = f.state();
-    m.role = f.role();
-    f.endpoints_and_tags(m);
-    p.members.push_back(std::move(m));
+    p.members.push_back(f.record(/*with_state=*/true));
   }
   if (p.chunk >= p.chunks) f.expect(0, 1);
   return p;
@@ -159,7 +160,7 @@ std::optional<Message> read_fields(FieldReader& f, MessageType type, std::uint32
     case MessageType::kNack:
       f.expect(n, 1);
       return Nack{f.u64()};
-    case MessageType::kAlive: return read_record_alive(f, n);
+    case MessageType::kAlive: return read_alive(f, n);
     case MessageType::kSuspect:
       f.expect(n, 3);
       return Suspect{f.name(), f.u64(), f.name()};

@@ -1,5 +1,7 @@
 // Encoder half of codec.hpp.
 #include <cassert>
+#include <map>
+#include <type_traits>
 
 #include "vsm/gossip/codec.hpp"
 #include "vsm/gossip/gossip_format.hpp"
@@ -10,99 +12,74 @@ namespace {
 
 using format::MessageType;
 
-void put_type(MsgpackWriter& w, std::uint32_t fields, MessageType type) {
-  w.array_header(fields + 1);
-  w.uint(static_cast<std::uint8_t>(type));
-}
+// The stateless `record` of an alive message; a bare Member is written as a state_record.
+struct AliveRecord {
+  const Member& member;
+};
 
-void put_endpoints_and_tags(MsgpackWriter& w, const Member& m) {
-  w.array_header(4);
-  w.str(m.endpoints.pub);
-  w.str(m.endpoints.control);
-  w.str(m.endpoints.dish);
-  w.str(m.endpoints.gossip);
-  w.map_header(static_cast<std::uint32_t>(m.tags.size()));
-  for (const auto& [k, v] : m.tags) {
-    w.str(k);
-    w.str(v);
-  }
-}
+// Writes each message as the msgpack array of gossip_format.hpp. Field counts are derived
+// from the fields written, so a message cannot announce a different count than it sends.
+class MessageEncoder {
+ public:
+  explicit MessageEncoder(std::string& out) : w_(out) {}
 
-struct Encoder {
-  MsgpackWriter& w;
-
-  void operator()(const Ping& m) {
-    put_type(w, 3, MessageType::kPing);
-    w.uint(m.seq);
-    w.str(m.target);
-    w.str(m.source);
-  }
+  void operator()(const Ping& m) { message(MessageType::kPing, m.seq, m.target, m.source); }
   void operator()(const PingReq& m) {
-    put_type(w, 4, MessageType::kPingReq);
-    w.uint(m.seq);
-    w.str(m.target);
-    w.str(m.target_address);
-    w.str(m.source);
+    message(MessageType::kPingReq, m.seq, m.target, m.target_address, m.source);
   }
-  void operator()(const Ack& m) {
-    put_type(w, 2, MessageType::kAck);
-    w.uint(m.seq);
-    w.str(m.source);
-  }
-  void operator()(const Nack& m) {
-    put_type(w, 1, MessageType::kNack);
-    w.uint(m.seq);
-  }
-  void operator()(const Alive& m) {
-    put_type(w, 1, MessageType::kAlive);
-    w.array_header(5);
-    w.str(m.member.name);
-    w.uint(m.member.incarnation);
-    w.uint(static_cast<std::uint8_t>(m.member.role));
-    put_endpoints_and_tags(w, m.member);
-  }
+  void operator()(const Ack& m) { message(MessageType::kAck, m.seq, m.source); }
+  void operator()(const Nack& m) { message(MessageType::kNack, m.seq); }
+  void operator()(const Alive& m) { message(MessageType::kAlive, AliveRecord{m.member}); }
   void operator()(const Suspect& m) {
-    put_type(w, 3, MessageType::kSuspect);
-    w.str(m.name);
-    w.uint(m.incarnation);
-    w.str(m.from);
+    message(MessageType::kSuspect, m.name, m.incarnation, m.from);
   }
-  void operator()(const Dead& m) {
-    put_type(w, 3, MessageType::kDead);
-    w.str(m.name);
-    w.uint(m.incarnation);
-    w.str(m.from);
-  }
-  void operator()(const Leave& m) {
-    put_type(w, 2, MessageType::kLeave);
-    w.str(m.name);
-    w.uint(m.incarnation);
-  }
+  void operator()(const Dead& m) { message(MessageType::kDead, m.name, m.incarnation, m.from); }
+  void operator()(const Leave& m) { message(MessageType::kLeave, m.name, m.incarnation); }
   void operator()(const PushPull& m) {
-    put_type(w, 5, MessageType::kPushPull);
-    w.uint(m.request_id);
-    w.uint(m.flags);
-    w.uint(m.chunk);
-    w.uint(m.chunks);
-    w.array_header(static_cast<std::uint32_t>(m.members.size()));
-    for (const Member& r : m.members) {
-      w.array_header(6);
-      w.str(r.name);
-      w.uint(r.incarnation);
-      w.uint(static_cast<std::uint8_t>(r.state));
-      w.uint(static_cast<std::uint8_t>(r.role));
-      put_endpoints_and_tags(w, r);
-    }
+    message(MessageType::kPushPull, m.request_id, m.flags, m.chunk, m.chunks, m.members);
   }
   void operator()(const Reach& m) {
-    put_type(w, 5, MessageType::kReach);
-    w.str(m.origin);
-    w.uint(m.version);
-    w.uint(m.chunk);
-    w.uint(m.chunks);
-    w.array_header(static_cast<std::uint32_t>(m.unreachable.size()));
-    for (const auto& n : m.unreachable) w.str(n);
+    message(MessageType::kReach, m.origin, m.version, m.chunk, m.chunks, m.unreachable);
   }
+
+ private:
+  template <typename... Fields>
+  void message(MessageType type, const Fields&... fields) {
+    array(type, fields...);
+  }
+  template <typename... Fields>
+  void array(const Fields&... fields) {
+    w_.array_header(static_cast<std::uint32_t>(sizeof...(fields)));
+    (put(fields), ...);
+  }
+
+  void put(std::uint64_t v) { w_.uint(v); }
+  void put(std::string_view s) { w_.str(s); }
+  template <typename Enum>
+  requires std::is_enum_v<Enum>  // message type, role and member state are all u8
+  void put(Enum e) { w_.uint(static_cast<std::uint8_t>(e)); }
+  void put(const Endpoints& e) { array(e.pub, e.control, e.dish, e.gossip); }
+  void put(const std::map<std::string, std::string>& tags) {
+    w_.map_header(static_cast<std::uint32_t>(tags.size()));
+    for (const auto& [k, v] : tags) {
+      put(k);
+      put(v);
+    }
+  }
+  void put(const AliveRecord& r) {
+    const Member& m = r.member;
+    array(m.name, m.incarnation, m.role, m.endpoints, m.tags);
+  }
+  void put(const Member& m) {  // state_record
+    array(m.name, m.incarnation, m.state, m.role, m.endpoints, m.tags);
+  }
+  template <typename T>
+  void put(const std::vector<T>& items) {
+    w_.array_header(static_cast<std::uint32_t>(items.size()));
+    for (const T& item : items) put(item);
+  }
+
+  MsgpackWriter w_;
 };
 
 std::size_t array_header_bytes(std::size_t n) noexcept {
@@ -113,8 +90,7 @@ std::size_t array_header_bytes(std::size_t n) noexcept {
 }  // namespace
 
 void encode_message(const Message& message, std::string& out) {
-  MsgpackWriter w(out);
-  std::visit(Encoder{w}, message);
+  std::visit(MessageEncoder{out}, message);
 }
 
 std::string encode_message(const Message& message) {

@@ -1,0 +1,21 @@
+// The [node] table of a `vsmcat --config` TOML file, applied over a vsm::NodeConfig.
+// Keys are named after NodeConfig's fields (units in the name); the list is the kKeys
+// table in node_config_toml.cpp, documented in docs/CLI.md "Configuration file".
+// Unknown keys and values of the wrong type are errors naming the key (typos must not be
+// silently ignored); other tables belong to other subcommands and are left alone.
+#pragma once
+
+#include <string>
+
+#include "vsm/node_config.hpp"
+#include "vsm/result.hpp"
+
+namespace vsmcat {
+
+// Reads the TOML file `path` and applies its [node] table to `cfg`; without a [node]
+// table `cfg` is unchanged. kInvalid, with the file and key in the message, when the file
+// cannot be read or parsed or a key is unknown or has a bad value; `cfg` may then be
+// partly updated.
+vsm::Status apply_node_config_file(const std::string& path, vsm::NodeConfig& cfg);
+
+}  // namespace vsmcat
