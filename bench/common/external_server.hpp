@@ -25,6 +25,9 @@
 
 namespace vsm::bench {
 
+using test::ChildProcess;
+using test::SpawnOptions;
+
 class ExternalServer {
  public:
   // Starts `argv` (argv[0] a full path, see find_executable) and waits up to timeout_ms for a line
@@ -65,7 +68,7 @@ class ExternalServer {
   // SIGTERM, then SIGKILL after grace_ms; reaps it and joins the drain thread.
   // True when the process is verifiably gone afterwards. Idempotent.
   bool stop(std::int64_t grace_ms = 5'000) {
-    child_.stop(grace_ms);
+    child_.stop(std::chrono::milliseconds(grace_ms));
     if (drain_.joinable()) drain_.join();  // EOF once the server (sole writer) exited
     return child_.reaped() && child_.gone();
   }

@@ -26,6 +26,11 @@ struct SuiteOptions {
   bool latency = true;
   bool smoke = false;
   std::int64_t run_timeout_ms = 180'000;
+  // Gap repair (runs when node-reliable is among the systems): events published before
+  // a Reliable start_seq = 1 subscriber joins, and how long it may take to get them all.
+  bool repair = true;
+  std::uint64_t repair_count = 10'000;
+  std::int64_t repair_deadline_ms = 20'000;
   std::string self_exe;
   bool verbose = true;      // progress lines on stderr
 };
@@ -59,6 +64,8 @@ struct CellResult {  // one system at one payload size
 struct SuiteResult {
   std::vector<CellResult> cells;
   std::vector<std::string> server_problems;  // a broker that was not shut down
+  std::optional<RunResult> repair;           // the gap-repair run, when it ran
+  std::string repair_skipped;                // non-empty: it did not complete, and why
   std::int64_t wall_ns = 0;
 };
 

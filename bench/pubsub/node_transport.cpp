@@ -1,5 +1,6 @@
-// The vsmfabric Node, BestEffort: the publisher node binds its XPUB, the subscriber
-// node connects to it as a static peer and pulls events with Subscription::next().
+// The vsmfabric Node: the publisher node binds its XPUB, the subscriber node connects to
+// it as a static peer and pulls events with Subscription::next(), BestEffort or (the
+// "node-reliable" system) with a DeliveryMode::kReliable subscription.
 // The benchmark payload travels as a msgpack bin in Event::payload; everything else in
 // the envelope (id, source, HLC ts, seq) is filled by publish() as in production.
 // The "with log" variant sets NodeConfig::log_dir when this build's NodeConfig has it.
@@ -113,6 +114,7 @@ class NodePublisher final : public PubTransport {
 
 class NodeSubscriber final : public SubTransport {
  public:
+  explicit NodeSubscriber(bool reliable) : reliable_(reliable) {}
   ~NodeSubscriber() override { close(); }
 
   Status open(const TransportParams& p) override {
@@ -124,7 +126,12 @@ class NodeSubscriber final : public SubTransport {
     cfg.recv_hwm_msgs = p.hwm_msgs;
     node_ = std::make_unique<Node>(std::move(cfg));
     if (auto st = node_->start(); !st) return st;
-    auto sub = node_->subscribe(Filter::on(Channel::kCoordination));
+    SubscribeOptions opts;
+    if (reliable_) {
+      opts.mode = DeliveryMode::kReliable;
+      opts.start_seq = p.start_seq;
+    }
+    auto sub = node_->subscribe(Filter::on(Channel::kCoordination), opts);
     if (!sub) return sub.error();
     sub_ = std::move(sub.value());
     return {};
@@ -146,6 +153,7 @@ class NodeSubscriber final : public SubTransport {
   }
 
  private:
+  bool reliable_;
   std::unique_ptr<Node> node_;
   Subscription sub_;
   std::optional<Event> event_;
@@ -159,7 +167,9 @@ std::unique_ptr<PubTransport> make_node_publisher(bool with_log) {
   if (with_log && !node_has_log_dir()) return nullptr;
   return std::make_unique<NodePublisher>(with_log);
 }
-std::unique_ptr<SubTransport> make_node_subscriber() { return std::make_unique<NodeSubscriber>(); }
+std::unique_ptr<SubTransport> make_node_subscriber(bool reliable) {
+  return std::make_unique<NodeSubscriber>(reliable);
+}
 
 }  // namespace vsm::bench
 
@@ -168,7 +178,7 @@ std::unique_ptr<SubTransport> make_node_subscriber() { return std::make_unique<N
 namespace vsm::bench {
 bool node_has_log_dir() { return false; }
 std::unique_ptr<PubTransport> make_node_publisher(bool) { return nullptr; }
-std::unique_ptr<SubTransport> make_node_subscriber() { return nullptr; }
+std::unique_ptr<SubTransport> make_node_subscriber(bool) { return nullptr; }
 }  // namespace vsm::bench
 
 #endif

@@ -3,7 +3,8 @@
 // by side in one run. Prints a Markdown table with ratios to raw libzmq; --json for
 // tools; --smoke for a quick correctness run (ctest pubsub_bench_smoke).
 //
-//   pubsub_bench                       # 100 B, all systems, 3 throughput runs each
+//   pubsub_bench                       # 100 B, all systems, 3 throughput runs each,
+//                                      # then the gap-repair run (node-reliable)
 //   pubsub_bench --all-sizes --json bench/results/latest.json
 //   pubsub_bench --systems zmq,node --sizes 16,1024 --repeat 1
 //   pubsub_bench --smoke               # ~1 s per system; exit 1 on loss or leaks
@@ -61,7 +62,9 @@ int run_role(RoleCli& r, std::uint64_t count, double rate, std::int64_t timeout_
     return 2;
   }
   r.args.system = *sys;
-  r.args.mode = r.mode == "lat" ? Mode::kLatency : Mode::kThroughput;
+  r.args.mode = r.mode == "lat"      ? Mode::kLatency
+                : r.mode == "repair" ? Mode::kRepair
+                                     : Mode::kThroughput;
   r.args.count = count;
   r.args.rate = rate;
   r.args.run_timeout_ms = timeout_ms;
@@ -73,7 +76,9 @@ bool parse_lists(const std::string& systems, const std::string& sizes, bool all_
   for (const auto& name : split(systems)) {
     auto s = parse_system(name);
     if (!s) {
-      std::fprintf(stderr, "pubsub_bench: unknown system '%s' (zmq,node,node-log,nats,redis)\n",
+      std::fprintf(stderr,
+                   "pubsub_bench: unknown system '%s' "
+                   "(zmq,zmq-nodrop,node,node-reliable,node-log,nats,redis)\n",
                    name.c_str());
       return false;
     }
@@ -96,9 +101,12 @@ int main(int argc, char** argv) {
   CLI::App app{"vsmfabric pub/sub benchmark: raw libzmq, vsm Node, nats-server and "
                "redis-server side by side (separate processes, tcp loopback)"};
   SuiteOptions o;
-  std::string systems = "zmq,node,node-log,nats,redis", sizes = "100", json_path;
+  std::string systems = "zmq,zmq-nodrop,node,node-reliable,node-log,nats,redis", sizes = "100",
+              json_path;
   bool all_sizes = false, no_latency = false, no_throughput = false, quiet = false;
-  app.add_option("--systems", systems, "Comma list of zmq,node,node-log,nats,redis")
+  bool no_repair = false;
+  app.add_option("--systems", systems,
+                 "Comma list of zmq,zmq-nodrop,node,node-reliable,node-log,nats,redis")
       ->capture_default_str();
   app.add_option("--sizes", sizes, "Comma list of payload sizes in bytes (>= 16)")
       ->capture_default_str();
@@ -111,6 +119,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--no-latency", no_latency, "Skip the latency runs");
   app.add_flag("--no-throughput", no_throughput, "Skip the throughput runs");
+  app.add_flag("--no-repair", no_repair,
+               "Skip the gap-repair run (Reliable subscriber joining after N events)");
+  app.add_option("--repair-count", o.repair_count, "Gap repair: events published before the "
+                                                   "subscriber joins")->capture_default_str();
+  app.add_option("--repair-deadline-ms", o.repair_deadline_ms,
+                 "Gap repair: reported as not completed after this long")->capture_default_str();
   app.add_option("--json", json_path, "Write JSON to FILE; without FILE, JSON goes to stdout "
                                       "and the table to stderr")->expected(0, 1);
   app.add_flag("--smoke", o.smoke, "Short run; exit 1 on lost messages or leftover servers");
@@ -127,12 +141,14 @@ int main(int argc, char** argv) {
   if (!parse_lists(systems, sizes, all_sizes, o)) return 2;
   o.throughput = !no_throughput;
   o.latency = !no_latency;
+  o.repair = !no_repair;
   o.verbose = !quiet;
-  o.self_exe = self_exe_path();
+  o.self_exe = vsm::test::self_exe_path();
   if (o.smoke) {
     o.repeat = 1;
     o.latency_seconds = std::min(o.latency_seconds, 0.3);
     o.run_timeout_ms = std::min<std::int64_t>(o.run_timeout_ms, 60'000);
+    o.repair_deadline_ms = std::min<std::int64_t>(o.repair_deadline_ms, 15'000);
   }
 
   const SuiteResult result = run_suite(o);
@@ -140,6 +156,7 @@ int main(int argc, char** argv) {
   std::ostream& table_out = json_to_stdout ? std::cerr : std::cout;
   table_out << "\n";
   print_table(table_out, o, result);
+  print_repair(table_out, o, result);
   print_targets(table_out, result);
   table_out << "\nmachine: " << machine_info().dump() << "\n";
   if (app.count("--json") > 0) {
@@ -154,6 +171,9 @@ int main(int argc, char** argv) {
   if (o.smoke) {
     const auto failures = smoke_failures(result);
     for (const auto& f : failures) std::fprintf(stderr, "SMOKE FAILURE: %s\n", f.c_str());
+    if (!result.repair_skipped.empty()) {
+      std::fprintf(stderr, "smoke: gap repair not counted: %s\n", result.repair_skipped.c_str());
+    }
     for (const auto& c : result.cells) {
       if (!c.unavailable.empty()) {
         std::fprintf(stderr, "smoke: skipped %s: %s\n", std::string(system_name(c.system)).c_str(),

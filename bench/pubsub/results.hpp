@@ -12,6 +12,8 @@
 namespace vsm::bench {
 
 void print_table(std::ostream& out, const SuiteOptions& o, const SuiteResult& r);
+// The gap-repair run (Reliable subscriber joining after the events were published).
+void print_repair(std::ostream& out, const SuiteOptions& o, const SuiteResult& r);
 // DESIGN §7 bars, evaluated on this run: Node vs raw libzmq and nats.
 void print_targets(std::ostream& out, const SuiteResult& r);
 nlohmann::json to_json(const SuiteOptions& o, const SuiteResult& r);

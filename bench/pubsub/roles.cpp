@@ -23,6 +23,7 @@ TransportParams params_of(const RoleArgs& a) {
   p.endpoint = a.endpoint;
   p.work_dir = a.work_dir;
   p.latency_mode = a.mode == Mode::kLatency;
+  if (a.mode == Mode::kRepair) p.start_seq = 1;  // the whole history, then live
   return p;
 }
 
@@ -58,8 +59,11 @@ int run_publisher(const RoleArgs& a) {
   if (auto go = ctl.read_line(60'000); !go || *go != "GO") {
     return report_error(a.status_fd, "no GO from the driver");
   }
-  if (auto st = t->wait_subscribed(std::chrono::seconds(15)); !st) {
-    return report_error(a.status_fd, st.error().to_string());
+  // Repair mode publishes into the void: the subscriber joins afterwards.
+  if (a.mode != Mode::kRepair) {
+    if (auto st = t->wait_subscribed(std::chrono::seconds(15)); !st) {
+      return report_error(a.status_fd, st.error().to_string());
+    }
   }
   const std::int64_t deadline = now_ns() + a.run_timeout_ms * 1'000'000;
   std::string buf(a.payload_bytes, 'x');
@@ -89,6 +93,7 @@ namespace {
 struct SubState {
   std::uint64_t measured = 0, warmup = 0, malformed = 0, gaps = 0, reordered = 0;
   std::uint64_t next_seq = 0;
+  std::int64_t open_ns = 0;  // when the subscriber started to open (repair mode)
   std::int64_t first_send_ns = 0, last_recv_ns = 0;
   CpuTime cpu0;
   LatencyHistogram hist;
@@ -105,7 +110,7 @@ struct SubState {
     if (s.seq > next_seq) gaps += s.seq - next_seq;
     if (s.seq < next_seq) ++reordered; else next_seq = s.seq + 1;
     ++measured;
-    if (a.mode == Mode::kLatency) {
+    if (a.mode != Mode::kThroughput) {
       last_recv_ns = now_ns();
       hist.record(last_recv_ns - s.send_ns);
     } else if ((measured & 255) == 0) {
@@ -120,7 +125,8 @@ struct SubState {
     const CpuTime cpu = self_cpu() - cpu0;
     auto f = [](const char* k, auto v) { return std::string(" ") + k + "=" + std::to_string(v); };
     return "RESULT" + f("received", measured) + f("warmup", warmup) + f("malformed", malformed) +
-           f("gaps", gaps) + f("reordered", reordered) + f("first_send_ns", first_send_ns) +
+           f("gaps", gaps) + f("reordered", reordered) + f("open_ns", open_ns) +
+           f("first_send_ns", first_send_ns) +
            f("last_recv_ns", last_recv_ns) + f("cpu_user_ns", cpu.user_ns) +
            f("cpu_sys_ns", cpu.sys_ns) + f("lat_count", hist.count()) +
            f("p50_ns", hist.percentile(0.5)) + f("p99_ns", hist.percentile(0.99)) +
@@ -134,11 +140,12 @@ struct SubState {
 int run_subscriber(const RoleArgs& a) {
   auto t = make_subscriber(a.system);
   if (!t) return report_error(a.status_fd, "system not available in this build");
+  SubState s;
+  s.open_ns = now_ns();
   if (auto st = t->open(params_of(a)); !st) {
     return report_error(a.status_fd, st.error().to_string());
   }
   write_line(a.status_fd, "READY");
-  SubState s;
   const std::int64_t start = now_ns();
   constexpr int kPollMs = 100;
   std::int64_t quiet_polls = 0;  // consecutive empty polls: the end-of-stream signal
@@ -149,7 +156,8 @@ int run_subscriber(const RoleArgs& a) {
       continue;
     }
     if (t->failed()) return report_error(a.status_fd, t->last_error());
-    const bool started = s.measured + s.warmup > 0;
+    // Repair mode waits out its deadline: history may take a while to start flowing.
+    const bool started = s.measured + s.warmup > 0 && a.mode != Mode::kRepair;
     if (started && ++quiet_polls * kPollMs >= a.idle_ms) break;
     if (now_ns() - start > a.run_timeout_ms * 1'000'000) break;
   }

@@ -4,6 +4,9 @@
 //                  then "CPU user_ns= sys_ns="                  (or "ERROR <text>")
 //   driver -> pub: "GO" (subscriber ready), "EXIT" (subscriber done)
 //   sub -> driver: "READY", then "RESULT received= ... p50_ns= ..." (or "ERROR <text>")
+// Repair mode (gap-repair measurement): the publisher publishes without waiting for a
+// subscriber and reports SENT; only then does the driver start the subscriber, a
+// Reliable one with start_seq = 1, which reports when the whole history arrived.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +16,7 @@
 
 namespace vsm::bench {
 
-enum class Mode { kThroughput, kLatency };
+enum class Mode { kThroughput, kLatency, kRepair };
 
 struct RoleArgs {
   System system = System::kZmq;

@@ -9,7 +9,9 @@ bool node_has_log_dir();  // node_transport.cpp
 std::string_view system_name(System s) noexcept {
   switch (s) {
     case System::kZmq: return "zmq";
+    case System::kZmqNoDrop: return "zmq-nodrop";
     case System::kNode: return "node";
+    case System::kNodeReliable: return "node-reliable";
     case System::kNodeLog: return "node-log";
     case System::kNats: return "nats";
     case System::kRedis: return "redis";
@@ -20,7 +22,9 @@ std::string_view system_name(System s) noexcept {
 std::string_view system_title(System s) noexcept {
   switch (s) {
     case System::kZmq: return "raw libzmq PUB/SUB";
+    case System::kZmqNoDrop: return "raw libzmq, XPUB_NODROP (lossless)";
     case System::kNode: return "vsm Node BestEffort (log off)";
+    case System::kNodeReliable: return "vsm Node Reliable (log off)";
     case System::kNodeLog: return "vsm Node + log (fsync interval)";
     case System::kNats: return "nats-server + C client";
     case System::kRedis: return "redis-server pub/sub";
@@ -37,8 +41,10 @@ std::optional<System> parse_system(std::string_view name) noexcept {
 
 std::string system_unavailable_reason(System s) {
   switch (s) {
-    case System::kZmq: return {};
+    case System::kZmq:
+    case System::kZmqNoDrop: return {};
     case System::kNode:
+    case System::kNodeReliable:
       return VSM_BENCH_HAVE_NODE ? "" : "built without vsm::node (nodes/ not in this build)";
     case System::kNodeLog:
       if (!VSM_BENCH_HAVE_NODE) return "built without vsm::node";
@@ -55,8 +61,10 @@ std::string system_unavailable_reason(System s) {
 
 std::unique_ptr<PubTransport> make_publisher(System s) {
   switch (s) {
-    case System::kZmq: return make_zmq_publisher();
-    case System::kNode: return make_node_publisher(false);
+    case System::kZmq: return make_zmq_publisher(false);
+    case System::kZmqNoDrop: return make_zmq_publisher(true);
+    case System::kNode:
+    case System::kNodeReliable: return make_node_publisher(false);
     case System::kNodeLog: return make_node_publisher(true);
     case System::kNats: return make_nats_publisher();
     case System::kRedis: return make_redis_publisher();
@@ -66,9 +74,11 @@ std::unique_ptr<PubTransport> make_publisher(System s) {
 
 std::unique_ptr<SubTransport> make_subscriber(System s) {
   switch (s) {
-    case System::kZmq: return make_zmq_subscriber();
+    case System::kZmq:
+    case System::kZmqNoDrop: return make_zmq_subscriber();
     case System::kNode:
-    case System::kNodeLog: return make_node_subscriber();
+    case System::kNodeLog: return make_node_subscriber(false);
+    case System::kNodeReliable: return make_node_subscriber(true);
     case System::kNats: return make_nats_subscriber();
     case System::kRedis: return make_redis_subscriber();
   }

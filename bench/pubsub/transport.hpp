@@ -15,12 +15,17 @@
 
 namespace vsm::bench {
 
-enum class System { kZmq, kNode, kNodeLog, kNats, kRedis };
+// kZmqNoDrop: raw libzmq with ZMQ_XPUB_NODROP (the publisher waits at the high-water
+// mark instead of dropping), the fair ceiling next to the lossless brokers.
+// kNodeReliable: the Node with a DeliveryMode::kReliable subscription.
+enum class System { kZmq, kZmqNoDrop, kNode, kNodeReliable, kNodeLog, kNats, kRedis };
 
-inline constexpr System kAllSystems[] = {System::kZmq, System::kNode, System::kNodeLog,
-                                         System::kNats, System::kRedis};
+inline constexpr System kAllSystems[] = {System::kZmq,          System::kZmqNoDrop,
+                                         System::kNode,         System::kNodeReliable,
+                                         System::kNodeLog,      System::kNats,
+                                         System::kRedis};
 
-std::string_view system_name(System s) noexcept;   // "zmq", "node", "node-log", ...
+std::string_view system_name(System s) noexcept;   // "zmq", "zmq-nodrop", "node", ...
 std::string_view system_title(System s) noexcept;  // "raw libzmq PUB/SUB", ...
 std::optional<System> parse_system(std::string_view name) noexcept;
 
@@ -35,6 +40,8 @@ struct TransportParams {
   // Latency runs: a client that batches on its own (redis pipelining) writes each
   // message at once instead, as an application sending 10 k msgs/s would.
   bool latency_mode = false;
+  // Reliable subscriptions: SubscribeOptions::start_seq (1 = replay all history first).
+  std::uint64_t start_seq = 0;
 };
 
 enum class SendOutcome { kSent, kRetry, kFailed };
@@ -69,10 +76,10 @@ class SubTransport {
   virtual void close() = 0;
 };
 
-std::unique_ptr<PubTransport> make_zmq_publisher();
+std::unique_ptr<PubTransport> make_zmq_publisher(bool nodrop);
 std::unique_ptr<SubTransport> make_zmq_subscriber();
 std::unique_ptr<PubTransport> make_node_publisher(bool with_log);
-std::unique_ptr<SubTransport> make_node_subscriber();
+std::unique_ptr<SubTransport> make_node_subscriber(bool reliable);
 std::unique_ptr<PubTransport> make_nats_publisher();
 std::unique_ptr<SubTransport> make_nats_subscriber();
 std::unique_ptr<PubTransport> make_redis_publisher();

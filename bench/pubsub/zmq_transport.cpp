@@ -1,6 +1,8 @@
 // Raw libzmq, the ceiling: one-frame messages on XPUB -> SUB over tcp loopback with the
 // same high-water marks as the Node. XPUB (not PUB) only so the publisher can see the
-// subscription arrive; its data path is PUB's.
+// subscription arrive; its data path is PUB's. The "nodrop" variant sets
+// ZMQ_XPUB_NODROP: at the high-water mark zmq_send() waits for room instead of dropping,
+// so the run is lossless like nats and redis (and the rate is the subscriber's).
 #include <zmq.h>
 
 #include <cerrno>
@@ -14,6 +16,7 @@ std::string zmq_error(const char* what) { return std::string(what) + ": " + zmq_
 
 class ZmqPublisher final : public PubTransport {
  public:
+  explicit ZmqPublisher(bool nodrop) : nodrop_(nodrop) {}
   ~ZmqPublisher() override { close(); }
 
   Result<std::string> open(const TransportParams& p) override {
@@ -21,6 +24,8 @@ class ZmqPublisher final : public PubTransport {
     sock_ = zmq_socket(ctx_, ZMQ_XPUB);
     if (!sock_) return Error::io(zmq_error("zmq_socket"));
     zmq_setsockopt(sock_, ZMQ_SNDHWM, &p.hwm_msgs, sizeof p.hwm_msgs);
+    const int nodrop = nodrop_ ? 1 : 0;
+    zmq_setsockopt(sock_, ZMQ_XPUB_NODROP, &nodrop, sizeof nodrop);
     if (zmq_bind(sock_, "tcp://127.0.0.1:*") != 0) return Error::io(zmq_error("zmq_bind"));
     char ep[256];
     std::size_t len = sizeof ep;
@@ -60,6 +65,7 @@ class ZmqPublisher final : public PubTransport {
   std::string last_error() const override { return error_; }
 
  private:
+  bool nodrop_;
   void* ctx_ = nullptr;
   void* sock_ = nullptr;
   std::string error_;
@@ -119,7 +125,9 @@ class ZmqSubscriber final : public SubTransport {
 
 }  // namespace
 
-std::unique_ptr<PubTransport> make_zmq_publisher() { return std::make_unique<ZmqPublisher>(); }
+std::unique_ptr<PubTransport> make_zmq_publisher(bool nodrop) {
+  return std::make_unique<ZmqPublisher>(nodrop);
+}
 std::unique_ptr<SubTransport> make_zmq_subscriber() { return std::make_unique<ZmqSubscriber>(); }
 
 }  // namespace vsm::bench

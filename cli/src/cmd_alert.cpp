@@ -3,6 +3,8 @@
 // Starts a node, optionally waits for N data-plane subscribers (so the redundant copy
 // reaches `vsmcat sub -t algedonic`), raises the alert, waits for the report and prints
 // it as JSON on stdout. Exit 0 when every peer acknowledged, 1 otherwise, 2 on usage.
+// The lane settings come from the --config [node] keys dish_bind, dish_peers and
+// cluster_key; --dish-bind and --key override them, --dish-peer adds to dish_peers.
 #include "cmd_alert.hpp"
 
 #include <charconv>
@@ -10,6 +12,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -27,9 +30,9 @@ struct AlertOptions {
   std::string signal = "pain";
   std::string description;
   std::vector<std::string> metrics;  // NAME=NUMBER
-  std::vector<std::string> dish_peers;
-  std::string dish_bind = "udp://127.0.0.1:*";
-  std::string key;
+  std::vector<std::string> dish_peers;   // added to [node] dish_peers
+  std::optional<std::string> dish_bind;  // unset: [node] dish_bind, else NodeConfig's
+  std::optional<std::string> key;        // unset: [node] cluster_key
   std::size_t wait_subs = 0;
   double timeout_s = 10.0;
 };
@@ -83,9 +86,9 @@ int run_alert(const AlertOptions& o) {
     say(cfg.error().to_string());
     return exit_code_for(cfg.error());
   }
-  cfg->dish_bind = o.dish_bind;
-  cfg->dish_peers = o.dish_peers;
-  cfg->cluster_key = o.key;
+  if (o.dish_bind) cfg->dish_bind = *o.dish_bind;
+  if (o.key) cfg->cluster_key = *o.key;
+  cfg->dish_peers.insert(cfg->dish_peers.end(), o.dish_peers.begin(), o.dish_peers.end());
   vsm::Node node(std::move(cfg).value());
   if (auto st = node.start(); !st) {
     say(st.error().to_string());
@@ -141,10 +144,13 @@ Command register_alert(CLI::App& root) {
   app->add_option("-d,--description", o->description, "What is wrong (or right)")->required();
   app->add_option("--metric", o->metrics, "NAME=NUMBER (repeatable), e.g. temp=97.5");
   app->add_option("--dish-peer", o->dish_peers,
-                  "Peer DISH endpoint to alert (repeatable), e.g. udp://127.0.0.1:7001");
-  app->add_option("--dish-bind", o->dish_bind, "This node's DISH (acks arrive here)")
-      ->capture_default_str();
-  app->add_option("--key", o->key, "Cluster key, 64 hex characters (seals datagrams)");
+                  "Peer DISH endpoint to alert (repeatable, added to [node] dish_peers), "
+                  "e.g. udp://127.0.0.1:7001");
+  app->add_option("--dish-bind", o->dish_bind,
+                  "This node's DISH, where acks arrive (default: [node] dish_bind, else "
+                  "udp://127.0.0.1:*)");
+  app->add_option("--key", o->key,
+                  "Cluster key, 64 hex characters, seals datagrams (default: [node] cluster_key)");
   app->add_option("--wait-subs", o->wait_subs,
                   "Wait for N data-plane subscribers before raising the alert");
   app->add_option("--timeout", o->timeout_s, "Seconds to wait for subscribers and the report")

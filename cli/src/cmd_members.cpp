@@ -19,12 +19,14 @@ struct MembersArgs {
 };
 
 void print_table(const nlohmann::json& reply) {
-  std::printf("%-24s %-8s %-5s %6s  %-28s %s\n", "NAME", "STATE", "ROLE", "INC", "PUB", "GOSSIP");
+  std::printf("%-24s %-8s %-5s %6s  %-28s %-22s %s\n", "NAME", "STATE", "ROLE", "INC", "PUB",
+              "GOSSIP", "REPAIR");
   for (const auto& m : reply.value("members", nlohmann::json::array())) {
-    std::printf("%-24s %-8s %-5s %6llu  %-28s %s\n", m.value("name", "").c_str(),
+    std::printf("%-24s %-8s %-5s %6llu  %-28s %-22s %s\n", m.value("name", "").c_str(),
                 m.value("state", "").c_str(), m.value("role", "").c_str(),
                 static_cast<unsigned long long>(m.value("incarnation", 0ull)),
-                m.value("pub", "").c_str(), m.value("gossip", "").c_str());
+                m.value("pub", "").c_str(), m.value("gossip", "").c_str(),
+                m.value("breaker", "closed").c_str());
   }
   std::printf("partition: %s%s%s\n", reply.value("partition", "").c_str(),
               reply.value("reason", "").empty() ? "" : " — ", reply.value("reason", "").c_str());

@@ -17,13 +17,12 @@
 #include "node_options.hpp"
 #include "output.hpp"
 #include "signals.hpp"
+#include "publish_retry.hpp"
 #include "rate_pacer.hpp"
 #include "vsm/node.hpp"
 
 namespace vsmcat {
 namespace {
-
-constexpr auto kQueueFullRetryFor = std::chrono::seconds(10);
 
 struct PubOptions {
   NodeOptions node;
@@ -67,21 +66,6 @@ vsm::Result<vsm::Event> parse_line(const std::string& text, const EventDefaults&
     return vsm::Error::invalid("malformed JSON: " + json_error_text(e));
   }
   return event_from_json(j, defaults);
-}
-
-// publish() with retries while the queue is full; other errors are returned.
-vsm::Result<vsm::PublishReceipt> publish_retrying(vsm::Node& node, vsm::Event event) {
-  const auto deadline = std::chrono::steady_clock::now() + kQueueFullRetryFor;
-  constexpr auto kMaxBackoff = std::chrono::microseconds(20'000);
-  for (auto backoff = std::chrono::microseconds(50);;
-       backoff = std::min(backoff * 2, kMaxBackoff)) {
-    auto r = node.publish(event);
-    if (r || r.error().code() != vsm::ErrorCode::kQueueFull ||
-        std::chrono::steady_clock::now() >= deadline) {
-      return r;
-    }
-    std::this_thread::sleep_for(backoff);
-  }
 }
 
 bool is_input_error(const vsm::Error& e) {

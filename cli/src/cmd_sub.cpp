@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "event_printer.hpp"
+#include "log_time.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
 #include "signals.hpp"
@@ -33,7 +34,23 @@ struct SubOptions {
   bool exit_idle = false;
   std::string format;
   std::string ready_file;
+  std::string mode = "best_effort";
+  std::uint64_t from_seq = 0;
+  std::string from_time;
+  std::size_t queue = 65'536;
 };
+
+vsm::SubscribeOptions make_options(const SubOptions& o) {
+  vsm::SubscribeOptions opt;
+  if (o.mode == "reliable") opt.mode = vsm::DeliveryMode::kReliable;
+  if (o.mode == "latest_only") opt.mode = vsm::DeliveryMode::kLatestOnly;
+  opt.start_seq = o.from_seq;
+  if (!o.from_time.empty()) {
+    if (auto b = parse_log_bound(o.from_time); b && b->wall_ms) opt.start_time_ms = *b->wall_ms;
+  }
+  opt.queue_capacity = o.queue;
+  return opt;
+}
 
 void say(const std::string& msg) { status_line("vsmcat sub: " + msg); }
 
@@ -111,7 +128,19 @@ int run_sub(const SubOptions& o) {
     say("error: cannot start the node: " + st.error().to_string());
     return exit_code_for(st.error());
   }
-  auto sub = node.subscribe(make_filter(o));
+  if ((o.from_seq > 0 || !o.from_time.empty()) && o.mode != "reliable") {
+    say("error: --from-seq/--from-time need --mode reliable (history is fetched by gap repair)");
+    return kExitUsage;
+  }
+  if (!o.from_time.empty()) {
+    auto b = parse_log_bound(o.from_time);
+    if (!b || !b->wall_ms) {
+      say("error: --from-time: expected <unix ms>ms or an ISO-8601 time, got '" + o.from_time +
+          "'");
+      return kExitUsage;
+    }
+  }
+  auto sub = node.subscribe(make_filter(o), make_options(o));
   if (!sub) {
     say("error: cannot subscribe: " + sub.error().to_string());
     return exit_code_for(sub.error());
@@ -132,6 +161,10 @@ int run_sub(const SubOptions& o) {
   }
   if (sub->dropped() > 0)
     say("warning: " + std::to_string(sub->dropped()) + " event(s) dropped (slow reader)");
+  for (const auto& d : sub->dead_letters()) {
+    say("warning: gave up " + d.publisher + " " + std::string(vsm::channel_name(d.channel)) +
+        " seq " + std::to_string(d.from_seq) + ".." + std::to_string(d.to_seq) + ": " + d.reason);
+  }
   sub->close();
   node.stop();
   return rc;
@@ -158,6 +191,20 @@ Command register_sub(CLI::App& root) {
   app->add_option("--target", o->target, "Only events for this target (and broadcast ones)");
   app->add_option("--correlation", o->correlation, "Only events with this correlation id");
   app->add_option("-c,--count", o->count, "Exit after N events");
+  app->add_option("--mode", o->mode,
+                  "Delivery mode: best_effort (default; losses counted), reliable (per-publisher "
+                  "order, gaps repaired from the publisher, no duplicates), latest_only "
+                  "(newest event per topic)")
+      ->check(CLI::IsMember({"best_effort", "reliable", "latest_only"}));
+  app->add_option("--from-seq", o->from_seq,
+                  "Reliable: start every publisher's stream at this seq (1 = all history the "
+                  "publisher retains, then live)");
+  app->add_option("--queue", o->queue, "Events buffered for a slow reader")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
+  app->add_option("--from-time", o->from_time,
+                  "Reliable: start each publisher's stream at its first event at/after this "
+                  "time (ISO-8601 or <unix ms>ms), then live")
+      ->excludes("--from-seq");
   app->add_option("--timeout", o->timeout_s,
                   "Exit after SECONDS without an event (exit 1 if -c N was not reached)")
       ->check(CLI::PositiveNumber);

@@ -30,6 +30,9 @@
 #if __has_include("cmd_members.hpp")
 #include "cmd_members.hpp"
 #endif
+#if __has_include("cmd_stats.hpp")
+#include "cmd_stats.hpp"
+#endif
 
 namespace {
 
@@ -72,6 +75,9 @@ std::vector<vsmcat::Command> register_commands(CLI::App& app) {
 #endif
 #if __has_include("cmd_members.hpp")
   commands.push_back(vsmcat::register_members(app));
+#endif
+#if __has_include("cmd_stats.hpp")
+  commands.push_back(vsmcat::register_stats(app));
 #endif
   return commands;
 }

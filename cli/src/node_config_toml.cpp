@@ -138,6 +138,7 @@ constexpr Key kKeys[] = {
      [](const Value& v, NodeConfig& c) { return v.positive(c.limits.max_event_bytes); }},
     {"control_bind", [](const Value& v, NodeConfig& c) { return v.get(c.control_bind); }},
     {"dish_bind", [](const Value& v, NodeConfig& c) { return v.get(c.dish_bind); }},
+    {"dish_peers", [](const Value& v, NodeConfig& c) { return v.get(c.dish_peers); }},
     {"cluster_key", [](const Value& v, NodeConfig& c) { return v.get(c.cluster_key); }},
     {"gossip_bind", [](const Value& v, NodeConfig& c) { return v.get(c.gossip_bind); }},
     {"seeds", [](const Value& v, NodeConfig& c) { return v.get(c.seeds); }},

@@ -20,7 +20,13 @@ bool MsgpackReader::need(std::size_t n) {
 std::optional<std::uint64_t> MsgpackReader::read_be(std::size_t n) {
   if (!need(n)) return std::nullopt;
   std::uint64_t v = 0;
-  for (std::size_t i = 0; i < n; ++i) v = (v << 8) | byte_at(data_, pos_ + i);
+  if (n == 8) {  // timestamps and sequence numbers: one load instead of a byte loop
+    unsigned char b[8];
+    std::memcpy(b, data_.data() + pos_, 8);
+    for (unsigned char x : b) v = (v << 8) | x;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) v = (v << 8) | byte_at(data_, pos_ + i);
+  }
   pos_ += n;
   return v;
 }
@@ -45,15 +51,15 @@ std::optional<std::uint32_t> MsgpackReader::read_len(std::uint8_t fix_mask, std:
   return static_cast<std::uint32_t>(*v);
 }
 
-std::optional<std::uint32_t> MsgpackReader::read_map_header() {
+std::optional<std::uint32_t> MsgpackReader::read_map_header_slow() {
   return read_len(0xf0, 0x80, 0x0f, 0xde, 0xdf);
 }
 
-std::optional<std::uint32_t> MsgpackReader::read_array_header() {
+std::optional<std::uint32_t> MsgpackReader::read_array_header_slow() {
   return read_len(0xf0, 0x90, 0x0f, 0xdc, 0xdd);
 }
 
-std::optional<std::string_view> MsgpackReader::read_str() {
+std::optional<std::string_view> MsgpackReader::read_str_slow() {
   auto n = read_len(0xe0, 0xa0, 0x1f, 0xda, 0xdb, 0xd9);
   if (!n || !need(*n)) return fail();
   std::string_view s = data_.substr(pos_, *n);
@@ -70,7 +76,7 @@ std::optional<std::string_view> MsgpackReader::read_bin() {
   return s;
 }
 
-std::optional<std::uint64_t> MsgpackReader::read_uint() {
+std::optional<std::uint64_t> MsgpackReader::read_uint_slow() {
   // uint64 is read here directly: values above INT64_MAX do not fit read_int().
   if (!need(1)) return std::nullopt;
   if (byte_at(data_, pos_) == 0xcf) {

@@ -3,6 +3,7 @@
 #include <zmq.hpp>
 
 #include "control_format.hpp"
+#include "control_query.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/msgpack_reader.hpp"
 #include "vsm/msgpack_writer.hpp"
@@ -40,6 +41,20 @@ std::uint64_t uint_key(std::string_view map, std::string_view key) {
   if (!v) return 0;
   MsgpackReader r(*v);
   return r.read_uint().value_or(0);
+}
+
+std::vector<std::uint64_t> uint_array_key(std::string_view map, std::string_view key) {
+  std::vector<std::uint64_t> out;
+  auto v = find_key(map, key);
+  if (!v) return out;
+  MsgpackReader r(*v);
+  auto n = r.read_array_header();
+  for (std::uint32_t i = 0; n && i < *n; ++i) {
+    auto u = r.read_uint();
+    if (!u) break;  // malformed: offsets past here read as 0
+    out.push_back(*u);
+  }
+  return out;
 }
 
 }  // namespace
@@ -177,6 +192,31 @@ Result<ReplayBatch> ControlClient::replay(Channel channel, std::uint64_t from, s
     }
   }
   return batch;
+}
+
+Result<QueryPage> ControlClient::query(const persist::LogQuery& q, std::uint64_t cursor) {
+  const auto rid = impl_->next_rid++;
+  std::string body;
+  MsgpackWriter w(body);
+  std::uint32_t fields = 0;
+  detail::encode_query_fields(detail::QueryRequest{q, cursor}, w, fields);
+  auto r = impl_->call(impl_->request(cf::kOpQuery, rid, fields, &body), rid);
+  if (!r) return r.error();
+  QueryPage page;
+  page.next = uint_key(r->header, "next");
+  auto log = find_key(r->header, "log");
+  page.from_log = log && *log == std::string_view("\xc3", 1);
+  const auto offsets = uint_array_key(r->header, "off");
+  for (std::size_t i = 0; i < r->extra.size(); ++i) {
+    auto e = decode_event(r->extra[i].to_string_view());
+    if (!e) {
+      ++page.decode_errors;
+      continue;
+    }
+    page.entries.push_back(
+        persist::LogEntry{i < offsets.size() ? offsets[i] : 0, std::move(e).value()});
+  }
+  return page;
 }
 
 }  // namespace vsm

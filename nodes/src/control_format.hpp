@@ -2,9 +2,14 @@
 // ControlServer and ControlClient. Mirrored in docs/PROTOCOL.md.
 //
 // Request: 1 frame, msgpack map
-//   "op"   str   "ping" | "info" | "stats" | "replay" | "members"
+//   "op"   str   "ping" | "info" | "stats" | "replay" | "members" | "query"
 //   "rid"  uint  request id, echoed in the reply (clients drop stale replies)
-//   replay only: "ch" str channel, "from" uint, "to" uint (inclusive), "max" uint
+//   replay and query: "ch" str channel, "from" uint, "to" uint (inclusive Event::seq
+//           range), "max" uint (most events in the reply)
+//   query only, all optional (AND): "from_off"/"to_off" uint (log offsets, inclusive),
+//           "from_ms"/"to_ms" uint (ts.wall_ms, inclusive), "node" str (ts.node, the
+//           publisher), "src" str, "typ" str, "tgt" str, "cid" str (exact matches),
+//           "cur" uint (the previous reply's "next"; absent/0 = from the start)
 // Reply: frame 1 msgpack map
 //   "rid"  uint, "ok" bool, "err" str (when !ok)
 //   info:   "name" str, "role" str, "pub" [str], "control" str, "version" uint
@@ -14,9 +19,14 @@
 //   replay: "count" uint, "oldest" uint (first seq still retained; 0 = none),
 //           "last" uint (last seq published on that channel)
 //   replay frames 2..count+1: one encoded envelope each (envelope_format.hpp)
+//   query:  "count" uint, "next" uint (cursor of the next page; 0 = no more),
+//           "log" bool (answered from the event log; false: from the retained ring),
+//           "off" [uint] (log offset of each event; 0 from the ring)
+//   query frames 2..count+1: one stored envelope each, in log order
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace vsm::control_format {
@@ -26,9 +36,33 @@ inline constexpr std::string_view kOpInfo = "info";
 inline constexpr std::string_view kOpStats = "stats";
 inline constexpr std::string_view kOpReplay = "replay";
 inline constexpr std::string_view kOpMembers = "members";
+inline constexpr std::string_view kOpQuery = "query";
+
+// Request keys of query (besides "ch", "from", "to", "max" shared with replay).
+inline constexpr std::string_view kKeyFromOffset = "from_off";
+inline constexpr std::string_view kKeyToOffset = "to_off";
+inline constexpr std::string_view kKeyFromWallMs = "from_ms";
+inline constexpr std::string_view kKeyToWallMs = "to_ms";
+inline constexpr std::string_view kKeyNode = "node";
+inline constexpr std::string_view kKeySource = "src";
+inline constexpr std::string_view kKeyType = "typ";
+inline constexpr std::string_view kKeyTarget = "tgt";
+inline constexpr std::string_view kKeyCorrelation = "cid";
+inline constexpr std::string_view kKeyCursor = "cur";
 
 // Largest batch one replay reply carries; clients continue from the last seq + 1.
 inline constexpr std::size_t kMaxReplayBatch = 4096;
+// Largest page one query reply carries: at most this many events, and no more events
+// once the envelopes reach kMaxQueryReplyBytes (a reply always carries at least one
+// match when there is one). Clients continue with "cur" = the reply's "next".
+inline constexpr std::size_t kMaxQueryBatch = 4096;
+inline constexpr std::size_t kMaxQueryReplyBytes = 8u << 20;
+// A query reads at most this many log records per request (a few hundred ms), so a
+// selective query over a big log cannot hold the control thread (which also serves
+// gap repair); its page may then be short or empty, with "next" to continue.
+inline constexpr std::uint64_t kMaxQueryScanRecords = 1u << 20;
+// In ring mode the cursor is channel_index << kRingCursorShift | next seq.
+inline constexpr unsigned kRingCursorShift = 56;
 // Requests larger than this are refused without decoding.
 inline constexpr std::size_t kMaxRequestBytes = 64 * 1024;
 

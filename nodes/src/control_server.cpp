@@ -17,13 +17,19 @@ struct Request {
   std::uint64_t from = 0;
   std::uint64_t to = UINT64_MAX;
   std::uint64_t max = cf::kMaxReplayBatch;
+  QueryRequest query;  // the query-only keys
 };
 
-Result<Request> parse_request(std::string_view bytes) {
+constexpr std::uint32_t kMaxRequestKeys = 32;
+
+// `*rid` is set as soon as the request id is read, so errors after it reach the
+// waiting client instead of being dropped as a stale reply.
+Result<Request> parse_request(std::string_view bytes, std::uint64_t* rid) {
   if (bytes.size() > cf::kMaxRequestBytes) return Error::too_large("control request too large");
   MsgpackReader r(bytes);
   auto n = r.read_map_header();
-  if (!n || *n > 16) return Error::invalid("control request must be a msgpack map");
+  if (!n) return Error::invalid("control request must be a msgpack map");
+  if (*n > kMaxRequestKeys) return Error::invalid("control request has too many keys");
   Request req;
   for (std::uint32_t i = 0; i < *n; ++i) {
     auto key = r.read_str();
@@ -34,12 +40,17 @@ Result<Request> parse_request(std::string_view bytes) {
       req.op = *v;
     } else if (*key == "ch") {
       auto v = r.read_str();
-      if (!v || !(req.channel = parse_channel(*v))) return Error::invalid("'ch' must be a channel name");
+      if (!v || !(req.channel = parse_channel(*v))) {
+        return Error::invalid("'ch' must be a channel name");
+      }
     } else if (*key == "rid" || *key == "from" || *key == "to" || *key == "max") {
       auto v = r.read_uint();
       if (!v) return Error::invalid("'" + std::string(*key) + "' must be an unsigned integer");
       (*key == "rid" ? req.rid : *key == "from" ? req.from : *key == "to" ? req.to : req.max) = *v;
-    } else if (!r.skip_value()) {
+      *rid = req.rid;
+    } else if (auto known = read_query_field(*key, r, req.query); !known) {
+      return std::move(known).error();
+    } else if (!*known && !r.skip_value()) {
       return Error::invalid("malformed value in control request");
     }
   }
@@ -47,8 +58,18 @@ Result<Request> parse_request(std::string_view bytes) {
   return req;
 }
 
+// The replay keys a query shares (channel, seq range, max) joined with its own.
+QueryRequest as_query(const Request& req) {
+  QueryRequest q = req.query;
+  q.query.channel = req.channel;
+  q.query.from_seq = req.from;
+  q.query.to_seq = req.to;
+  q.query.limit = static_cast<std::size_t>(std::min<std::uint64_t>(req.max, cf::kMaxQueryBatch));
+  return q;
+}
+
 void put_channel_stats(MsgpackWriter& w, const ChannelStats& c) {
-  w.map_header(7);
+  w.map_header(10);
   w.str("published"); w.uint(c.published);
   w.str("sent"); w.uint(c.sent);
   w.str("received"); w.uint(c.received);
@@ -56,13 +77,16 @@ void put_channel_stats(MsgpackWriter& w, const ChannelStats& c) {
   w.str("dropped"); w.uint(c.dropped);
   w.str("blocked"); w.uint(c.blocked);
   w.str("routed"); w.uint(c.routed);
+  w.str("quota_delayed"); w.uint(c.quota_delayed);
+  w.str("quota_rejected"); w.uint(c.quota_rejected);
+  w.str("variety_pressure"); w.float64(c.variety_pressure);
 }
 
 }  // namespace
 
 void encode_stats(const NodeStats& s, std::string& out) {
   MsgpackWriter w(out);
-  w.map_header(8);
+  w.map_header(15);
   w.str("channels");
   w.map_header(static_cast<std::uint32_t>(kChannelCount));
   for (Channel c : kAllChannels) {
@@ -75,6 +99,18 @@ void encode_stats(const NodeStats& s, std::string& out) {
   w.str("gap_events"); w.uint(s.gap_events);
   w.str("subscribers"); w.uint(s.subscribers);
   w.str("connected_publishers"); w.uint(s.connected_publishers);
+  w.str("hellos_received"); w.uint(s.hellos_received);
+  w.str("repairs_requested"); w.uint(s.repairs_requested);
+  w.str("repairs_failed"); w.uint(s.repairs_failed);
+  w.str("repaired_events"); w.uint(s.repaired_events);
+  w.str("dead_letters"); w.uint(s.dead_letters);
+  w.str("duplicates"); w.uint(s.duplicates);
+  w.str("repair_breakers");  // publisher -> closed | open | half_open
+  w.map_header(static_cast<std::uint32_t>(s.repair_breakers.size()));
+  for (const auto& [name, state] : s.repair_breakers) {
+    w.str(name);
+    w.str(breaker_state_name(state));
+  }
   w.str("total");
   put_channel_stats(w, s.total());
 }
@@ -138,9 +174,42 @@ void ControlServer::reply_error(const zmq::message_t& identity, std::uint64_t ri
   socket_.send(zmq::buffer(body), zmq::send_flags::dontwait);
 }
 
+void ControlServer::send_reply(const zmq::message_t& identity, const std::string& body,
+                               const std::vector<std::string>& frames) {
+  socket_.send(zmq::buffer(identity.data(), identity.size()), zmq::send_flags::sndmore);
+  const auto more = frames.empty() ? zmq::send_flags::none : zmq::send_flags::sndmore;
+  socket_.send(zmq::buffer(body), more | zmq::send_flags::dontwait);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const auto flag = i + 1 == frames.size() ? zmq::send_flags::none : zmq::send_flags::sndmore;
+    socket_.send(zmq::buffer(frames[i]), flag | zmq::send_flags::dontwait);
+  }
+}
+
+void ControlServer::handle_query(const zmq::message_t& identity, std::uint64_t rid,
+                                 const QueryRequest& q) {
+  if (!handlers_.query) return reply_error(identity, rid, "query is not served by this node");
+  if (q.query.limit == 0) return reply_error(identity, rid, "query: 'max' must be at least 1");
+  auto slice = handlers_.query(q);
+  if (!slice) return reply_error(identity, rid, "query: " + slice.error().message());
+  std::string body;
+  MsgpackWriter w(body);
+  w.map_header(6);
+  w.str("count"); w.uint(slice->events.size());
+  w.str("next"); w.uint(slice->next);
+  w.str("log"); w.boolean(slice->from_log);
+  w.str("off");
+  w.array_header(static_cast<std::uint32_t>(slice->offsets.size()));
+  for (std::uint64_t off : slice->offsets) w.uint(off);
+  w.str("rid"); w.uint(rid);
+  w.str("ok"); w.boolean(true);
+  send_reply(identity, body, slice->events);
+}
+
 void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t& request) {
-  auto req = parse_request(request.to_string_view());
-  if (!req) return reply_error(identity, 0, req.error().to_string());
+  std::uint64_t rid = 0;
+  auto req = parse_request(request.to_string_view(), &rid);
+  if (!req) return reply_error(identity, rid, req.error().to_string());
+  if (req->op == cf::kOpQuery) return handle_query(identity, req->rid, as_query(*req));
   std::string body;
   MsgpackWriter w(body);
   ReplaySlice slice;
@@ -166,18 +235,11 @@ void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t&
     w.str("last"); w.uint(slice.last);
   } else {
     return reply_error(identity, req->rid, "unknown op '" + std::string(req->op) +
-                                               "' (ping, info, stats, replay, members)");
+                                               "' (ping, info, stats, replay, members, query)");
   }
   w.str("rid"); w.uint(req->rid);
   w.str("ok"); w.boolean(true);
-  socket_.send(zmq::buffer(identity.data(), identity.size()), zmq::send_flags::sndmore);
-  const auto more = slice.events.empty() ? zmq::send_flags::none : zmq::send_flags::sndmore;
-  socket_.send(zmq::buffer(body), more | zmq::send_flags::dontwait);
-  for (std::size_t i = 0; i < slice.events.size(); ++i) {
-    const bool last = i + 1 == slice.events.size();
-    socket_.send(zmq::buffer(slice.events[i]),
-                 (last ? zmq::send_flags::none : zmq::send_flags::sndmore) | zmq::send_flags::dontwait);
-  }
+  send_reply(identity, body, slice.events);
 }
 
 }  // namespace vsm::detail

@@ -1,6 +1,8 @@
 // Serves the node's control plane on a ROUTER socket on its own thread: ping, info,
-// stats and replay (from the retained ring or, later, the log). Never touches the data
-// sockets. Thread-safety: start()/stop() from the owner; handlers must be thread-safe.
+// stats, members, replay (from the retained ring or the log) and query
+// (control_query.hpp). Never touches the data sockets. A malformed request gets an
+// error reply. Thread-safety: start()/stop() from the owner; handlers must be
+// thread-safe.
 #pragma once
 
 #include <functional>
@@ -10,6 +12,7 @@
 
 #include <zmq.hpp>
 
+#include "control_query.hpp"
 #include "vsm/channel.hpp"
 #include "vsm/node_stats.hpp"
 #include "vsm/result.hpp"
@@ -27,6 +30,7 @@ struct ControlHandlers {
   std::function<ReplaySlice(Channel, std::uint64_t from, std::uint64_t to, std::size_t max)> replay;
   std::function<void(std::string& out_map_body, std::uint32_t& fields)> info;  // appends pairs
   std::function<void(std::string& out_map_body, std::uint32_t& fields)> members;  // ditto
+  std::function<Result<QuerySlice>(const QueryRequest&)> query;
 };
 
 class ControlServer {
@@ -46,7 +50,11 @@ class ControlServer {
  private:
   void run(std::stop_token stop);
   void handle(const zmq::message_t& identity, const zmq::message_t& request);
+  void handle_query(const zmq::message_t& identity, std::uint64_t rid, const QueryRequest& q);
   void reply_error(const zmq::message_t& identity, std::uint64_t rid, const std::string& err);
+  // Sends the reply map `body` and then `frames` (one envelope each).
+  void send_reply(const zmq::message_t& identity, const std::string& body,
+                  const std::vector<std::string>& frames);
 
   zmq::socket_t socket_;
   ControlHandlers handlers_;

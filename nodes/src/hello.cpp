@@ -13,9 +13,10 @@ std::string hello_topic(std::string_view name) {
 
 void encode_hello(const Hello& hello, std::string& out) {
   MsgpackWriter w(out);
-  w.map_header(4);
+  w.map_header(5);
   w.str("v"); w.uint(1);
   w.str("name"); w.str(hello.name);
+  w.str("inst"); w.str(hello.instance);
   w.str("control"); w.str(hello.control);
   w.str("last");
   w.array_header(static_cast<std::uint32_t>(kChannelCount));
@@ -31,10 +32,10 @@ std::optional<Hello> decode_hello(std::string_view body) {
   for (std::uint32_t i = 0; i < *n; ++i) {
     auto key = r.read_str();
     if (!key) return std::nullopt;
-    if (*key == "name" || *key == "control") {
+    if (*key == "name" || *key == "control" || *key == "inst") {
       auto s = r.read_str();
       if (!s || s->size() > 1024) return std::nullopt;
-      (*key == "name" ? h.name : h.control) = std::string(*s);
+      (*key == "name" ? h.name : *key == "control" ? h.control : h.instance) = std::string(*s);
       have_name |= *key == "name";
     } else if (*key == "last") {
       auto len = r.read_array_header();

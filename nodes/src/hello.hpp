@@ -3,7 +3,8 @@
 // repair gaps from, and detect events lost at the tail of a stream.
 //
 // Wire (docs/PROTOCOL.md): topic "~vsm/hello/<name>", body msgpack map
-//   "v" uint (1), "name" str, "control" str ("" = none), "last" [5 x uint] in channel
+//   "v" uint (1), "name" str, "inst" str (instance id), "control" str ("" = none),
+//   "last" [5 x uint] in channel
 //   order (command, coordination, audit, algedonic, resource_bargain).
 #pragma once
 
@@ -22,6 +23,7 @@ inline constexpr std::string_view kHelloPrefix = "~vsm/hello/";
 struct Hello {
   std::string name;
   std::string control;
+  std::string instance;  // random per node start: a change means the publisher restarted
   std::array<std::uint64_t, kChannelCount> last{};
 };
 

@@ -1,4 +1,5 @@
 // NodeCore's control plane: the ControlServer wiring and what it serves.
+#include "control_query.hpp"
 #include "node_core.hpp"
 #include "vsm/msgpack_writer.hpp"
 
@@ -13,6 +14,9 @@ Status NodeCore::start_control() {
   };
   h.info = [this](std::string& out, std::uint32_t& fields) { encode_info(out, fields); };
   h.members = [this](std::string& out, std::uint32_t& fields) { encode_members(out, fields); };
+  h.query = [this](const QueryRequest& q) {
+    return log_ ? query_log(*log_, q) : query_ring(ring_, config_.name, q);
+  };
   control_ = std::make_unique<ControlServer>(ctx_, std::move(h));
   return control_->start(config_.control_bind);
 }
@@ -34,10 +38,11 @@ ReplaySlice NodeCore::replay_slice(Channel channel, std::uint64_t from, std::uin
 void NodeCore::encode_members(std::string& out, std::uint32_t& fields) const {
   MsgpackWriter w(out);
   const auto members = membership_ ? membership_->members() : std::vector<gossip::Member>{};
+  const auto breakers = repairs_ ? repairs_->breaker_states() : std::map<std::string, BreakerState>{};
   w.str("members");
   w.array_header(static_cast<std::uint32_t>(members.size()));
   for (const auto& m : members) {
-    w.map_header(8);
+    w.map_header(9);
     w.str("name"); w.str(m.name);
     w.str("state"); w.str(gossip::member_state_name(m.state));
     w.str("incarnation"); w.uint(m.incarnation);
@@ -46,6 +51,9 @@ void NodeCore::encode_members(std::string& out, std::uint32_t& fields) const {
     w.str("control"); w.str(m.endpoints.control);
     w.str("dish"); w.str(m.endpoints.dish);
     w.str("gossip"); w.str(m.endpoints.gossip);
+    // Gap-repair circuit towards this member ("closed" when never repaired from).
+    auto b = breakers.find(m.name);
+    w.str("breaker"); w.str(breaker_state_name(b == breakers.end() ? BreakerState::kClosed : b->second));
   }
   const auto view = membership_ ? membership_->partition_view() : gossip::PartitionView{};
   w.str("partition"); w.str(gossip::partition_state_name(view.state));

@@ -1,12 +1,15 @@
 #include "node_core.hpp"
 
 #include <future>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
+#include "hello.hpp"
 #include "internal_topics.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/ids.hpp"
+#include "vsm/monotonic_clock.hpp"
 
 namespace vsm::detail {
 
@@ -15,6 +18,7 @@ NodeCore::NodeCore(NodeConfig config)
       instance_(new_uuid()),
       clock_(config_.name),
       flow_(config_.validate_flow),
+      quotas_(config_.quotas_enabled ? std::make_unique<QuotaTable>(config_.quotas) : nullptr),
       queue_(config_.publish_queue_capacity),
       ring_(config_.replay_ring_bytes_per_channel) {}
 
@@ -41,6 +45,9 @@ Status NodeCore::bind_sockets() {
     sub_ = zmq::socket_t(ctx_, zmq::socket_type::sub);
     sub_.set(zmq::sockopt::rcvhwm, config_.recv_hwm_msgs);
     sub_.set(zmq::sockopt::linger, 0);
+    // Publishers' announcements (Reliable delivery, tail-loss counting). '~' sorts
+    // after every channel, before the presence topics (internal_topics.hpp).
+    sub_.set(zmq::sockopt::subscribe, kHelloPrefix);
   } catch (const zmq::error_t& e) {
     return Error::io(std::string("creating sockets: ") + e.what());
   }
@@ -75,6 +82,7 @@ Status NodeCore::start() {
   counters_.connected_publishers.store(connected_.size());
   if (auto st = start_control(); !st) return st;
   if (auto st = start_algedonic(); !st) return st;
+  start_reliable();
   reactor_ = std::jthread([this](std::stop_token st) { run(st); });
   if (auto st = start_membership(); !st) {
     close();
@@ -101,6 +109,7 @@ void NodeCore::stop() {
   close();
   if (control_) control_->stop();
   if (reactor_.joinable()) reactor_.join();
+  if (repairs_) repairs_->stop();  // after the reactor: its results are posted there
   for (auto& s : subs_) s->close();
   dispatcher_.stop();
   if (algedonic_) algedonic_->stop();  // after the reactor: deliver() consults it
@@ -125,31 +134,61 @@ Result<PublishReceipt> NodeCore::publish_checked(Event event, bool check_flow) {
     if (auto st = flow_.check(event.channel, config_.role, role_from_name(event.target)); !st) {
       return st.error();
     }
+    if (auto st = admit_quota(event); !st) return st.error();
   }
-  PublishReceipt receipt{event.id, 0};
   const Channel ch = event.channel;
-  Status st = queue_.push([&]() -> Result<OutFrame> {
-    event.seq = last_seq_[channel_index(ch)].load(std::memory_order_relaxed) + 1;
-    event.ts = clock_.now();
-    encode_buf_.clear();
-    if (auto enc = encode_event(event, encode_buf_, config_.limits); !enc) return enc.error();
-    last_seq_[channel_index(ch)].store(event.seq, std::memory_order_relaxed);
+  const int block_ms = config_.publish_block_timeout_ms;
+  const auto fail = [this](const Error& e) -> Error {
+    if (e.code() == ErrorCode::kQueueFull) NodeCounters::add(counters_.publish_queue_full);
+    return e;
+  };
+  if (auto st = queue_.admit(block_ms); !st) return fail(st.error());  // before encoding
+  // Encoded outside the queue lock into a per-thread buffer; seq and ts are patched in
+  // under the lock, so the wire order of a channel is its seq order.
+  thread_local std::string scratch;
+  scratch.clear();
+  auto slots = encode_event_unsequenced(event, config_.name, scratch, config_.limits);
+  if (!slots) return slots.error();
+  // The topic goes straight into its frame (short topics fit the message inline).
+  const std::string_view ch_name = channel_name(ch);
+  zmq::message_t topic(ch_name.size() + event.source.size() + event.type.size() + 2);
+  char* t = topic.data<char>();
+  t += ch_name.copy(t, ch_name.size());
+  *t++ = '/';
+  t += event.source.copy(t, event.source.size());
+  *t++ = '/';
+  event.type.copy(t, event.type.size());
+  OutFrame frame{std::move(topic), zmq::message_t(scratch.data(), scratch.size()), ch};
+  if (scratch.capacity() > (64u << 10)) std::string().swap(scratch);  // not for one big event
+
+  std::uint64_t seq = 0;
+  Status st = queue_.push(std::move(frame), block_ms, [&](OutFrame& f) -> Status {
+    auto& last = last_seq_[channel_index(ch)];
+    seq = last.load(std::memory_order_relaxed) + 1;
+    const HlcTimestamp ts = clock_.now();
+    char* body = f.body.data<char>();
+    patch_sequence(body, *slots, ts.wall_ms, ts.logical, seq);
     if (log_) {
       // Logged before it is sent: what peers may ask to replay is always on disk.
+      event.seq = seq;
+      event.ts = ts;
       if (auto off = log_->append(event); !off) return off.error();
     }
-    ring_.append(ch, event.seq, encode_buf_);
-    receipt.seq = event.seq;
-    std::string topic = make_topic(ch, event.source, event.type);
-    return OutFrame{zmq::message_t(topic.data(), topic.size()),
-                    zmq::message_t(encode_buf_.data(), encode_buf_.size()), ch};
+    ring_.append(ch, seq, std::string_view(body, f.body.size()));
+    last.store(seq, std::memory_order_relaxed);
+    return {};
   });
-  if (!st) {
-    if (st.error().code() == ErrorCode::kQueueFull) NodeCounters::add(counters_.publish_queue_full);
-    return st.error();
-  }
+  if (!st) return fail(st.error());
   NodeCounters::add(counters_.of(ch).published);
-  return receipt;
+  return PublishReceipt{std::move(event.id), seq};
+}
+
+Status NodeCore::admit_quota(const Event& event) {
+  if (!quotas_) return {};
+  auto delay_ms = quotas_->admit(event.channel, event.source, monotonic_ms());
+  if (!delay_ms) return std::move(delay_ms).error();
+  if (*delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(*delay_ms));
+  return {};
 }
 
 Status NodeCore::call_on_reactor(std::function<Status()> fn) {
@@ -167,7 +206,23 @@ Status NodeCore::call_on_reactor(std::function<Status()> fn) {
 Result<Subscription> NodeCore::subscribe(Filter filter, EventCallback callback,
                                          SubscribeOptions options) {
   if (options.queue_capacity == 0) return Error::invalid("queue_capacity must be > 0");
+  if (options.start_seq != 0 && options.start_time_ms != 0) {
+    return Error::invalid("SubscribeOptions: give start_seq or start_time_ms, not both");
+  }
+  if ((options.start_seq != 0 || options.start_time_ms != 0) &&
+      options.mode != DeliveryMode::kReliable) {
+    return Error::invalid("SubscribeOptions: start_seq/start_time_ms need DeliveryMode::kReliable");
+  }
+  if (options.repair_attempts < 1 || options.repair_timeout_ms < 1) {
+    return Error::invalid("SubscribeOptions: repair_attempts and repair_timeout_ms must be >= 1");
+  }
   auto state = std::make_shared<SubscriptionState>(std::move(filter), std::move(callback), options);
+  if (state->reliable()) {
+    // A consumer that empties a full Reliable queue wakes the reactor to resume it.
+    state->set_room_waker([weak = weak_from_this()] {
+      if (auto core = weak.lock()) core->queue_.wake();
+    });
+  }
   auto st = call_on_reactor([&]() -> Status {
     add_subscription(state);
     return {};
@@ -229,6 +284,11 @@ NodeStats NodeCore::stats() const {
     out.dropped = in.dropped.load();
     out.blocked = flow_.blocked(c);
     out.routed = flow_.routed(c);
+    if (quotas_) {
+      out.quota_delayed = quotas_->delayed(c);
+      out.quota_rejected = quotas_->rejected(c);
+      out.variety_pressure = quotas_->pressure(c, monotonic_ms());
+    }
   }
   s.publish_queue_depth = queue_.size();
   s.publish_queue_full = counters_.publish_queue_full.load();
@@ -237,6 +297,13 @@ NodeStats NodeCore::stats() const {
   s.subscribers = presence_.ready();
   s.connected_publishers = counters_.connected_publishers.load();
   if (algedonic_) s.algedonic = algedonic_->stats();
+  s.hellos_received = counters_.hellos_received.load();
+  s.repairs_requested = counters_.repairs_requested.load();
+  s.repairs_failed = counters_.repairs_failed.load();
+  s.repaired_events = counters_.repaired_events.load();
+  s.dead_letters = counters_.dead_letters.load();
+  s.duplicates = counters_.duplicates.load();
+  if (repairs_) s.repair_breakers = repairs_->breaker_states();
   return s;
 }
 

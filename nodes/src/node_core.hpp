@@ -22,12 +22,15 @@
 #include "node_counters.hpp"
 #include "presence_tracker.hpp"
 #include "publish_queue.hpp"
+#include "repair_worker.hpp"
 #include "retain_ring.hpp"
 #include "sequence_tracker.hpp"
 #include "subscription_state.hpp"
+#include "vsm/dedup_window.hpp"
 #include "vsm/flow_rules.hpp"
 #include "vsm/hlc.hpp"
 #include "vsm/node.hpp"
+#include "vsm/quota_table.hpp"
 
 namespace vsm::detail {
 
@@ -70,6 +73,8 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
  private:
   Status validate_config() const;
   Result<PublishReceipt> publish_checked(Event event, bool check_flow);
+  // Variety quota of one user publish: waits the delay (kDelay) or rejects.
+  Status admit_quota(const Event& event);
   Status bind_sockets();
   Status start_control();
   // node_log.cpp
@@ -87,6 +92,21 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
                            std::size_t max) const;
   void encode_info(std::string& out, std::uint32_t& fields) const;
   void encode_members(std::string& out, std::uint32_t& fields) const;
+  // node_reliable.cpp: Reliable delivery, hello announcements, duplicate suppression.
+  void start_reliable();  // start(), before the reactor runs
+  // Reactor thread from here on.
+  void feed_reliable(SubscriptionState& s, Event&& event);
+  void apply_tracker(SubscriptionState& s, TrackerOutput& out);
+  void on_repair_done(const RepairRequest& req, Result<ReplayBatch> result);  // lane thread
+  void finish_repair(const RepairRequest& req, Result<ReplayBatch>& result);
+  // True when `topic` is the node's own signalling ('~'), handled here.
+  bool on_internal_message(std::string_view topic, std::string_view body);
+  void on_hello(std::string_view body);
+  bool is_duplicate(const Event& event);
+  void send_hello();
+  void run_timers();  // once per reactor turn
+  void resume_paused();
+
   // Runs `fn` on the reactor thread and waits for its status.
   Status call_on_reactor(std::function<Status()> fn);
 
@@ -106,6 +126,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   const std::string instance_;
   HybridClock clock_;
   FlowValidator flow_;
+  std::unique_ptr<QuotaTable> quotas_;  // null when config_.quotas_enabled is false
   NodeCounters counters_;
   PresenceTracker presence_;
   PublishQueue queue_;
@@ -134,6 +155,16 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   SequenceTracker sequences_;
   std::array<int, kChannelCount> whole_channel_subs_{};  // gap tracking needs these
   bool dispatch_pending_ = false;
+  std::unique_ptr<RepairWorker> repairs_;                     // set in start_reliable()
+  std::unique_ptr<DedupWindow> dedup_;                        // null when disabled
+  TrackerOutput tracker_out_;                                 // scratch, reused
+  std::string hello_control_;                                 // control endpoint announced
+  std::string hello_buf_;
+  std::array<std::uint64_t, kChannelCount> hello_heads_{};    // last_seq_ one turn ago
+  std::uint64_t next_hello_ms_ = 0;
+  bool hello_due_ = false;                                    // a new subscriber appeared
+  bool resume_due_ = false;                                   // a Reliable queue may have room
+  std::map<std::string, std::string> publisher_instances_;    // from hellos: name -> instance
 
   Dispatcher dispatcher_;
   std::atomic<bool> started_{false};

@@ -23,6 +23,12 @@ struct NodeCounters {
   std::atomic<std::uint64_t> decode_errors{0};
   std::atomic<std::uint64_t> gap_events{0};
   std::atomic<std::uint64_t> connected_publishers{0};
+  std::atomic<std::uint64_t> hellos_received{0};
+  std::atomic<std::uint64_t> repairs_requested{0};
+  std::atomic<std::uint64_t> repairs_failed{0};
+  std::atomic<std::uint64_t> repaired_events{0};
+  std::atomic<std::uint64_t> dead_letters{0};
+  std::atomic<std::uint64_t> duplicates{0};
 
   ChannelCounters& of(Channel c) { return channels[channel_index(c)]; }
   static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {

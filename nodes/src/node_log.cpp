@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "node_core.hpp"
-#include "vsm/codec.hpp"
+#include "vsm/persist/envelope_header.hpp"
 
 namespace vsm::detail {
 
@@ -23,10 +23,12 @@ Status NodeCore::open_log() {
   // and can repair across it from the log.
   persist::LogQuery q;
   q.publisher = config_.name;
-  auto st = log_->replay(q, [&](const persist::LogEntry& entry) {
-    auto& last = last_seq_[channel_index(entry.event.channel)];
-    if (entry.event.seq > last.load(std::memory_order_relaxed)) {
-      last.store(entry.event.seq, std::memory_order_relaxed);
+  auto st = log_->replay_raw(q, [&](const persist::RawEntry& entry) {
+    const auto h = persist::peek_envelope(entry.envelope);
+    if (!h) return true;
+    auto& last = last_seq_[channel_index(h->channel)];
+    if (h->seq > last.load(std::memory_order_relaxed)) {
+      last.store(h->seq, std::memory_order_relaxed);
     }
     return true;
   });
@@ -44,10 +46,12 @@ void NodeCore::log_slice(Channel channel, std::uint64_t from, std::uint64_t to, 
   q.limit = max;
   std::vector<std::string> events;
   std::uint64_t oldest = 0;
-  auto st = log_->replay(q, [&](const persist::LogEntry& entry) {
-    if (oldest == 0) oldest = entry.event.seq;
-    auto enc = encode_event(entry.event, config_.limits);
-    if (enc) events.push_back(std::move(enc).value());
+  // The stored envelopes are sent as they are: no decode and re-encode per event.
+  auto st = log_->replay_raw(q, [&](const persist::RawEntry& entry) {
+    if (oldest == 0) {
+      if (auto h = persist::peek_envelope(entry.envelope)) oldest = h->seq;
+    }
+    events.emplace_back(entry.envelope);
     return events.size() < max;
   });
   if (!st) {

@@ -3,6 +3,7 @@
 // messages from the XPUB and events from the SUB, then sleep in zmq_poll.
 #include <spdlog/spdlog.h>
 
+#include "idle_spin.hpp"
 #include "internal_topics.hpp"
 #include "node_core.hpp"
 #include "vsm/codec.hpp"
@@ -12,6 +13,15 @@ namespace {
 // Bounds the work of one loop turn so commands and sends stay responsive.
 constexpr int kMaxReadsPerTurn = 2048;
 constexpr std::chrono::milliseconds kIdlePoll{100};
+
+thread_local IdleSpin t_idle_spin;  // one reactor per thread
+
+bool any_ready(const zmq::pollitem_t* items, int n) {
+  for (int i = 0; i < n; ++i) {
+    if (items[i].revents != 0) return true;
+  }
+  return false;
+}
 }  // namespace
 
 void NodeCore::run(std::stop_token stop) {
@@ -37,17 +47,39 @@ void NodeCore::poll_once(std::vector<OutFrame>& frames) {
       {sub_.handle(), 0, ZMQ_POLLIN, 0},
       {nullptr, queue_.wake_fd(), ZMQ_POLLIN, 0},
   };
-  const bool idle = commands_.empty() && queue_.arm_sleep();
-  if (idle) {
-    zmq::poll(items, 3, kIdlePoll);
-    queue_.disarm_sleep();
-    if (items[2].revents & ZMQ_POLLIN) queue_.clear_wake();
+  if (queue_.size() == 0 && commands_.empty()) {
+    // Nothing queued for us: spin a little for the publish queue or the data sockets
+    // before sleeping (idle_spin.hpp says when and how long).
+    IdleSpin& spin = t_idle_spin;
+    const std::int64_t start = IdleSpin::now_ns();
+    const std::int64_t budget = spin.budget_ns();
+    bool found = false;
+    std::int64_t next_poll = start + 1'000;  // the queue alone first: no system call
+    for (std::int64_t now = start; now - start < budget; now = IdleSpin::now_ns()) {
+      if (queue_.size() != 0) {
+        found = true;
+        break;
+      }
+      if (now >= next_poll) {
+        zmq::poll(items, 2, std::chrono::milliseconds(0));
+        if ((found = any_ready(items, 2))) break;
+        next_poll = now + IdleSpin::kPollEveryNs;
+      }
+      if (!spin.relax(start, now - start)) break;
+    }
+    if (!found && commands_.empty() && queue_.arm_sleep()) {
+      zmq::poll(items, 3, kIdlePoll);
+      queue_.disarm_sleep();
+      if (items[2].revents & ZMQ_POLLIN) queue_.clear_wake();
+    }
+    spin.idle_ended(IdleSpin::now_ns() - start);
   }
   commands_.run_all();
   queue_.take(frames);
   send_frames(frames);
   read_subscriptions();
   read_events();
+  run_timers();
   if (dispatch_pending_) {
     dispatch_pending_ = false;
     dispatcher_.notify();
@@ -68,7 +100,13 @@ void NodeCore::read_subscriptions() {
   zmq::message_t msg;
   for (int i = 0; i < kMaxReadsPerTurn; ++i) {
     if (!xpub_.recv(msg, zmq::recv_flags::dontwait)) return;
-    presence_.on_subscription_message(msg.to_string_view());
+    const std::string_view m = msg.to_string_view();
+    presence_.on_subscription_message(m);
+    // A new subscriber (or new filters): announce heads now, so a late joiner starts
+    // its replay without waiting for the next periodic hello.
+    if (m.size() > 1 && m[0] == 1 && m.substr(1, kPresencePrefix.size()) == kPresencePrefix) {
+      hello_due_ = true;
+    }
   }
 }
 
@@ -86,6 +124,7 @@ void NodeCore::read_events() {
       (void)sub_.recv(body);
       NodeCounters::add(counters_.decode_errors);
     }
+    if (on_internal_message(topic.to_string_view(), body.to_string_view())) continue;
     auto event = decode_event(body.to_string_view(), config_.limits);
     if (!event) {
       NodeCounters::add(counters_.decode_errors);
@@ -112,6 +151,7 @@ void NodeCore::deliver(Event&& event) {
   if (event.channel == Channel::kAlgedonic && algedonic_ && !algedonic_->on_data_plane(event)) {
     return;
   }
+  if (is_duplicate(event)) return;
   if (log_ && config_.log_received) {
     if (auto off = log_->append(event); !off) {
       spdlog::warn("vsm: node {} could not log a received event: {}", config_.name,
@@ -123,28 +163,32 @@ void NodeCore::deliver(Event&& event) {
 
 void NodeCore::dispatch(Event&& event) {
   auto& ch = counters_.of(event.channel);
+  // Each consumer but the last gets a copy; the last one takes the event itself.
+  auto hand_to = [&](SubscriptionState& s, Event&& e) {
+    if (s.sequenced(e.channel)) {
+      feed_reliable(s, std::move(e));  // ordered, deduplicated and filtered by its tracker
+      return;
+    }
+    if (!s.push(std::move(e))) NodeCounters::add(ch.dropped);
+    NodeCounters::add(ch.delivered);
+    dispatch_pending_ |= s.has_callback();
+  };
   SubscriptionState* last_match = nullptr;
   for (const auto& s : subs_) {
-    if (!s->filter().matches(event)) continue;
+    if (!s->sequenced(event.channel) && !s->filter().matches(event)) continue;
     if (last_match != nullptr) {
       Event copy = event;
-      if (!last_match->push(std::move(copy))) NodeCounters::add(ch.dropped);
-      NodeCounters::add(ch.delivered);
-      dispatch_pending_ |= last_match->has_callback();
+      hand_to(*last_match, std::move(copy));
     }
     last_match = s.get();
   }
-  if (last_match != nullptr) {
-    if (!last_match->push(std::move(event))) NodeCounters::add(ch.dropped);
-    NodeCounters::add(ch.delivered);
-    dispatch_pending_ |= last_match->has_callback();
-  }
+  if (last_match != nullptr) hand_to(*last_match, std::move(event));
 }
 
 void NodeCore::add_subscription(const std::shared_ptr<SubscriptionState>& state) {
   for (const auto& p : state->prefixes()) sub_.set(zmq::sockopt::subscribe, p);
   const auto& f = state->filter();
-  if (!f.source) {
+  if (!f.source && !state->reliable()) {  // Reliable ones count what they repair
     if (f.channel) {
       ++whole_channel_subs_[channel_index(*f.channel)];
     } else {
@@ -161,7 +205,7 @@ void NodeCore::remove_subscription(const std::shared_ptr<SubscriptionState>& sta
   if (it == subs_.end()) return;
   for (const auto& p : state->prefixes()) sub_.set(zmq::sockopt::unsubscribe, p);
   const auto& f = state->filter();
-  if (!f.source) {
+  if (!f.source && !state->reliable()) {
     if (f.channel) {
       --whole_channel_subs_[channel_index(*f.channel)];
     } else {

@@ -1,12 +1,20 @@
 // Bounded hand-off of encoded frames from publishing threads to the reactor, with an
-// eventfd the reactor polls. Publishers wake the reactor only when it is (about to
-// be) asleep, so a busy stream costs no system call per event.
-// Thread-safety: push() from any thread; take()/arm_sleep() from the reactor only.
+// eventfd the reactor polls. Publishers encode before they take the lock; under it they
+// only number the frame (seal) and append it, so the lock is held for a few hundred
+// nanoseconds. The reactor is woken only when it is (about to be) asleep, so a busy
+// stream costs no system call per event. A full queue fails at once or, with a block
+// timeout, waits for room on a condition variable that only a waiting publisher (and
+// the reactor, when it sees one) ever touches.
+// Thread-safety: admit()/push() from any thread; take()/arm_sleep() from the reactor only.
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <zmq.hpp>
@@ -29,27 +37,31 @@ class PublishQueue {
   PublishQueue(const PublishQueue&) = delete;
   PublishQueue& operator=(const PublishQueue&) = delete;
 
-  // Runs `build` under the queue lock (so sequence numbers follow queue order) and
-  // enqueues the frame it returns. kQueueFull when at capacity, kShuttingDown once closed.
-  template <typename Build>
-  Status push(Build&& build) {
+  // Lock-free early check, before a publisher spends time encoding: kShuttingDown once
+  // closed; kQueueFull when full and block_ms == 0. With block_ms > 0 a full queue is
+  // left to push(), which waits.
+  Status admit(int block_ms) const;
+
+  // Runs `seal(frame)` under the queue lock (so the sequence numbers it assigns follow
+  // queue order) and enqueues the frame unless seal fails. When the queue is full it
+  // fails with kQueueFull at once (block_ms == 0) or waits up to block_ms for the
+  // reactor to take frames first. kShuttingDown once closed, also while waiting.
+  template <typename Seal>
+  Status push(OutFrame&& frame, int block_ms, Seal&& seal) {
     {
-      std::lock_guard lock(mu_);
-      if (closed_) return Error::shutting_down("node is closing; publish() is no longer accepted");
-      if (items_.size() >= capacity_) {
-        return Error::queue_full("publish queue holds " + std::to_string(capacity_) +
-                                 " events (publish_queue_capacity); retry later or raise it");
-      }
-      auto frame = build();
-      if (!frame) return std::move(frame).error();
-      items_.push_back(std::move(frame.value()));
+      std::unique_lock lock(mu_);
+      if (auto st = wait_for_room(lock, block_ms); !st) return st;
+      if (auto st = seal(frame); !st) return st;
+      items_.push_back(std::move(frame));
       size_.store(items_.size(), std::memory_order_relaxed);
     }
     if (sleeping_.exchange(false, std::memory_order_acq_rel)) wake();
     return {};
   }
 
-  // Reactor: swaps the queued frames into `out` (which must be empty).
+  // Reactor: swaps the queued frames into `out` (which must be empty) and wakes
+  // publishers blocked on a full queue. Always locks: a frame sealed before the call
+  // is taken by it (hello heads rely on this, node_reliable.cpp).
   void take(std::vector<OutFrame>& out);
   // Reactor, before polling: marks itself asleep. Returns false (stay awake) when work
   // is already queued.
@@ -58,17 +70,23 @@ class PublishQueue {
   // Reactor: drains the eventfd after poll reported it readable.
   void clear_wake();
   void wake();
-  // Subsequent pushes fail with kShuttingDown.
+  // Subsequent pushes fail with kShuttingDown; wakes blocked publishers. Idempotent.
   void close();
 
   int wake_fd() const noexcept { return fd_; }
   std::size_t size() const noexcept { return size_.load(std::memory_order_relaxed); }
 
  private:
+  Status wait_for_room(std::unique_lock<std::mutex>& lock, int block_ms);
+  Error full_error() const;
+
   const std::size_t capacity_;
   std::mutex mu_;
   std::vector<OutFrame> items_;
-  bool closed_ = false;
+  bool closed_ = false;               // guarded by mu_
+  int blocked_ = 0;                   // publishers waiting for room, guarded by mu_
+  std::condition_variable room_cv_;   // only used while blocked_ > 0
+  std::atomic<bool> closed_flag_{false};  // closed_, for the lock-free admit()
   std::atomic<std::size_t> size_{0};
   std::atomic<bool> sleeping_{false};
   int fd_ = -1;

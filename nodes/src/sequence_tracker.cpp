@@ -17,4 +17,18 @@ std::uint64_t SequenceTracker::observe(std::string_view publisher, Channel chann
   return missing;
 }
 
+std::uint64_t SequenceTracker::observe_head(std::string_view publisher, Channel channel,
+                                            std::uint64_t head) {
+  auto it = last_.find(publisher);
+  if (it == last_.end()) return 0;
+  std::uint64_t& last = it->second[channel_index(channel)];
+  if (last == 0) return 0;
+  // Heads lag the stream (a hello may follow events newer than the head it carries):
+  // only a head beyond the last seen seq means loss.
+  if (head <= last) return 0;
+  const std::uint64_t missing = head - last;
+  last = head;
+  return missing;
+}
+
 }  // namespace vsm::detail

@@ -20,6 +20,11 @@ class SequenceTracker {
   // before it (0 when in order). A sequence that restarts at 1 (publisher restart) or
   // goes backwards resets the stream without counting.
   std::uint64_t observe(std::string_view publisher, Channel channel, std::uint64_t seq);
+  // The publisher announced `head` as its last seq on `channel`: returns how many events
+  // after the last one seen were lost (tail loss). Unknown streams are not started by a
+  // head (events before our subscription took effect are not loss); a head at or below
+  // the last seen seq is stale and ignored (restarts show as seq 1 in observe()).
+  std::uint64_t observe_head(std::string_view publisher, Channel channel, std::uint64_t head);
 
  private:
   struct Hash {

@@ -36,6 +36,10 @@ void Subscription::close() {
 std::uint64_t Subscription::delivered() const noexcept { return state_ ? state_->delivered() : 0; }
 std::uint64_t Subscription::dropped() const noexcept { return state_ ? state_->dropped() : 0; }
 std::size_t Subscription::queued() const noexcept { return state_ ? state_->queued() : 0; }
+std::uint64_t Subscription::dead_letter_count() const noexcept {
+  return state_ ? state_->dead_letter_count() : 0;
+}
+
 std::vector<DeadLetter> Subscription::dead_letters() const {
   return state_ ? state_->dead_letters() : std::vector<DeadLetter>{};
 }

@@ -4,15 +4,30 @@
 
 namespace vsm::detail {
 
+namespace {
+std::atomic<std::uint64_t> g_next_id{1};
+
+// A Reliable subscription needs every event of its channels (sequences are per
+// publisher and channel), so it subscribes whole channels and filters after sequencing.
+std::vector<std::string> socket_prefixes(const Filter& f, DeliveryMode mode) {
+  if (mode != DeliveryMode::kReliable) return f.topic_prefixes();
+  Filter whole;
+  whole.channel = f.channel;
+  return whole.topic_prefixes();
+}
+}  // namespace
+
 SubscriptionState::SubscriptionState(Filter filter, EventCallback callback,
                                      SubscribeOptions options)
-    : filter_(std::move(filter)),
-      prefixes_(filter_.topic_prefixes()),
+    : id_(g_next_id.fetch_add(1, std::memory_order_relaxed)),
+      filter_(std::move(filter)),
+      prefixes_(socket_prefixes(filter_, options.mode)),
       callback_(std::move(callback)),
       options_(options) {
   if (options_.mode == DeliveryMode::kReliable) {
     tracker_ = std::make_unique<ReliableTracker>(options_.start_seq, options_.max_held_events,
-                                                 options_.repair_attempts);
+                                                 options_.repair_attempts,
+                                                 options_.start_time_ms);
   }
 }
 
@@ -24,12 +39,56 @@ bool same_topic(const Event& a, const Event& b) {
 
 void SubscriptionState::add_dead_letters(std::vector<DeadLetter>&& letters) {
   std::lock_guard lock(mu_);
+  dead_count_.fetch_add(letters.size(), std::memory_order_relaxed);
   for (auto& l : letters) dead_letters_.push_back(std::move(l));
+  while (dead_letters_.size() > kMaxDeadLetters) dead_letters_.pop_front();
 }
 
 std::vector<DeadLetter> SubscriptionState::dead_letters() const {
   std::lock_guard lock(mu_);
-  return dead_letters_;
+  return {dead_letters_.begin(), dead_letters_.end()};
+}
+
+// Consecutive overflowed events of one stream extend the newest entry.
+void SubscriptionState::record_overflow_locked(const Event& e) {
+  dead_count_.fetch_add(1, std::memory_order_relaxed);
+  if (!dead_letters_.empty()) {
+    auto& last = dead_letters_.back();
+    if (last.publisher == e.ts.node && last.channel == e.channel && last.to_seq + 1 == e.seq &&
+        last.reason == kQueueFullReason) {
+      last.to_seq = e.seq;
+      return;
+    }
+  }
+  dead_letters_.push_back(DeadLetter{e.ts.node, e.channel, e.seq, e.seq, std::string(kQueueFullReason)});
+  while (dead_letters_.size() > kMaxDeadLetters) dead_letters_.pop_front();
+}
+
+bool SubscriptionState::offer(Event& event) {
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    if (closed()) return true;
+    if (queue_.size() >= options_.queue_capacity) {
+      want_room_.store(true, std::memory_order_relaxed);
+      return false;
+    }
+    queue_.push_back(std::move(event));
+    wake = waiters_ > 0;
+  }
+  if (wake) cv_.notify_one();
+  return true;
+}
+
+bool SubscriptionState::has_room() const {
+  std::lock_guard lock(mu_);
+  return queue_.size() < options_.queue_capacity;
+}
+
+void SubscriptionState::made_room() {
+  if (want_room_.load(std::memory_order_relaxed) && want_room_.exchange(false) && room_waker_) {
+    room_waker_();
+  }
 }
 
 bool SubscriptionState::push(Event&& event) {
@@ -47,6 +106,10 @@ bool SubscriptionState::push(Event&& event) {
     if (queue_.size() >= options_.queue_capacity) {
       kept = false;
       dropped_.fetch_add(1, std::memory_order_relaxed);
+      if (options_.overflow == OverflowPolicy::kDeadLetter) {
+        record_overflow_locked(event);
+        return false;
+      }
       if (options_.overflow == OverflowPolicy::kDropNewest) return false;
       queue_.pop_front();
     }
@@ -69,6 +132,8 @@ std::optional<Event> SubscriptionState::pop(std::chrono::milliseconds timeout) {
     --waiters_;
     if (!ready || queue_.empty() || closed()) return std::nullopt;
     taken_.swap(queue_);
+    lock.unlock();
+    made_room();
   }
   Event e = std::move(taken_.front());
   taken_.pop_front();
@@ -83,6 +148,7 @@ std::size_t SubscriptionState::run_callbacks() {
     std::lock_guard lock(mu_);
     batch.swap(queue_);
   }
+  made_room();
   std::size_t ran = 0;
   for (const Event& e : batch) {
     if (closed()) break;

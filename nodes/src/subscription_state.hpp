@@ -8,9 +8,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reliable_tracker.hpp"
@@ -24,16 +26,34 @@ class SubscriptionState {
  public:
   SubscriptionState(Filter filter, EventCallback callback, SubscribeOptions options);
 
+  std::uint64_t id() const noexcept { return id_; }
   const Filter& filter() const noexcept { return filter_; }
   const std::vector<std::string>& prefixes() const noexcept { return prefixes_; }
   bool has_callback() const noexcept { return static_cast<bool>(callback_); }
   const SubscribeOptions& options() const noexcept { return options_; }
   bool reliable() const noexcept { return options_.mode == DeliveryMode::kReliable; }
+  // Reliable: whether events of `c` go through the tracker. The algedonic channel is
+  // exactly-once already (the lane deduplicates by id) and is not sequenced on the lane.
+  bool sequenced(Channel c) const noexcept {
+    return tracker_ && c != Channel::kAlgedonic &&
+           (!filter_.channel || *filter_.channel == c);
+  }
   // Reactor thread only: the Reliable sequencing state (null for other modes).
   ReliableTracker* tracker() noexcept { return tracker_.get(); }
 
+  // Keeps the newest kMaxDeadLetters entries; dead_letter_count() counts all of them.
   void add_dead_letters(std::vector<DeadLetter>&& letters);
   std::vector<DeadLetter> dead_letters() const;
+  std::uint64_t dead_letter_count() const noexcept {
+    return dead_count_.load(std::memory_order_relaxed);
+  }
+  static constexpr std::size_t kMaxDeadLetters = 10'000;
+
+  // Reliable: enqueues `event` if the queue has room; otherwise leaves it untouched,
+  // returns false and arranges for `room_waker` to run once a consumer makes room.
+  bool offer(Event& event);
+  void set_room_waker(std::function<void()> waker) { room_waker_ = std::move(waker); }
+  bool has_room() const;
 
   // Enqueues a matching event. Returns false when the overflow policy dropped an event
   // (the oldest queued one or this one). No-op returning true once closed.
@@ -52,6 +72,11 @@ class SubscriptionState {
   std::size_t queued() const;
 
  private:
+  void made_room();  // consumer side, after taking the queue
+  void record_overflow_locked(const Event& e);
+  static constexpr std::string_view kQueueFullReason = "subscription queue full";
+
+  const std::uint64_t id_;
   const Filter filter_;
   const std::vector<std::string> prefixes_;
   const EventCallback callback_;
@@ -63,8 +88,11 @@ class SubscriptionState {
   int waiters_ = 0;                       // consumers blocked in pop(), guarded by mu_
   std::deque<Event> taken_;               // consumer thread only: batch taken from queue_
   std::atomic<std::size_t> taken_size_{0};
-  std::vector<DeadLetter> dead_letters_;
+  std::deque<DeadLetter> dead_letters_;
+  std::atomic<std::uint64_t> dead_count_{0};
   std::unique_ptr<ReliableTracker> tracker_;
+  std::function<void()> room_waker_;       // set before the subscription is shared
+  std::atomic<bool> want_room_{false};
   std::atomic<bool> closed_{false};
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> dropped_{0};

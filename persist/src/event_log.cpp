@@ -5,6 +5,7 @@
 #include "log_scan.hpp"
 #include "segment.hpp"
 #include "vsm/codec.hpp"
+#include "vsm/persist/envelope_header.hpp"
 #include "vsm/persist/file.hpp"
 #include "vsm/persist/log_format.hpp"
 #include "vsm/persist/record_writer.hpp"
@@ -12,6 +13,14 @@
 namespace vsm::persist {
 
 namespace lf = log_format;
+
+namespace {
+
+// Initial capacity of the two group-commit buffers, so steady appends never reallocate
+// (and page-fault) them.
+constexpr std::size_t kInitialBufferBytes = 1u << 20;
+
+}  // namespace
 
 EventLog::EventLog(std::filesystem::path dir, LogOptions options)
     : dir_(std::move(dir)), options_(options) {}
@@ -29,55 +38,84 @@ Result<std::unique_ptr<EventLog>> EventLog::open(std::filesystem::path dir, LogO
   Status s = log->recover();
   if (!s) return s.error();
   log->last_sync_ = std::chrono::steady_clock::now();
+  const std::size_t reserve = std::min<std::size_t>(options.max_pending_bytes, kInitialBufferBytes);
+  log->pending_.reserve(reserve);
+  log->batch_.reserve(reserve);
   log->writer_ = std::jthread([raw = log.get()](std::stop_token st) { raw->run_writer(st); });
   return log;
 }
 
 Result<std::uint64_t> EventLog::append(const Event& event) {
-  thread_local std::string body;
-  body.clear();
-  Status s = encode_event(event, body, options_.codec);
-  if (!s) return s.error();
-  const std::string_view view(body);
-  return enqueue(std::span(&view, 1), std::span(&event, 1));
+  return append_batch(std::span(&event, 1));
 }
 
 Result<std::uint64_t> EventLog::append_batch(std::span<const Event> events) {
   if (events.empty()) return Error::invalid("append_batch needs at least one event");
-  std::vector<std::string> bodies(events.size());
-  std::vector<std::string_view> views(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    Status s = encode_event(events[i], bodies[i], options_.codec);
-    if (!s) return s.error();
-    views[i] = bodies[i];
-  }
-  return enqueue(views, events);
+  return enqueue(events.size(), [&](std::size_t i, std::string& out, PendingRecord& rec) {
+    const Event& e = events[i];
+    rec.wall_ms = e.ts.wall_ms;
+    rec.channel = static_cast<std::uint8_t>(channel_index(e.channel));
+    rec.seq = e.seq;
+    return encode_event(e, out, options_.codec);
+  });
 }
 
-Result<std::uint64_t> EventLog::enqueue(std::span<const std::string_view> bodies,
-                                        std::span<const Event> events) {
-  for (std::string_view b : bodies) {
-    if (b.size() > lf::kMaxRecordBodyBytes) {
-      return Error::too_large("encoded event of " + std::to_string(b.size()) +
-                              " bytes exceeds the log's record limit");
-    }
+Result<std::uint64_t> EventLog::append_encoded(std::string_view envelope) {
+  auto h = peek_envelope(envelope);
+  if (!h) {
+    return Error::invalid("append_encoded: the bytes are not an encoded event envelope");
   }
+  return enqueue(1, [&](std::size_t, std::string& out, PendingRecord& rec) {
+    rec.wall_ms = h->wall_ms;
+    rec.channel = static_cast<std::uint8_t>(channel_index(h->channel));
+    rec.seq = h->seq;
+    out.append(envelope);
+    return Status();
+  });
+}
+
+// Frames `count` records at the end of pending_, encoding each body in place (no copy
+// of the encoded event); the crc is added by the writer thread (seal_batch). All or
+// nothing: on an error pending_ is restored. REQUIRES: mu_ held.
+Status EventLog::frame_pending(std::size_t count, const PutBody& put) {
+  const std::size_t bytes_before = pending_.size();
+  const std::size_t meta_before = pending_meta_.size();
+  auto fail = [&](Error e) {
+    pending_.resize(bytes_before);
+    pending_meta_.resize(meta_before);
+    return e;
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t start = pending_.size();
+    pending_.resize(start + lf::kRecordHeaderBytes);
+    PendingRecord rec;
+    rec.offset = next_offset_ + i;
+    if (Status s = put(i, pending_, rec); !s) return fail(s.error());
+    const std::size_t body = pending_.size() - start - lf::kRecordHeaderBytes;
+    if (body > lf::kMaxRecordBodyBytes) {
+      return fail(Error::too_large("encoded event of " + std::to_string(body) +
+                                   " bytes exceeds the log's record limit"));
+    }
+    RecordWriter::put_header(pending_.data() + start, body, rec.offset, rec.wall_ms);
+    rec.size = pending_.size() - start;
+    pending_meta_.push_back(rec);
+  }
+  return {};
+}
+
+Result<std::uint64_t> EventLog::enqueue(std::size_t count, const PutBody& put) {
   std::unique_lock lock(mu_);
   done_cv_.wait(lock, [&] {
     return pending_.size() < options_.max_pending_bytes || closing_ || failed_.has_value();
   });
   if (closing_) return Error::closed("event log " + dir_.string() + " is closed");
   if (failed_) return *failed_;
+  const bool was_empty = pending_meta_.empty();
+  if (Status s = frame_pending(count, put); !s) return s.error();
   const std::uint64_t first = next_offset_;
-  for (std::size_t i = 0; i < bodies.size(); ++i) {
-    const std::size_t before = pending_.size();
-    RecordWriter::frame(pending_, next_offset_, events[i].ts.wall_ms, bodies[i]);
-    pending_meta_.push_back(
-        PendingRecord{next_offset_, events[i].ts.wall_ms, pending_.size() - before});
-    ++next_offset_;
-  }
-  counters_.appended += bodies.size();
-  if (pending_meta_.size() == bodies.size()) writer_cv_.notify_one();
+  next_offset_ += count;
+  counters_.appended += count;
+  if (was_empty) writer_cv_.notify_one();
   if (options_.fsync == FsyncPolicy::kAlways) {
     const std::uint64_t last = next_offset_ - 1;
     done_cv_.wait(lock, [&] { return durable_offset_ >= last || failed_.has_value(); });
@@ -147,6 +185,12 @@ Status EventLog::replay(const LogQuery& q, const ReplayVisitor& visit, ScanStats
   if (!s) return s;
   return detail::scan_log(
       snapshot(), q, options_.codec, [&](LogEntry& e) { return visit(e); }, stats);
+}
+
+Status EventLog::replay_raw(const LogQuery& q, const RawVisitor& visit, ScanStats* stats) {
+  Status s = wait_written();
+  if (!s) return s;
+  return detail::scan_log_raw(snapshot(), q, visit, stats);
 }
 
 Result<std::vector<LogEntry>> EventLog::correlation_chain(std::string_view id,

@@ -9,6 +9,7 @@
 #include "vsm/persist/event_log.hpp"
 #include "vsm/persist/file.hpp"
 #include "vsm/persist/log_format.hpp"
+#include "vsm/persist/record_writer.hpp"
 
 namespace vsm::persist {
 
@@ -40,6 +41,7 @@ void EventLog::run_writer(std::stop_token stop) {
     Status s;
     std::uint64_t written = 0;
     if (!batch_meta_.empty() && !failed_) {
+      seal_batch();
       s = write_batch();
       written = batch_meta_.back().offset;
       dirty_ = true;
@@ -70,6 +72,16 @@ Status EventLog::sync_active() {
     ++counters_.syncs;
   }
   return s;
+}
+
+// The crc of each record is computed here rather than by append(), off the
+// appenders' path.
+void EventLog::seal_batch() {
+  std::size_t pos = 0;
+  for (const PendingRecord& r : batch_meta_) {
+    RecordWriter::seal(batch_.data() + pos, r.size);
+    pos += r.size;
+  }
 }
 
 Status EventLog::write_batch() {
@@ -104,12 +116,14 @@ Status EventLog::write_chunk(std::size_t first, std::size_t last, std::size_t by
     std::lock_guard lock(seg_mu_);
     active = segments_.back();
   }
-  detail::Segment& seg = *active;
   std::uint64_t pos = active_size_;
+  index_meta_.clear();
   for (std::size_t i = first; i < last; ++i) {
-    seg.add(batch_meta_[i].offset, batch_meta_[i].wall_ms, pos, batch_meta_[i].size);
-    pos += batch_meta_[i].size;
+    const PendingRecord& r = batch_meta_[i];
+    index_meta_.push_back(detail::RecordMeta{r.offset, r.wall_ms, pos, r.size, r.channel, r.seq});
+    pos += r.size;
   }
+  active->add(index_meta_);
   active_size_ = pos;
   std::lock_guard lock(mu_);
   ++counters_.batches;

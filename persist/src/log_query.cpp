@@ -14,4 +14,16 @@ bool LogQuery::matches(const Event& e) const {
   return true;
 }
 
+bool LogQuery::matches(const EnvelopeHeader& h) const {
+  if (h.wall_ms < from_wall_ms || h.wall_ms > to_wall_ms) return false;
+  if (h.seq < from_seq || h.seq > to_seq) return false;
+  if (publisher && h.node != *publisher) return false;
+  if (channel && h.channel != *channel) return false;
+  if (source && h.source != *source) return false;
+  if (type && h.type != *type) return false;
+  if (target && h.target != *target) return false;
+  if (correlation_id && h.correlation_id != *correlation_id) return false;
+  return true;
+}
+
 }  // namespace vsm::persist

@@ -63,6 +63,10 @@ Status LogReader::replay(const LogQuery& q, const ReplayVisitor& visit, ScanStat
       segments_, q, options_.codec, [&](LogEntry& e) { return visit(e); }, stats);
 }
 
+Status LogReader::replay_raw(const LogQuery& q, const RawVisitor& visit, ScanStats* stats) const {
+  return detail::scan_log_raw(segments_, q, visit, stats);
+}
+
 Result<std::vector<LogEntry>> LogReader::query(const LogQuery& q, ScanStats* stats) const {
   std::vector<LogEntry> out;
   Status s = detail::scan_log(

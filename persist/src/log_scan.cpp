@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "vsm/persist/envelope_header.hpp"
 #include "vsm/persist/record_reader.hpp"
 
 namespace vsm::persist::detail {
@@ -26,32 +27,69 @@ class StatsReporter final : public RecordReader::Reporter {
   ScanStats* stats_;
 };
 
-enum class Flow { kContinue, kStop };
+enum class Flow { kSkip, kContinue, kStop };
+// Receives each record that passed the header and peeked-envelope filters.
+using RecordSink = std::function<Flow(const Record&)>;
 
-// Scans one block range of a segment.
-Result<Flow> scan_range(const Segment& seg, const PosRange& range, const LogQuery& q,
-                        const CodecLimits& limits, const EntryVisitor& visit, std::size_t& seen,
-                        ScanStats* stats) {
+// Passes `r` to `sink` if it matches the header and peeked-envelope filters of `q`.
+Flow offer(const Record& r, const LogQuery& q, bool peek, const RecordSink& sink,
+           ScanStats* stats) {
+  if (!q.matches_header(r.offset, r.wall_ms)) return Flow::kSkip;
+  if (peek) {
+    auto h = peek_envelope(r.body);
+    if (!h) {
+      if (stats != nullptr) ++stats->decode_errors;
+      return Flow::kSkip;
+    }
+    if (!q.matches(*h)) return Flow::kSkip;
+  }
+  return sink(r);
+}
+
+// Scans one block range of a segment; false when the scan is over. `budget`: records
+// that may still be read (q.max_records_read).
+Result<bool> scan_range(const Segment& seg, const PosRange& range, const LogQuery& q,
+                        const RecordSink& sink, std::uint64_t& budget, ScanStats* stats) {
   StatsReporter reporter(seg, stats);
   RecordReader reader(seg.file(), range.begin, range.end, range.prev_offset, &reporter);
-  LogEntry entry;
+  const bool peek = q.filters_envelope();
   while (auto r = reader.next()) {
     if (stats != nullptr) ++stats->records_read;
-    if (r->offset > q.to_offset) return Flow::kStop;
-    if (!q.matches_header(r->offset, r->wall_ms)) continue;
-    auto ev = decode_event(r->body, limits);
-    if (!ev) {
-      if (stats != nullptr) ++stats->decode_errors;
-      continue;
+    if (r->offset < q.from_offset) continue;  // the head of the first block
+    if (r->offset > q.to_offset) return false;
+    if (offer(*r, q, peek, sink, stats) == Flow::kStop) return false;
+    if (--budget == 0) {
+      if (stats != nullptr && r->offset < q.to_offset) stats->resume_offset = r->offset + 1;
+      return false;
     }
-    if (!q.matches(*ev)) continue;
-    entry.offset = r->offset;
-    entry.event = std::move(ev).value();
-    if (!visit(entry)) return Flow::kStop;
-    if (q.limit != 0 && ++seen >= q.limit) return Flow::kStop;
   }
   if (!reader.status().ok()) return reader.status().error();
-  return Flow::kContinue;
+  return true;
+}
+
+// Feeds `sink` the records of the blocks that may match `q`, in offset order.
+Status scan_records(const SegmentList& segments, const LogQuery& q, const RecordSink& sink,
+                    ScanStats* stats) {
+  std::uint64_t budget = q.max_records_read == 0 ? UINT64_MAX : q.max_records_read;
+  // The first segment that can hold from_offset: the last one based at or before it.
+  auto it = std::upper_bound(segments.begin(), segments.end(), q.from_offset,
+                             [](std::uint64_t off, const std::shared_ptr<Segment>& s) {
+                               return off < s->base_offset();
+                             });
+  if (it != segments.begin()) --it;
+  for (; it != segments.end() && (*it)->base_offset() <= q.to_offset; ++it) {
+    const Segment& seg = **it;
+    const SegmentStats s = seg.stats();
+    if (s.records == 0 || s.last_offset < q.from_offset || s.first_offset > q.to_offset) continue;
+    if (s.max_wall_ms < q.from_wall_ms || s.min_wall_ms > q.to_wall_ms) continue;
+    if (!seqs_may_match(s.seqs, q)) continue;
+    for (const PosRange& range : seg.ranges(q)) {
+      auto more = scan_range(seg, range, q, sink, budget, stats);
+      if (!more) return std::move(more).error();
+      if (!*more) return {};
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -59,18 +97,35 @@ Result<Flow> scan_range(const Segment& seg, const PosRange& range, const LogQuer
 Status scan_log(const SegmentList& segments, const LogQuery& q, const CodecLimits& limits,
                 const EntryVisitor& visit, ScanStats* stats) {
   std::size_t seen = 0;
-  for (const auto& seg : segments) {
-    const SegmentStats s = seg->stats();
-    if (s.records == 0 || s.last_offset < q.from_offset || s.first_offset > q.to_offset) continue;
-    if (s.max_wall_ms < q.from_wall_ms || s.min_wall_ms > q.to_wall_ms) continue;
-    for (const PosRange& range :
-         seg->ranges(q.from_offset, q.to_offset, q.from_wall_ms, q.to_wall_ms)) {
-      auto flow = scan_range(*seg, range, q, limits, visit, seen, stats);
-      if (!flow) return std::move(flow).error();
-      if (*flow == Flow::kStop) return {};
-    }
-  }
-  return {};
+  LogEntry entry;
+  return scan_records(
+      segments, q,
+      [&](const Record& r) {
+        auto ev = decode_event(r.body, limits);
+        if (stats != nullptr) ++stats->records_decoded;
+        if (!ev) {
+          if (stats != nullptr) ++stats->decode_errors;
+          return Flow::kSkip;
+        }
+        if (!q.matches(*ev)) return Flow::kSkip;
+        entry.offset = r.offset;
+        entry.event = std::move(ev).value();
+        if (!visit(entry)) return Flow::kStop;
+        return q.limit != 0 && ++seen >= q.limit ? Flow::kStop : Flow::kContinue;
+      },
+      stats);
+}
+
+Status scan_log_raw(const SegmentList& segments, const LogQuery& q, const RawVisitor& visit,
+                    ScanStats* stats) {
+  std::size_t seen = 0;
+  return scan_records(
+      segments, q,
+      [&](const Record& r) {
+        if (!visit(RawEntry{r.offset, r.wall_ms, r.body})) return Flow::kStop;
+        return q.limit != 0 && ++seen >= q.limit ? Flow::kStop : Flow::kContinue;
+      },
+      stats);
 }
 
 Result<std::vector<LogEntry>> collect_correlation_chain(const ScanFn& scan, std::string_view id,

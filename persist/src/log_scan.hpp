@@ -1,5 +1,6 @@
 // Query execution over a snapshot of segments: picks segments and index blocks by
-// offset and time, verifies and decodes records, applies the remaining filters.
+// offset, time, channel and seq (binary search on offsets), verifies records, checks
+// the remaining filters on a peeked envelope header, and decodes only the matches.
 // Thread-safe for concurrent scans over shared Segments.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include "segment.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/persist/log_query.hpp"
+#include "vsm/persist/log_reader.hpp"
 #include "vsm/persist/log_report.hpp"
 
 namespace vsm::persist::detail {
@@ -26,7 +28,12 @@ using ScanFn = std::function<Status(const LogQuery&, const EntryVisitor&)>;
 Status scan_log(const SegmentList& segments, const LogQuery& q, const CodecLimits& limits,
                 const EntryVisitor& visit, ScanStats* stats);
 
-// Events linked to `id` through correlation_id / causation_id (and the event whose id
+// As scan_log, but visits the encoded envelopes without decoding them; a record whose
+// envelope header does not peek is counted as a decode error.
+Status scan_log_raw(const SegmentList& segments, const LogQuery& q, const RawVisitor& visit,
+                    ScanStats* stats);
+
+// Events linked to `id` (correlation_id / causation_id), and the event whose id
 // is `id`), within `scope`, sorted by HLC timestamp.
 Result<std::vector<LogEntry>> collect_correlation_chain(const ScanFn& scan, std::string_view id,
                                                         const LogQuery& scope);

@@ -10,21 +10,30 @@ namespace vsm::persist {
 
 namespace lf = log_format;
 
+void RecordWriter::put_header(char* h, std::size_t body_bytes, std::uint64_t offset,
+                              std::uint64_t wall_ms) noexcept {
+  detail::encode_fixed(h, body_bytes, 4);
+  detail::encode_fixed(h + 4, 0, 4);  // crc, set by seal()
+  h[8] = static_cast<char>(lf::kRecordFull);
+  detail::encode_fixed(h + 9, offset, 8);
+  detail::encode_fixed(h + 17, wall_ms, 8);
+}
+
+void RecordWriter::seal(char* record, std::size_t record_bytes) noexcept {
+  assert(record_bytes >= lf::kRecordHeaderBytes);
+  const std::uint32_t crc =
+      crc32c::value(record + lf::kRecordCrcStart, record_bytes - lf::kRecordCrcStart);
+  detail::encode_fixed(record + 4, crc32c::mask(crc), 4);
+}
+
 void RecordWriter::frame(std::string& out, std::uint64_t offset, std::uint64_t wall_ms,
                          std::string_view body) {
   assert(body.size() <= lf::kMaxRecordBodyBytes);
   const std::size_t start = out.size();
   out.resize(start + lf::kRecordHeaderBytes);
-  char* h = out.data() + start;
-  detail::encode_fixed(h, body.size(), 4);
-  h[8] = static_cast<char>(lf::kRecordFull);
-  detail::encode_fixed(h + 9, offset, 8);
-  detail::encode_fixed(h + 17, wall_ms, 8);
-  std::uint32_t crc =
-      crc32c::value(h + lf::kRecordCrcStart, lf::kRecordHeaderBytes - lf::kRecordCrcStart);
-  crc = crc32c::extend(crc, body.data(), body.size());
-  detail::encode_fixed(h + 4, crc32c::mask(crc), 4);
+  put_header(out.data() + start, body.size(), offset, wall_ms);
   out.append(body);
+  seal(out.data() + start, out.size() - start);
 }
 
 Status RecordWriter::add_record(std::uint64_t offset, std::uint64_t wall_ms,

@@ -69,7 +69,15 @@ Result<SegmentScan> Segment::scan() const {
   SegmentScan out{SegmentIndex(lf::kSegmentHeaderBytes), 0, {}, {}};
   CollectingReporter reporter(path_.string(), out.corruption);
   RecordReader reader(*file_, lf::kSegmentHeaderBytes, *size, base_offset_ - 1, &reporter);
-  while (auto r = reader.next()) out.index.add(r->offset, r->wall_ms, r->pos, r->size);
+  RecordMeta meta;
+  while (auto r = reader.next()) {
+    meta.offset = r->offset;
+    meta.wall_ms = r->wall_ms;
+    meta.pos = r->pos;
+    meta.size = r->size;
+    peek_channel_seq(r->body, meta);
+    out.index.add(meta);
+  }
   if (!reader.status().ok()) return reader.status().error();
   out.tail_bytes = reader.tail_bytes();
   out.tail_reason = reader.tail_reason();
@@ -124,16 +132,14 @@ void Segment::set_index(SegmentIndex index) {
   index_ = std::move(index);
 }
 
-void Segment::add(std::uint64_t offset, std::uint64_t wall_ms, std::uint64_t pos,
-                  std::uint64_t size) {
+void Segment::add(std::span<const RecordMeta> records) {
   std::lock_guard lock(mu_);
-  index_.add(offset, wall_ms, pos, size);
+  for (const RecordMeta& r : records) index_.add(r);
 }
 
-std::vector<PosRange> Segment::ranges(std::uint64_t lo_off, std::uint64_t hi_off,
-                                      std::uint64_t lo_ms, std::uint64_t hi_ms) const {
+std::vector<PosRange> Segment::ranges(const LogQuery& q) const {
   std::lock_guard lock(mu_);
-  return index_.ranges(lo_off, hi_off, lo_ms, hi_ms);
+  return index_.ranges(q);
 }
 
 SegmentStats Segment::stats() const {

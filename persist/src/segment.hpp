@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -41,9 +42,9 @@ class Segment {
   Status write_index_file() const;
 
   void set_index(SegmentIndex index);
-  void add(std::uint64_t offset, std::uint64_t wall_ms, std::uint64_t pos, std::uint64_t size);
-  std::vector<PosRange> ranges(std::uint64_t lo_off, std::uint64_t hi_off, std::uint64_t lo_ms,
-                               std::uint64_t hi_ms) const;
+  // Indexes records just written, in file order (one lock for the batch).
+  void add(std::span<const RecordMeta> records);
+  std::vector<PosRange> ranges(const LogQuery& q) const;
   SegmentStats stats() const;
   SegmentInfo info() const;
 

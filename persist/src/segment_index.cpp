@@ -4,46 +4,84 @@
 
 #include "coding.hpp"
 #include "vsm/persist/crc32c.hpp"
+#include "vsm/persist/envelope_header.hpp"
 #include "vsm/persist/log_format.hpp"
 
 namespace vsm::persist::detail {
 
 namespace lf = log_format;
 
+namespace {
+
+constexpr std::size_t kEntryBytes =
+    lf::kIndexEntryFixedBytes + lf::kIndexSeqRangeBytes * kChannelCount;
+
+bool wall_overlaps(std::uint64_t min_ms, std::uint64_t max_ms, const LogQuery& q) {
+  return max_ms >= q.from_wall_ms && min_ms <= q.to_wall_ms;
+}
+
+}  // namespace
+
+bool seqs_may_match(const ChannelSeqs& seqs, const LogQuery& q) noexcept {
+  if (q.channel) {
+    const SeqRange& r = seqs[channel_index(*q.channel)];
+    return q.has_seq_range() ? r.overlaps(q.from_seq, q.to_seq) : !r.empty();
+  }
+  if (!q.has_seq_range()) return true;
+  return std::any_of(seqs.begin(), seqs.end(),
+                     [&](const SeqRange& r) { return r.overlaps(q.from_seq, q.to_seq); });
+}
+
+void peek_channel_seq(std::string_view envelope, RecordMeta& meta) {
+  if (auto h = peek_envelope(envelope)) {
+    meta.channel = static_cast<std::uint8_t>(channel_index(h->channel));
+    meta.seq = h->seq;
+  } else {
+    meta.channel = RecordMeta::kNoChannel;
+  }
+}
+
 SegmentIndex::SegmentIndex(std::uint64_t end_pos, std::uint64_t interval_bytes)
     : interval_(interval_bytes == 0 ? lf::kIndexIntervalBytes : interval_bytes) {
   stats_.end_pos = end_pos;
 }
 
-void SegmentIndex::add(std::uint64_t offset, std::uint64_t wall_ms, std::uint64_t pos,
-                       std::uint64_t size) {
-  if (entries_.empty() || pos - entries_.back().pos >= interval_) {
-    entries_.push_back(IndexEntry{offset, pos, UINT64_MAX, 0});
+void SegmentIndex::add(const RecordMeta& r) {
+  if (entries_.empty() || r.pos - entries_.back().pos >= interval_) {
+    entries_.push_back(IndexEntry{r.offset, r.pos, UINT64_MAX, 0, {}});
   }
   IndexEntry& e = entries_.back();
-  e.min_wall_ms = std::min(e.min_wall_ms, wall_ms);
-  e.max_wall_ms = std::max(e.max_wall_ms, wall_ms);
+  e.min_wall_ms = std::min(e.min_wall_ms, r.wall_ms);
+  e.max_wall_ms = std::max(e.max_wall_ms, r.wall_ms);
   if (stats_.records == 0) {
-    stats_.first_offset = offset;
-    stats_.min_wall_ms = wall_ms;
+    stats_.first_offset = r.offset;
+    stats_.min_wall_ms = r.wall_ms;
+  }
+  if (r.channel < kChannelCount) {
+    e.seqs[r.channel].add(r.seq);
+    stats_.seqs[r.channel].add(r.seq);
   }
   ++stats_.records;
-  stats_.last_offset = offset;
-  stats_.min_wall_ms = std::min(stats_.min_wall_ms, wall_ms);
-  stats_.max_wall_ms = std::max(stats_.max_wall_ms, wall_ms);
-  stats_.end_pos = pos + size;
+  stats_.last_offset = r.offset;
+  stats_.min_wall_ms = std::min(stats_.min_wall_ms, r.wall_ms);
+  stats_.max_wall_ms = std::max(stats_.max_wall_ms, r.wall_ms);
+  stats_.end_pos = r.pos + r.size;
 }
 
-std::vector<PosRange> SegmentIndex::ranges(std::uint64_t lo_off, std::uint64_t hi_off,
-                                           std::uint64_t lo_ms, std::uint64_t hi_ms) const {
+std::vector<PosRange> SegmentIndex::ranges(const LogQuery& q) const {
   std::vector<PosRange> out;
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
+  // The first block that can hold from_offset: the last one starting at or before it.
+  auto it = std::upper_bound(
+      entries_.begin(), entries_.end(), q.from_offset,
+      [](std::uint64_t off, const IndexEntry& e) { return off < e.first_offset; });
+  std::size_t i = it == entries_.begin() ? 0 : static_cast<std::size_t>(it - entries_.begin()) - 1;
+  for (; i < entries_.size() && entries_[i].first_offset <= q.to_offset; ++i) {
     const IndexEntry& e = entries_[i];
     const bool last = i + 1 == entries_.size();
     const std::uint64_t end_pos = last ? stats_.end_pos : entries_[i + 1].pos;
     const std::uint64_t end_off = last ? stats_.last_offset : entries_[i + 1].first_offset - 1;
-    if (end_off < lo_off || e.first_offset > hi_off) continue;
-    if (e.max_wall_ms < lo_ms || e.min_wall_ms > hi_ms) continue;
+    if (end_off < q.from_offset) continue;
+    if (!wall_overlaps(e.min_wall_ms, e.max_wall_ms, q) || !seqs_may_match(e.seqs, q)) continue;
     if (!out.empty() && out.back().end == e.pos) {
       out.back().end = end_pos;
     } else {
@@ -55,8 +93,9 @@ std::vector<PosRange> SegmentIndex::ranges(std::uint64_t lo_off, std::uint64_t h
 
 std::string SegmentIndex::serialize() const {
   std::string out(lf::kIndexMagic.data(), lf::kIndexMagic.size());
+  out.reserve(lf::kIndexHeaderBytes + entries_.size() * kEntryBytes + 4);
   put_fixed(out, lf::kIndexVersion, 2);
-  put_fixed(out, 0, 2);
+  put_fixed(out, kChannelCount, 2);
   put_fixed(out, entries_.size(), 4);
   put_fixed(out, stats_.end_pos, 8);
   put_fixed(out, stats_.records, 8);
@@ -69,6 +108,10 @@ std::string SegmentIndex::serialize() const {
     put_fixed(out, e.pos, 8);
     put_fixed(out, e.min_wall_ms, 8);
     put_fixed(out, e.max_wall_ms, 8);
+    for (const SeqRange& r : e.seqs) {
+      put_fixed(out, r.min, 8);
+      put_fixed(out, r.max, 8);
+    }
   }
   put_fixed(out, crc32c::mask(crc32c::value(out)), 4);
   return out;
@@ -79,11 +122,15 @@ Result<SegmentIndex> SegmentIndex::parse(std::string_view b) {
       !std::equal(lf::kIndexMagic.begin(), lf::kIndexMagic.end(), b.begin())) {
     return Error::corruption("index file has no valid header");
   }
-  if (decode_fixed(b.data() + 8, 2) > lf::kIndexVersion) {
+  const std::uint64_t version = decode_fixed(b.data() + 8, 2);
+  if (version > lf::kIndexVersion) {
     return Error::unsupported("index file has a newer format version");
   }
+  if (version < lf::kIndexVersion || decode_fixed(b.data() + 10, 2) != kChannelCount) {
+    return Error::invalid("index file has an older layout");
+  }
   const std::uint64_t n = decode_u32(b.data() + 12);
-  if (b.size() != lf::kIndexHeaderBytes + n * lf::kIndexEntryBytes + 4) {
+  if (b.size() != lf::kIndexHeaderBytes + n * kEntryBytes + 4) {
     return Error::corruption("index file size does not match its entry count");
   }
   const std::size_t body = b.size() - 4;
@@ -99,9 +146,14 @@ Result<SegmentIndex> SegmentIndex::parse(std::string_view b) {
   s.max_wall_ms = decode_u64(b.data() + 56);
   idx.entries_.reserve(n);
   for (std::uint64_t i = 0; i < n; ++i) {
-    const char* p = b.data() + lf::kIndexHeaderBytes + i * lf::kIndexEntryBytes;
-    idx.entries_.push_back(
-        IndexEntry{decode_u64(p), decode_u64(p + 8), decode_u64(p + 16), decode_u64(p + 24)});
+    const char* p = b.data() + lf::kIndexHeaderBytes + i * kEntryBytes;
+    IndexEntry e{decode_u64(p), decode_u64(p + 8), decode_u64(p + 16), decode_u64(p + 24), {}};
+    p += lf::kIndexEntryFixedBytes;
+    for (std::size_t c = 0; c < kChannelCount; ++c, p += lf::kIndexSeqRangeBytes) {
+      e.seqs[c] = SeqRange{decode_u64(p), decode_u64(p + 8)};
+      s.seqs[c].merge(e.seqs[c]);
+    }
+    idx.entries_.push_back(e);
   }
   return idx;
 }

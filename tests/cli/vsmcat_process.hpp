@@ -1,6 +1,7 @@
 // Helpers for the C++ end-to-end tests of the vsmcat binary (VSMCAT_PATH, set by
-// tests/cli/CMakeLists.txt): a temporary directory, a free loopback UDP port, and vsmcat
-// started with stdout and stderr as one line stream (status lines and data together).
+// tests/cli/CMakeLists.txt): a temporary directory (temp_dir.hpp), a free loopback UDP
+// port, and vsmcat started with stdout and stderr as one line stream (status lines and
+// data together).
 #pragma once
 
 #include <netinet/in.h>
@@ -8,43 +9,14 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "child_process.hpp"
+#include "temp_dir.hpp"
 
 namespace vsm::test {
-
-// A fresh directory under the system temp dir, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "vsmcat-test-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
-  // Writes `text` to the file `name` in this directory; returns its path.
-  std::string write(const std::string& name, const std::string& text) const {
-    const auto file = path_ / name;
-    std::ofstream(file) << text;
-    return file.string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 // A UDP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
 // For endpoints that cannot take port 0 themselves, such as an alert peer address.

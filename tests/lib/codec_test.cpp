@@ -184,4 +184,137 @@ TEST_CASE("codec: validate_event rejects invalid fields", "[codec]") {
   { auto x = e; x.correlation_id = std::string(255, 'c'); CHECK(round_trip(x) == x); }
 }
 
+TEST_CASE("codec: unsequenced encoding is patched in place to the sequenced event",
+          "[codec]") {
+  Event e = test::full_event();
+  std::string out = "prefix";  // the envelope is appended; slots are relative to it
+  const std::size_t start = out.size();
+  auto slots = encode_event_unsequenced(e, e.ts.node, out);
+  REQUIRE(slots.ok());
+  for (std::uint64_t seq : {std::uint64_t{1}, std::uint64_t{300},
+                            std::numeric_limits<std::uint64_t>::max()}) {
+    e.seq = seq;
+    e.ts.wall_ms = 1'700'000'000'123 + seq % 7;
+    e.ts.logical = static_cast<std::uint32_t>(seq % 70'000);
+    patch_sequence(out.data() + start, *slots, e.ts.wall_ms, e.ts.logical, e.seq);
+    auto back = decode_event(std::string_view(out).substr(start));
+    REQUIRE(back.ok());
+    CHECK(*back == e);
+  }
+  // Same limits as encode_event(); the event itself was validated by the caller.
+  std::string kept = "x";
+  CHECK_FALSE(encode_event_unsequenced(e, std::string(256, 'n'), kept).ok());
+  CodecLimits tiny;
+  tiny.max_event_bytes = 16;
+  auto big = encode_event_unsequenced(e, "n", kept, tiny);
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().code() == ErrorCode::kTooLarge);
+  CHECK(kept == "x");
+}
+
+namespace {
+// The envelope as MsgpackWriter (the reference smallest-form writer) builds it.
+std::string reference_envelope(const Event& e) {
+  std::string out;
+  MsgpackWriter w(out);
+  std::uint32_t fields = 9;
+  fields += e.priority != kPriorityNormal;
+  fields += !e.correlation_id.empty();
+  fields += !e.causation_id.empty();
+  fields += !e.metadata.empty();
+  w.map_header(fields);
+  w.str("v");
+  w.uint(envelope_format::kEnvelopeVersion);
+  w.str("id");
+  w.str(e.id);
+  w.str("src");
+  w.str(e.source);
+  w.str("tgt");
+  w.str(e.target.empty() ? kBroadcastTarget : std::string_view(e.target));
+  w.str("ch");
+  w.str(channel_name(e.channel));
+  w.str("typ");
+  w.str(e.type);
+  w.str("pl");
+  w.raw(e.payload.encoded());
+  w.str("ts");
+  w.array_header(3);
+  w.uint(e.ts.wall_ms);
+  w.uint(e.ts.logical);
+  w.str(e.ts.node);
+  w.str("seq");
+  w.uint(e.seq);
+  if (e.priority != kPriorityNormal) {
+    w.str("pri");
+    w.uint(e.priority);
+  }
+  if (!e.correlation_id.empty()) {
+    w.str("cid");
+    w.str(e.correlation_id);
+  }
+  if (!e.causation_id.empty()) {
+    w.str("cau");
+    w.str(e.causation_id);
+  }
+  if (!e.metadata.empty()) {
+    w.str("md");
+    w.map_header(static_cast<std::uint32_t>(e.metadata.size()));
+    for (const auto& [k, v] : e.metadata) {
+      w.str(k);
+      w.raw(v.encoded());
+    }
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("codec: encoding is byte for byte the smallest form MsgpackWriter emits", "[codec]") {
+  std::vector<Event> events = {test::full_event(), test::minimal_event()};
+  for (std::size_t n : {31u, 32u, 255u}) {
+    Event e = test::full_event();
+    e.id = std::string(n, 'i');
+    e.source = std::string(n, 's');
+    e.correlation_id = std::string(n, 'c');
+    events.push_back(e);
+  }
+  for (std::uint64_t v : {std::uint64_t{127}, std::uint64_t{128}, std::uint64_t{256},
+                          std::uint64_t{65'536}, std::uint64_t{1} << 32, ~std::uint64_t{0}}) {
+    Event e = test::full_event();
+    e.seq = v;
+    e.ts.wall_ms = v;
+    e.ts.logical = static_cast<std::uint32_t>(v);
+    events.push_back(e);
+  }
+  Event many = test::full_event();
+  for (int i = 0; i < 20; ++i) many.metadata["k" + std::to_string(i)] = pack_value(i);
+  many.payload = pack_value(std::string(70'000, 'p'));
+  events.push_back(many);
+  for (const Event& e : events) {
+    auto bytes = encode_event(e);
+    REQUIRE(bytes.ok());
+    CHECK(*bytes == reference_envelope(e));
+  }
+}
+
+TEST_CASE("codec: names are valid exactly when is_valid_name says so", "[codec]") {
+  for (int c = 0; c < 256; ++c) {
+    const std::string b(1, static_cast<char>(c));
+    // Alone, inside the first 8-byte word, in the second one, and in the short tail.
+    for (const std::string& name : {b, "ab" + b + "cdefghijklmnopq", "abcdefghi" + b + "jklmnop",
+                                    "abcdefghijklmnop" + b}) {
+      Event e = test::minimal_event();
+      e.source = name;
+      e.type = name;
+      e.target = name;
+      INFO("byte " << c);
+      CHECK(validate_event(e).ok() == is_valid_name(name));
+    }
+  }
+  Event e = test::minimal_event();
+  e.source = std::string(kMaxNameBytes, 'a');
+  CHECK(validate_event(e).ok());
+  e.source.push_back('a');
+  CHECK_FALSE(validate_event(e).ok());
+}
+
 }  // namespace vsm

@@ -26,9 +26,12 @@ TEST_CASE("control plane answers ping, info and stats", "[node][control]") {
   std::map<std::string, msgpack::object> m;
   oh.get().convert(m);
   REQUIRE(m.count("channels") == 1);
-  auto total = m.at("total").as<std::map<std::string, std::uint64_t>>();
-  CHECK(total.at("published") == 3);
-  CHECK(total.size() == 7);
+  auto total = m.at("total").as<std::map<std::string, msgpack::object>>();
+  CHECK(total.at("published").as<std::uint64_t>() == 3);
+  CHECK(total.at("variety_pressure").as<double>() == 0.0);  // quotas off
+  CHECK(total.size() == 10);
+  CHECK(m.at("repairs_requested").as<std::uint64_t>() == 0);
+  CHECK(m.at("repair_breakers").type == msgpack::type::MAP);
 }
 
 TEST_CASE("replay serves retained events by channel and sequence range", "[node][control]") {

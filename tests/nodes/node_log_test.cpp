@@ -3,28 +3,19 @@
 #include <filesystem>
 
 #include "node_fixture.hpp"
+#include "temp_dir.hpp"
 #include "vsm/control_client.hpp"
 #include "vsm/persist/log_reader.hpp"
 
 using vsm::test::make_event;
 using vsm::test::node_config;
-
-namespace {
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/vsm-node-log-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-}  // namespace
+using vsm::test::TempDir;
 
 TEST_CASE("a node logs what it publishes and continues its sequence after restart",
           "[node][log]") {
   TempDir dir;
   auto cfg = node_config("s1.logged", vsm::Role::kS1);
-  cfg.log_dir = (dir.path / "log").string();
+  cfg.log_dir = (dir / "log").string();
   {
     vsm::Node n(cfg);
     REQUIRE(n.start().ok());
@@ -57,7 +48,7 @@ TEST_CASE("a node logs what it publishes and continues its sequence after restar
 TEST_CASE("a second node cannot open the same log directory", "[node][log]") {
   TempDir dir;
   auto cfg = node_config("s1.one", vsm::Role::kS1);
-  cfg.log_dir = (dir.path / "log").string();
+  cfg.log_dir = (dir / "log").string();
   vsm::Node a(cfg);
   REQUIRE(a.start().ok());
   cfg.name = "s1.two";

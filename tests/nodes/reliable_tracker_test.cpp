@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "reliable_tracker.hpp"
+#include "sequence_tracker.hpp"
 
 using vsm::Channel;
 using vsm::detail::RepairRequest;
@@ -83,12 +84,12 @@ TEST_CASE("a head announcement reveals tail loss", "[reliable]") {
   ReliableTracker t(0, 100, 3);
   TrackerOutput out;
   t.on_live(ev(1), out);
-  t.on_head("p1", Channel::kCommand, 4, out);
+  t.on_head("p1", Channel::kCommand, 4, false, out);
   REQUIRE(out.repairs.size() == 1);
   CHECK(out.repairs[0].from == 2);
   CHECK(out.repairs[0].to == 4);
   TrackerOutput none;
-  t.on_head("p2", Channel::kCommand, 4, none);  // never seen, live-only: nothing owed
+  t.on_head("p2", Channel::kCommand, 4, false, none);  // never seen, live-only: nothing owed
   CHECK(none.repairs.empty());
 }
 
@@ -130,4 +131,141 @@ TEST_CASE("streams of different publishers and channels are independent", "[reli
   t.on_live(ev(2, "a"), out);
   CHECK(out.deliver.size() == 4);
   CHECK(out.repairs.empty());
+}
+
+TEST_CASE("a refused event pauses its stream; resume delivers held events in order",
+          "[reliable]") {
+  ReliableTracker t(0, 100, 3);
+  TrackerOutput out;
+  for (std::uint64_t s = 1; s <= 5; ++s) t.on_live(ev(s), out);
+  REQUIRE(seqs(out) == std::vector<std::uint64_t>{1, 2, 3, 4, 5});
+  // The queue took 1..3 only.
+  t.on_refused(std::move(out.deliver[3]));
+  t.on_refused(std::move(out.deliver[4]));
+  CHECK(t.paused());
+  TrackerOutput live;
+  t.on_live(ev(6), live);  // held while paused, no repair asked
+  CHECK(live.deliver.empty());
+  CHECK(live.repairs.empty());
+  TrackerOutput resumed;
+  t.resume(resumed);
+  CHECK_FALSE(t.paused());
+  CHECK(seqs(resumed) == std::vector<std::uint64_t>{4, 5, 6});
+  CHECK(resumed.repairs.empty());
+}
+
+TEST_CASE("events dropped while paused are fetched again after resume", "[reliable]") {
+  ReliableTracker t(0, 2, 3);  // holds at most 2 events
+  TrackerOutput out;
+  t.on_live(ev(1), out);
+  t.on_refused(std::move(out.deliver[0]));
+  TrackerOutput live;
+  for (std::uint64_t s = 2; s <= 6; ++s) t.on_live(ev(s), live);  // 3..6 do not fit
+  TrackerOutput resumed;
+  t.resume(resumed);
+  CHECK(seqs(resumed) == std::vector<std::uint64_t>{1, 2});
+  REQUIRE(resumed.repairs.size() == 1);
+  CHECK(resumed.repairs[0].from == 3);
+  CHECK(resumed.repairs[0].to == 6);
+}
+
+TEST_CASE("a publisher that starts over at seq 1 restarts its stream", "[reliable]") {
+  ReliableTracker t(0, 100, 3);
+  TrackerOutput out;
+  for (std::uint64_t s = 1; s <= 4; ++s) t.on_live(ev(s), out);
+  const auto stale = [&] {
+    TrackerOutput o;
+    t.on_live(ev(7), o);
+    return o.repairs.at(0);
+  }();
+  TrackerOutput again;
+  t.on_live(ev(1), again);
+  t.on_live(ev(2), again);
+  CHECK(seqs(again) == std::vector<std::uint64_t>{1, 2});
+  TrackerOutput late;  // the answer for the old stream is ignored
+  std::vector<vsm::Event> old{ev(5), ev(6)};
+  t.on_repaired(stale, std::move(old), 1, late);
+  CHECK(late.deliver.empty());
+  TrackerOutput head;  // a head below what was delivered also means a restart
+  t.on_head("p1", Channel::kCommand, 0, /*restarted=*/true, head);
+  t.on_live(ev(1), head);
+  CHECK(seqs(head) == std::vector<std::uint64_t>{1});
+}
+
+TEST_CASE("a repair answer without progress counts as a failed attempt", "[reliable]") {
+  ReliableTracker t(0, 100, 2);
+  TrackerOutput out;
+  t.on_live(ev(1), out);
+  t.on_live(ev(5), out);
+  auto req = out.repairs.at(0);
+  TrackerOutput a;
+  t.on_repaired(req, {}, 1, a);  // retains from 1 but returned nothing
+  REQUIRE(a.repairs.size() == 1);
+  CHECK(a.repairs[0].attempt == 1);
+  TrackerOutput b;
+  t.on_repaired(a.repairs[0], {}, 1, b);
+  REQUIRE(b.dead.size() == 1);
+  CHECK(seqs(b) == std::vector<std::uint64_t>{5});
+}
+
+TEST_CASE("a start time is resolved to a seq before anything is delivered", "[reliable]") {
+  ReliableTracker t(0, 100, 3, /*start_time_ms=*/1'000);
+  TrackerOutput out;
+  t.on_head("p1", Channel::kCommand, 20, false, out);
+  REQUIRE(out.repairs.size() == 1);
+  const auto resolve = out.repairs[0];
+  CHECK(resolve.start_time_ms == 1'000);
+  TrackerOutput live;
+  t.on_live(ev(21), live);  // held until resolved
+  CHECK(live.deliver.empty());
+  CHECK(live.repairs.empty());
+  TrackerOutput res;
+  t.on_resolved(resolve, 15, res);
+  REQUIRE(res.repairs.size() == 1);
+  CHECK(res.repairs[0].from == 15);
+  CHECK(res.repairs[0].to == 20);
+  TrackerOutput fix;
+  std::vector<vsm::Event> got{ev(15), ev(16), ev(17), ev(18), ev(19), ev(20)};
+  t.on_repaired(res.repairs[0], std::move(got), 1, fix);
+  CHECK(seqs(fix) == std::vector<std::uint64_t>{15, 16, 17, 18, 19, 20, 21});
+}
+
+TEST_CASE("a start time with nothing that recent starts after the head", "[reliable]") {
+  ReliableTracker t(0, 100, 3, 5'000);
+  TrackerOutput out;
+  t.on_head("p1", Channel::kCommand, 20, false, out);
+  TrackerOutput res;
+  t.on_resolved(out.repairs.at(0), 0, res);
+  CHECK(res.repairs.empty());
+  TrackerOutput live;
+  t.on_live(ev(21), live);
+  CHECK(seqs(live) == std::vector<std::uint64_t>{21});
+}
+
+TEST_CASE("a head that lags the stream is not a restart", "[reliable]") {
+  ReliableTracker t(0, 100, 3);
+  TrackerOutput out;
+  for (std::uint64_t s = 1; s <= 10; ++s) t.on_live(ev(s), out);
+  TrackerOutput head;
+  t.on_head("p1", Channel::kCommand, 7, /*restarted=*/false, head);  // sent before 8..10 arrived
+  CHECK(head.repairs.empty());
+  t.on_live(ev(11), head);
+  CHECK(seqs(head) == std::vector<std::uint64_t>{11});
+  CHECK(head.repairs.empty());
+  TrackerOutput gap;
+  t.on_live(ev(14), gap);
+  REQUIRE(gap.repairs.size() == 1);
+  CHECK(gap.repairs[0].start_time_ms == 0);  // a range request, not a start-time one
+  CHECK(gap.repairs[0].from == 12);
+}
+
+TEST_CASE("best-effort tail loss: only heads beyond the last seen seq count", "[reliable]") {
+  vsm::detail::SequenceTracker t;
+  CHECK(t.observe_head("p1", Channel::kCommand, 50) == 0);  // unknown stream: not started
+  CHECK(t.observe("p1", Channel::kCommand, 10) == 0);
+  CHECK(t.observe("p1", Channel::kCommand, 11) == 0);
+  CHECK(t.observe_head("p1", Channel::kCommand, 9) == 0);  // stale head, lags the stream
+  CHECK(t.observe("p1", Channel::kCommand, 12) == 0);      // ... and resets nothing
+  CHECK(t.observe_head("p1", Channel::kCommand, 15) == 3);  // 13..15 lost at the tail
+  CHECK(t.observe("p1", Channel::kCommand, 16) == 0);
 }

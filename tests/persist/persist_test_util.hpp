@@ -2,41 +2,20 @@
 // fault injection (leveldb log_test style), and raw segment helpers.
 #pragma once
 
-#include <stdlib.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 
+#include "temp_dir.hpp"
 #include "vsm/event.hpp"
 #include "vsm/persist/file.hpp"
 #include "vsm/value.hpp"
 
 namespace vsm::persist::test {
 
-// mkdtemp directory removed on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "vsm-persist-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& s) const { return path_ / s; }
-
- private:
-  std::filesystem::path path_;
-};
+using vsm::test::TempDir;
 
 inline Event make_event(std::uint64_t i, std::uint64_t wall_ms = 0) {
   Event e;

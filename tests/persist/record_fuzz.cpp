@@ -103,7 +103,9 @@ int main(int argc, char** argv) {
   }
   // Also fuzz a valid index image.
   vsm::persist::detail::SegmentIndex idx(lf::kSegmentHeaderBytes, 256);
-  for (std::uint64_t i = 1; i <= 60; ++i) idx.add(i, i, 32 + i * 100, 100);
+  for (std::uint64_t i = 1; i <= 60; ++i) {
+    idx.add({i, i, 32 + i * 100, 100, static_cast<std::uint8_t>(i % 5), i});
+  }
   const std::string idx_bytes = idx.serialize();
   for (std::uint64_t it = 0; it < iterations; ++it) {
     fuzz_once(seg.data, bodies, rng, it);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,28 @@ struct CodecLimits {
 Status encode_event(const Event& event, std::string& out, const CodecLimits& limits = {});
 // Convenience form returning a fresh buffer.
 Result<std::string> encode_event(const Event& event, const CodecLimits& limits = {});
+
+// For a publisher that numbers events after encoding them, so encoding runs outside its
+// queue lock: appends the envelope with ts.wall_ms, ts.logical and seq written as
+// fixed-width uints (valid msgpack, not the smallest form) and ts.node = `ts_node`
+// (event.ts and event.seq are ignored); patch_sequence() then fills in the real values
+// in place. Same limits and failure behaviour as encode_event(), but the caller has
+// validated the event: REQUIRES validate_event(event) passed (publish() checks it first;
+// it is not repeated here). ts_node is checked (<= 255 bytes).
+//   if (!validate_event(e)) ...;
+//   auto slots = encode_event_unsequenced(e, node_name, buf);   // no lock held
+//   ... under the lock: patch_sequence(buf.data(), *slots, ts.wall_ms, ts.logical, seq);
+struct SequenceSlots {  // byte offsets from the start of the envelope
+  std::size_t wall_ms = 0;  // 8 bytes, big-endian
+  std::size_t logical = 0;  // 4 bytes
+  std::size_t seq = 0;      // 8 bytes
+};
+Result<SequenceSlots> encode_event_unsequenced(const Event& event, std::string_view ts_node,
+                                               std::string& out, const CodecLimits& limits = {});
+// REQUIRES: `envelope` points at the first byte of an envelope that
+// encode_event_unsequenced() returned `slots` for.
+void patch_sequence(char* envelope, const SequenceSlots& slots, std::uint64_t wall_ms,
+                    std::uint32_t logical, std::uint64_t seq) noexcept;
 
 // Decodes one envelope occupying all of `bytes`.
 Result<Event> decode_event(std::string_view bytes, const CodecLimits& limits = {});

@@ -3,9 +3,11 @@
 // the cursor then stays in a failed state. Used by all decoders (envelope, gossip, log).
 #pragma once
 
+#include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,11 +29,36 @@ class MsgpackReader {
   std::size_t position() const noexcept { return pos_; }
   std::size_t remaining() const noexcept { return data_.size() - pos_; }
 
-  std::optional<std::uint32_t> read_map_header();
-  std::optional<std::uint32_t> read_array_header();
-  std::optional<std::string_view> read_str();
+  // The common short forms (fixmap, fixarray, fixstr, positive fixint, uint64) are
+  // decoded inline; the rest goes through the out-of-line readers.
+  std::optional<std::uint32_t> read_map_header() {
+    if (const int t = peek(); (t & 0xf0) == 0x80) return ++pos_, static_cast<std::uint32_t>(t & 0x0f);
+    return read_map_header_slow();
+  }
+  std::optional<std::uint32_t> read_array_header() {
+    if (const int t = peek(); (t & 0xf0) == 0x90) return ++pos_, static_cast<std::uint32_t>(t & 0x0f);
+    return read_array_header_slow();
+  }
+  std::optional<std::string_view> read_str() {
+    if (const int t = peek(); (t & 0xe0) == 0xa0) {
+      const std::size_t n = static_cast<std::size_t>(t & 0x1f);
+      if (data_.size() - pos_ - 1 >= n) {
+        const std::string_view s = data_.substr(pos_ + 1, n);
+        pos_ += 1 + n;
+        return s;
+      }
+    }
+    return read_str_slow();
+  }
   std::optional<std::string_view> read_bin();
-  std::optional<std::uint64_t> read_uint();  // positive ints only
+  std::optional<std::uint64_t> read_uint() {  // positive ints only
+    const int t = peek();
+    if (t >= 0 && t < 0x80) return ++pos_, static_cast<std::uint64_t>(t);
+    // uint64 / uint32: timestamps, and sequence numbers as publishers write them.
+    if (t == 0xcf && remaining() > 8) return be_at<8>();
+    if (t == 0xce && remaining() > 4) return be_at<4>();
+    return read_uint_slow();
+  }
   std::optional<std::int64_t> read_int();    // any int that fits int64
   std::optional<double> read_double();       // float32/float64 or any int
   std::optional<bool> read_bool();
@@ -45,6 +72,32 @@ class MsgpackReader {
                                              std::size_t max_items = 1 << 16);
 
  private:
+  // The N-byte big-endian value after the type byte; advances past both.
+  // REQUIRES: remaining() > N.
+  template <std::size_t N>
+  std::uint64_t be_at() noexcept {
+    static_assert(N == 4 || N == 8);
+    std::uint64_t v;
+    if constexpr (N == 8) {
+      std::memcpy(&v, data_.data() + pos_ + 1, 8);
+      if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+    } else {
+      std::uint32_t w;
+      std::memcpy(&w, data_.data() + pos_ + 1, 4);
+      if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap32(w);
+      v = w;
+    }
+    pos_ += 1 + N;
+    return v;
+  }
+  // The next byte, or -1 at the end or after a failure.
+  int peek() const noexcept {
+    return failed_ || pos_ >= data_.size() ? -1 : static_cast<unsigned char>(data_[pos_]);
+  }
+  std::optional<std::uint32_t> read_map_header_slow();
+  std::optional<std::uint32_t> read_array_header_slow();
+  std::optional<std::string_view> read_str_slow();
+  std::optional<std::uint64_t> read_uint_slow();
   bool need(std::size_t n);
   std::optional<std::uint64_t> read_be(std::size_t n);
   std::optional<std::uint32_t> read_len(std::uint8_t fix_mask, std::uint8_t fix_base,

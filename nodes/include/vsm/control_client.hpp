@@ -1,6 +1,7 @@
 // Client for a node's control plane (ROUTER endpoint, Node::control_endpoint()):
-// ping, info, stats, replay. Every request has a deadline; after a timeout the socket
-// is recreated so a late reply cannot be mistaken for the next one (lazy pirate).
+// ping, info, stats, members, replay, query. Every request has a deadline; after a
+// timeout the socket is recreated so a late reply cannot be mistaken for the next one
+// (lazy pirate).
 // Thread-safety: one thread at a time per client. Blocking: each call waits at most
 // `timeout`.
 #pragma once
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "vsm/event.hpp"
+#include "vsm/persist/log_query.hpp"
 #include "vsm/result.hpp"
 #include "vsm/value.hpp"
 
@@ -21,6 +23,14 @@ struct ReplayBatch {
   std::vector<Event> events;        // oldest first
   std::uint64_t oldest = 0;         // first seq the peer still retains (0 = none)
   std::uint64_t last = 0;           // last seq the peer published on that channel
+  std::uint64_t decode_errors = 0;  // frames that did not decode (skipped)
+};
+
+// One page of a remote query: matching events in log order.
+struct QueryPage {
+  std::vector<persist::LogEntry> entries;  // offset 0 when answered from the ring
+  std::uint64_t next = 0;           // cursor of the next page; 0 = no more
+  bool from_log = false;            // false: the node has no log, its ring answered
   std::uint64_t decode_errors = 0;  // frames that did not decode (skipped)
 };
 
@@ -43,6 +53,19 @@ class ControlClient {
   // at 4096; call again from the last seq + 1 for more).
   Result<ReplayBatch> replay(Channel channel, std::uint64_t from, std::uint64_t to,
                              std::size_t max = 4096);
+  // Events matching every set field of `q` (docs/PROTOCOL.md §2.1), from the node's
+  // event log, or from its retained ring when it has no log (no offset bounds then:
+  // kInvalid). q.limit caps this page; the node caps a page at 4096 events and 8 MiB,
+  // and at about 1 M records read, so a page can be short or empty with next != 0.
+  // Errors: the node's kInvalid for a bad query, kDeliveryTimeout, kIo.
+  //   std::uint64_t cursor = 0;
+  //   do {
+  //     auto page = client.query(q, cursor);
+  //     if (!page) return page.error();
+  //     for (const auto& e : page->entries) use(e.event);
+  //     cursor = page->next;
+  //   } while (cursor != 0);
+  Result<QueryPage> query(const persist::LogQuery& q, std::uint64_t cursor = 0);
 
   const std::string& endpoint() const noexcept;
 

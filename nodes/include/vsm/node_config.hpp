@@ -12,6 +12,7 @@
 #include "vsm/gossip/membership_config.hpp"
 #include "vsm/gossip/partition_detector.hpp"
 #include "vsm/persist/log_options.hpp"
+#include "vsm/quota_table.hpp"
 #include "vsm/role.hpp"
 
 namespace vsm {
@@ -45,6 +46,23 @@ struct NodeConfig {
   persist::LogOptions log_options;
   bool log_received = false;            // also log events received from peers
 
+  // Reliable delivery (nodes/include/vsm/subscription.hpp, docs/PROTOCOL.md "hello").
+  // Every node announces its control endpoint and last seq per channel on the data
+  // plane this often, and at once when a new subscriber appears; subscribers use it to
+  // find where to repair from and to detect events lost at the tail of a stream.
+  int hello_interval_ms = 1'000;
+  // Gap repair: a publisher's requests fail fast (circuit open) after this many
+  // consecutive failures, for repair_recovery_ms, then one probe is let through.
+  std::uint32_t repair_failure_threshold = 5;
+  std::uint64_t repair_recovery_ms = 5'000;
+  // Duplicate suppression by event id for BestEffort/LatestOnly subscriptions, for
+  // fabrics where an event can arrive twice (a publisher advertising several endpoints,
+  // redundant paths after a partition heals): ids remembered by count and age; 0 turns
+  // it off (the default: it costs a hash insert per received event). Reliable
+  // subscriptions never see duplicates regardless (per-stream sequence numbers).
+  std::size_t dedup_window_ids = 0;
+  std::uint64_t dedup_window_ms = 60'000;
+
   // Control plane (ROUTER: ping/info/stats/replay); empty disables it.
   std::string control_bind = "tcp://127.0.0.1:*";
   // Bytes of recently published encoded events kept per channel for replay and gap
@@ -58,6 +76,18 @@ struct NodeConfig {
   int linger_ms = 2'000;
   // publish() returns QueueFull when this many encoded events wait for the reactor.
   std::size_t publish_queue_capacity = 65'536;
+  // When the publish queue is full: 0 = publish() returns QueueFull at once; > 0 =
+  // publish() waits up to this long for room, then returns QueueFull.
+  int publish_block_timeout_ms = 0;
+
+  // Variety quotas (DESIGN §3): token buckets per (channel, source) with role defaults
+  // (S5 50/s, S4 100/s, S3 200/s, S2 500/s, S1 1,000/s), overridable per source, and
+  // optional per-channel caps. Over-quota publishes are rejected with kQuotaExceeded or,
+  // with QuotaPolicy::kDelay, publish() waits the delay first. Algedonic events and the
+  // node's own announcements are never limited. Off by default: enable for fabrics
+  // whose sources must be held to their variety budget.
+  bool quotas_enabled = false;
+  QuotaConfig quotas;
 
   // Reject events that break the channel flow rules (DESIGN §1) with kBlocked.
   bool validate_flow = true;

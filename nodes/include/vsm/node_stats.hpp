@@ -1,11 +1,15 @@
 // Counters exported by Node::stats(). A snapshot: plain values, copyable.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "vsm/algedonic.hpp"
 #include "vsm/channel.hpp"
+#include "vsm/circuit_breaker.hpp"
 
 namespace vsm {
 
@@ -17,6 +21,9 @@ struct ChannelStats {
   std::uint64_t dropped = 0;    // subscription overflow + sequence gaps (lost in transit)
   std::uint64_t blocked = 0;    // rejected by the flow rules
   std::uint64_t routed = 0;     // passed the flow rules
+  std::uint64_t quota_delayed = 0;   // admitted after waiting for quota (QuotaPolicy::kDelay)
+  std::uint64_t quota_rejected = 0;  // publish() calls rejected with QuotaExceeded
+  double variety_pressure = 0.0;     // 0..1: fill of the fullest quota bucket (0 = idle)
 };
 
 struct NodeStats {
@@ -29,6 +36,15 @@ struct NodeStats {
   std::uint64_t connected_publishers = 0; // endpoints the SUB is connected to
   AlgedonicStats algedonic;               // the algedonic lane (vsm/algedonic.hpp)
 
+  // Reliable delivery and duplicate suppression.
+  std::uint64_t hellos_received = 0;      // publisher announcements (control endpoint, heads)
+  std::uint64_t repairs_requested = 0;    // range requests sent to publishers
+  std::uint64_t repairs_failed = 0;       // requests that timed out or were refused
+  std::uint64_t repaired_events = 0;      // events fetched by repairs
+  std::uint64_t dead_letters = 0;         // ranges given up (subscriptions' dead letters)
+  std::uint64_t duplicates = 0;           // duplicate events dropped
+  std::map<std::string, BreakerState> repair_breakers;  // per publisher under repair
+
   const ChannelStats& of(Channel c) const { return channels[channel_index(c)]; }
   ChannelStats total() const {
     ChannelStats t;
@@ -40,6 +56,9 @@ struct NodeStats {
       t.dropped += c.dropped;
       t.blocked += c.blocked;
       t.routed += c.routed;
+      t.quota_delayed += c.quota_delayed;
+      t.quota_rejected += c.quota_rejected;
+      t.variety_pressure = std::max(t.variety_pressure, c.variety_pressure);
     }
     return t;
   }

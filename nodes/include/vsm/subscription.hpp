@@ -24,6 +24,7 @@ class NodeCore;
 enum class OverflowPolicy {
   kDropOldest,  // keep the newest events (default)
   kDropNewest,  // keep the oldest events, drop arrivals
+  kDeadLetter,  // drop arrivals and record them in dead_letters() (reason "queue full")
 };
 
 enum class DeliveryMode {
@@ -47,12 +48,18 @@ struct DeadLetter {
 };
 
 struct SubscribeOptions {
-  std::size_t queue_capacity = 65'536;  // events waiting for next() or the callback
+  // Events waiting for next() or the callback. Reliable subscriptions never drop on
+  // overflow: the stream pauses (holding up to max_held_events, then re-fetching from
+  // the publisher) until the consumer catches up; `overflow` is ignored for them.
+  std::size_t queue_capacity = 65'536;
   OverflowPolicy overflow = OverflowPolicy::kDropOldest;
   DeliveryMode mode = DeliveryMode::kBestEffort;
   // Reliable only. 0: start with the first live event of each publisher; n: start every
   // publisher's stream at seq n (1 = all retained history, then live: "replay then live").
   std::uint64_t start_seq = 0;
+  // Reliable only, instead of start_seq: start every publisher's stream at its first
+  // event with ts.wall_ms >= this (Unix ms), found with the publisher's `query` op.
+  std::uint64_t start_time_ms = 0;
   // Reliable only: deadline of one repair request, and attempts before dead-lettering.
   int repair_timeout_ms = 2'000;
   int repair_attempts = 3;
@@ -79,8 +86,10 @@ class Subscription {
   std::uint64_t delivered() const noexcept;  // events handed to next()/callback
   std::uint64_t dropped() const noexcept;    // events lost to queue overflow
   std::size_t queued() const noexcept;
-  // Reliable only: ranges given up so far (the dead-letter queue), oldest first.
+  // Ranges given up so far (Reliable: unrepairable gaps; OverflowPolicy::kDeadLetter:
+  // overflowed events), oldest first; the newest 10,000 entries are kept.
   std::vector<DeadLetter> dead_letters() const;
+  std::uint64_t dead_letter_count() const noexcept;  // all entries ever recorded
 
  private:
   friend class detail::NodeCore;

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,6 +36,7 @@ namespace vsm::persist {
 namespace detail {
 class Segment;
 class DirLock;
+struct RecordMeta;
 }  // namespace detail
 class File;
 
@@ -66,6 +68,10 @@ class EventLog {
   // Appends events with consecutive offsets; returns the first one. All or nothing
   // with respect to encoding errors.
   Result<std::uint64_t> append_batch(std::span<const Event> events);
+  // Appends an envelope already encoded by encode_event() (a publisher encodes once
+  // for the wire and the log). Only its header is checked (peek_envelope()).
+  // Errors: kInvalid (not an envelope), kTooLarge, kClosed, the writer's kIo.
+  Result<std::uint64_t> append_encoded(std::string_view envelope);
   // Blocks until everything appended before the call is written and fdatasync'ed.
   Status flush();
   // Writes and syncs what is pending, stops the writer, releases the lock.
@@ -75,6 +81,8 @@ class EventLog {
   // Queries see every event appended before the call.
   Result<std::vector<LogEntry>> query(const LogQuery& q, ScanStats* stats = nullptr);
   Status replay(const LogQuery& q, const ReplayVisitor& visit, ScanStats* stats = nullptr);
+  // As replay(), but visits the encoded envelopes without decoding them.
+  Status replay_raw(const LogQuery& q, const RawVisitor& visit, ScanStats* stats = nullptr);
   Result<std::vector<LogEntry>> correlation_chain(std::string_view id, const LogQuery& scope = {});
 
   // Deletes whole sealed segments beyond retention_bytes / retention_age_ms (also done
@@ -88,10 +96,14 @@ class EventLog {
 
  private:
   struct PendingRecord {
-    std::uint64_t offset;
-    std::uint64_t wall_ms;
-    std::uint64_t size;
+    std::uint64_t offset = 0;
+    std::uint64_t wall_ms = 0;
+    std::uint64_t size = 0;  // framed bytes
+    std::uint8_t channel = 0;
+    std::uint64_t seq = 0;
   };
+  // Appends the body of record `i` to `out` and sets its wall_ms, channel and seq.
+  using PutBody = std::function<Status(std::size_t i, std::string& out, PendingRecord& rec)>;
   using SegmentPtr = std::shared_ptr<detail::Segment>;
 
   EventLog(std::filesystem::path dir, LogOptions options);
@@ -102,13 +114,14 @@ class EventLog {
   // event_log_writer.cpp
   void run_writer(std::stop_token stop);
   Status write_batch();
+  void seal_batch();
   Status write_chunk(std::size_t first, std::size_t last, std::size_t byte_begin,
                      std::size_t byte_end);
   Status roll(std::uint64_t next_offset);
   Status sync_active();
   // event_log.cpp
-  Result<std::uint64_t> enqueue(std::span<const std::string_view> bodies,
-                                std::span<const Event> events);
+  Result<std::uint64_t> enqueue(std::size_t count, const PutBody& put);
+  Status frame_pending(std::size_t count, const PutBody& put);
   Status wait_written();
   std::vector<SegmentPtr> snapshot() const;
 
@@ -134,6 +147,7 @@ class EventLog {
   // Owned by the writer thread (and by open/close when it is not running).
   std::string batch_;
   std::vector<PendingRecord> batch_meta_;
+  std::vector<detail::RecordMeta> index_meta_;  // scratch for Segment::add
   std::unique_ptr<File> active_file_;
   std::uint64_t active_size_ = 0;
   std::chrono::steady_clock::time_point last_sync_;

@@ -42,17 +42,22 @@ inline constexpr std::size_t kRecordCrcStart = 8;  // crc covers bytes from here
 // Hard cap on a body; anything larger is treated as a corrupt length.
 inline constexpr std::size_t kMaxRecordBodyBytes = 16u << 20;
 
-// Index side file:
-//   magic[8] "VSMIDX\r\n" | version u16 | reserved u16 | entry_count u32
-//   | segment_bytes u64 (segment size the index covers) | record_count u64
-//   | first_offset u64 | last_offset u64 | min_wall_ms u64 | max_wall_ms u64
-//   | entry[entry_count] | crc u32 (masked CRC32C of everything before it)
-// entry (32 bytes): first_offset u64 | pos u64 | min_wall_ms u64 | max_wall_ms u64
+// Index side file (version 2; version 1 files are rebuilt):
+//   magic[8] "VSMIDX\r\n" | version u16 | channels u16 (channel count, 5)
+//   | entry_count u32 | segment_bytes u64 (segment size the index covers)
+//   | record_count u64 | first_offset u64 | last_offset u64 | min_wall_ms u64
+//   | max_wall_ms u64 | entry[entry_count] | crc u32 (masked CRC32C of everything before it)
+// entry (32 + 16 * channels bytes): first_offset u64 | pos u64 | min_wall_ms u64
+//   | max_wall_ms u64 | (min_seq u64 | max_seq u64)[channels]
 //   one per block of >= kIndexIntervalBytes; the block runs to the next entry's pos.
+//   The seq ranges are the block's Event::seq range per channel (in channel order,
+//   min > max when the block holds none), so a query for a channel's sequence range
+//   reads only the blocks that can hold it.
 inline constexpr std::array<char, 8> kIndexMagic = {'V', 'S', 'M', 'I', 'D', 'X', '\r', '\n'};
-inline constexpr std::uint16_t kIndexVersion = 1;
+inline constexpr std::uint16_t kIndexVersion = 2;
 inline constexpr std::size_t kIndexHeaderBytes = 64;
-inline constexpr std::size_t kIndexEntryBytes = 32;
+inline constexpr std::size_t kIndexEntryFixedBytes = 32;
+inline constexpr std::size_t kIndexSeqRangeBytes = 16;  // per channel
 inline constexpr std::uint64_t kIndexIntervalBytes = 16u << 10;
 
 inline constexpr std::size_t kSegmentNameDigits = 20;

@@ -29,6 +29,7 @@ class Segment;
 
 // Return false to stop a replay early.
 using ReplayVisitor = std::function<bool(const LogEntry&)>;
+using RawVisitor = std::function<bool(const RawEntry&)>;
 // Progress of long operations: bytes done and total.
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
@@ -45,6 +46,9 @@ class LogReader {
   // Visits matching events in offset order.
   Status replay(const LogQuery& q, const ReplayVisitor& visit, ScanStats* stats = nullptr) const;
   Result<std::vector<LogEntry>> query(const LogQuery& q, ScanStats* stats = nullptr) const;
+  // Visits matching events as encoded envelopes, without decoding them (filters are
+  // checked on the peeked header): for forwarding and republishing.
+  Status replay_raw(const LogQuery& q, const RawVisitor& visit, ScanStats* stats = nullptr) const;
   // Events causally linked to `id` (correlation_id / causation_id), in HLC order.
   Result<std::vector<LogEntry>> correlation_chain(std::string_view id,
                                                   const LogQuery& scope = {}) const;

@@ -47,9 +47,16 @@ struct VerifyReport {
 };
 
 // Counters of a scan (query, replay): records whose body did not decode are skipped.
+// records_read counts records read from disk (only index blocks that can match are
+// read); records_decoded counts full msgpack decodes (only records whose peeked
+// header matches are decoded).
 struct ScanStats {
   std::uint64_t records_read = 0;
+  std::uint64_t records_decoded = 0;
   std::uint64_t decode_errors = 0;
+  // Set when LogQuery::max_records_read stopped the scan early: the offset to continue
+  // from (as from_offset). 0 when the scan ended for any other reason.
+  std::uint64_t resume_offset = 0;
   std::vector<CorruptRegion> corruption;
 };
 

@@ -1,6 +1,7 @@
 // Frames log records (layout in log_format.hpp) and appends them to a File.
-// The static frame() is what the EventLog hot path uses to build one buffer per group
-// commit; RecordWriter is the simple one-record-at-a-time form used by tools and tests.
+// The EventLog hot path encodes each event in place into its group-commit buffer after
+// put_header() and leaves seal() (the crc) to its writer thread; RecordWriter is the
+// simple one-record-at-a-time form used by tools and tests.
 // Not thread-safe; the File must outlive the writer.
 #pragma once
 
@@ -22,6 +23,12 @@ class RecordWriter {
   // REQUIRES: body.size() <= log_format::kMaxRecordBodyBytes.
   static void frame(std::string& out, std::uint64_t offset, std::uint64_t wall_ms,
                     std::string_view body);
+  // The two halves of frame() for callers that write the body in place: put_header()
+  // fills the kRecordHeaderBytes at `h` except the crc; seal() computes the crc of the
+  // complete record at `record` (header + body, `record_bytes` long) and stores it.
+  static void put_header(char* h, std::size_t body_bytes, std::uint64_t offset,
+                         std::uint64_t wall_ms) noexcept;
+  static void seal(char* record, std::size_t record_bytes) noexcept;
 
   // Frames and appends one record; on error the file may hold a partial record,
   // which recovery truncates.

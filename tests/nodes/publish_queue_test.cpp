@@ -1,0 +1,115 @@
+// PublishQueue: capacity, seal order, the optional wait for room (publish_block_timeout_ms)
+// and close while waiting; and the same through Node::publish().
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "node_fixture.hpp"
+#include "publish_queue.hpp"
+
+namespace vsm::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+OutFrame frame(int i) {
+  const std::string topic = std::to_string(i);
+  return OutFrame{zmq::message_t(topic.data(), topic.size()), zmq::message_t(), Channel::kCommand};
+}
+
+Status push(PublishQueue& q, int i, int block_ms, std::vector<int>* sealed = nullptr) {
+  return q.push(frame(i), block_ms, [&](OutFrame&) -> Status {
+    if (sealed) sealed->push_back(i);
+    return {};
+  });
+}
+
+}  // namespace
+
+TEST_CASE("publish queue: seals in queue order and fails fast when full", "[publish_queue]") {
+  PublishQueue q(2);
+  std::vector<int> sealed;
+  REQUIRE(q.admit(0).ok());
+  REQUIRE(push(q, 1, 0, &sealed).ok());
+  REQUIRE(push(q, 2, 0, &sealed).ok());
+  CHECK(q.size() == 2);
+  auto full = push(q, 3, 0, &sealed);
+  REQUIRE_FALSE(full.ok());
+  CHECK(full.error().code() == ErrorCode::kQueueFull);
+  CHECK(q.admit(0).error().code() == ErrorCode::kQueueFull);
+  CHECK(q.admit(100).ok());  // a blocking publisher goes on to push(), which waits
+  CHECK(sealed == std::vector<int>{1, 2});  // a full queue never runs the seal
+
+  // A failing seal enqueues nothing.
+  std::vector<OutFrame> out;
+  q.take(out);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].topic.to_string() == "1");
+  CHECK(out[1].topic.to_string() == "2");
+  auto bad = q.push(frame(4), 0, [](OutFrame&) -> Status { return Error::invalid("no"); });
+  CHECK(bad.error().code() == ErrorCode::kInvalid);
+  CHECK(q.size() == 0);
+}
+
+TEST_CASE("publish queue: a blocking push waits for the reactor to take", "[publish_queue]") {
+  PublishQueue q(1);
+  REQUIRE(push(q, 1, 0).ok());
+  std::thread reactor([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::vector<OutFrame> out;
+    q.take(out);
+  });
+  auto st = push(q, 2, 10'000);  // generous: only the take above lets it through
+  reactor.join();
+  REQUIRE(st.ok());
+  std::vector<OutFrame> out;
+  q.take(out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].topic.to_string() == "2");
+}
+
+TEST_CASE("publish queue: a blocking push gives up at its deadline", "[publish_queue]") {
+  PublishQueue q(1);
+  REQUIRE(push(q, 1, 0).ok());
+  const auto start = Clock::now();
+  auto st = push(q, 2, 30);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().code() == ErrorCode::kQueueFull);
+  CHECK(Clock::now() - start >= std::chrono::milliseconds(30));  // never early
+  CHECK(q.size() == 1);
+}
+
+TEST_CASE("publish queue: close wakes a blocked publisher with ShuttingDown", "[publish_queue]") {
+  PublishQueue q(1);
+  REQUIRE(push(q, 1, 0).ok());
+  std::thread closer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    q.close();
+  });
+  auto st = push(q, 2, 60'000);
+  closer.join();
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().code() == ErrorCode::kShuttingDown);
+  CHECK(q.admit(0).error().code() == ErrorCode::kShuttingDown);
+  CHECK(push(q, 3, 0).error().code() == ErrorCode::kShuttingDown);
+}
+
+TEST_CASE("publish_block_timeout_ms turns QueueFull into waiting", "[node][publish_queue]") {
+  auto cfg = test::node_config("s3.block", Role::kS3);
+  cfg.publish_queue_capacity = 1;
+  cfg.publish_block_timeout_ms = 10'000;
+  Node n(cfg);
+  REQUIRE(n.start().ok());
+  std::uint64_t last = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    auto r = n.publish(test::make_event(Channel::kCommand, "t", i));
+    REQUIRE(r.ok());  // never QueueFull: each publish waits for the reactor instead
+    CHECK(r->seq == last + 1);
+    last = r->seq;
+  }
+  CHECK(n.stats().publish_queue_full == 0);
+}
+
+}  // namespace vsm::detail
