@@ -111,7 +111,8 @@ void print_table(std::ostream& out, const SuiteOptions& o, const SuiteResult& r)
 
 void print_repair(std::ostream& out, const SuiteOptions& o, const SuiteResult& r) {
   if (!r.repair) return;
-  out << "\nGap repair (vsm Node Reliable, start_seq = 1): " << fmt_count(static_cast<double>(o.repair_count))
+  out << "\nGap repair (vsm Node Reliable, start_seq = 1): "
+      << fmt_count(static_cast<double>(o.repair_count))
       << " events of 100 B published before the subscriber joined: ";
   if (!r.repair_skipped.empty()) {
     out << "not completed (" << r.repair_skipped << ")\n";
@@ -135,7 +136,8 @@ void print_targets(std::ostream& out, const SuiteResult& r) {
     out << "\nDESIGN §7 targets at 100 B (this run):\n";
     out << "- Node BestEffort / raw libzmq = " << fmt(ratio, 2) << " (bars: >= 0.70, then >= 0.85): "
         << (ratio >= 0.85 ? "met" : ratio >= 0.70 ? "first bar met" : "NOT met") << "\n";
-    if (const RunResult* d = nodrop ? nodrop->median_throughput() : nullptr; d && d->msgs_per_s > 0) {
+    const RunResult* d = nodrop ? nodrop->median_throughput() : nullptr;
+    if (d && d->msgs_per_s > 0) {
       out << "- Node BestEffort / raw libzmq lossless (XPUB_NODROP) = "
           << fmt(n->msgs_per_s / d->msgs_per_s, 2) << "\n";
     }

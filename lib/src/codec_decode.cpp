@@ -98,7 +98,9 @@ class EnvelopeDecoder {
       default: break;
     }
     // Unknown key: skip its value (forward compatibility).
-    if (!skip()) return fail(Error::invalid("malformed value for unknown key '" + std::string(key) + "'"));
+    if (!skip()) {
+      return fail(Error::invalid("malformed value for unknown key '" + std::string(key) + "'"));
+    }
     return true;
   }
 
@@ -157,7 +159,8 @@ class EnvelopeDecoder {
   bool payload() {
     auto v = skip();
     if (!v) {
-      return fail(Error::invalid("'pl' is not well-formed msgpack within the limits (depth, sizes)"));
+      return fail(
+          Error::invalid("'pl' is not well-formed msgpack within the limits (depth, sizes)"));
     }
     e_.payload = Value::from_encoded(std::string(*v));
     return true;

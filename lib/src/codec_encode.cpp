@@ -93,7 +93,9 @@ std::size_t size_bound(const Event& e, std::string_view ts_node) {
   std::size_t n = 160 + e.id.size() + e.source.size() + e.target.size() + e.type.size() +
                   e.payload.encoded().size() + ts_node.size() + e.correlation_id.size() +
                   e.causation_id.size();
-  for (const auto& [k, v] : e.metadata) n += MsgpackCursor::kMaxHeader + k.size() + v.encoded().size();
+  for (const auto& [k, v] : e.metadata) {
+    n += MsgpackCursor::kMaxHeader + k.size() + v.encoded().size();
+  }
   return n;
 }
 

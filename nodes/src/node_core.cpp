@@ -169,10 +169,11 @@ Result<PublishReceipt> NodeCore::publish_checked(Event event, bool check_flow) {
     char* body = f.body.data<char>();
     patch_sequence(body, *slots, ts.wall_ms, ts.logical, seq);
     if (log_) {
-      // Logged before it is sent: what peers may ask to replay is always on disk.
-      event.seq = seq;
-      event.ts = ts;
-      if (auto off = log_->append(event); !off) return off.error();
+      // Logged before it is sent (the very bytes of the wire frame): what peers may ask
+      // to replay is always in the log.
+      if (auto off = log_->append_encoded(std::string_view(body, f.body.size())); !off) {
+        return off.error();
+      }
     }
     ring_.append(ch, seq, std::string_view(body, f.body.size()));
     last.store(seq, std::memory_order_relaxed);

@@ -133,7 +133,6 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   CommandQueue commands_;
   RetainRing ring_;
   std::array<std::atomic<std::uint64_t>, kChannelCount> last_seq_{};  // written under queue_'s lock
-  std::string encode_buf_;                               // guarded by queue_'s lock
 
   zmq::context_t ctx_;
   zmq::socket_t xpub_;

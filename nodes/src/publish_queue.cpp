@@ -39,7 +39,9 @@ Status PublishQueue::wait_for_room(std::unique_lock<std::mutex>& lock, int block
     if (closed_) return Error::shutting_down("node is closing; publish() is no longer accepted");
     if (items_.size() < capacity_) return {};
     if (block_ms <= 0) return full_error();
-    if (!deadline) deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(block_ms);
+    if (!deadline) {
+      deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(block_ms);
+    }
     ++blocked_;
     const auto st = room_cv_.wait_until(lock, *deadline);
     --blocked_;

@@ -83,9 +83,9 @@ class PublishQueue {
   const std::size_t capacity_;
   std::mutex mu_;
   std::vector<OutFrame> items_;
-  bool closed_ = false;               // guarded by mu_
-  int blocked_ = 0;                   // publishers waiting for room, guarded by mu_
-  std::condition_variable room_cv_;   // only used while blocked_ > 0
+  bool closed_ = false;                   // guarded by mu_
+  int blocked_ = 0;                       // publishers waiting for room, guarded by mu_
+  std::condition_variable room_cv_;       // only used while blocked_ > 0
   std::atomic<bool> closed_flag_{false};  // closed_, for the lock-free admit()
   std::atomic<std::size_t> size_{0};
   std::atomic<bool> sleeping_{false};

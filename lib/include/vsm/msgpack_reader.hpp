@@ -32,11 +32,17 @@ class MsgpackReader {
   // The common short forms (fixmap, fixarray, fixstr, positive fixint, uint64) are
   // decoded inline; the rest goes through the out-of-line readers.
   std::optional<std::uint32_t> read_map_header() {
-    if (const int t = peek(); (t & 0xf0) == 0x80) return ++pos_, static_cast<std::uint32_t>(t & 0x0f);
+    if (const int t = peek(); (t & 0xf0) == 0x80) {
+      ++pos_;
+      return static_cast<std::uint32_t>(t & 0x0f);
+    }
     return read_map_header_slow();
   }
   std::optional<std::uint32_t> read_array_header() {
-    if (const int t = peek(); (t & 0xf0) == 0x90) return ++pos_, static_cast<std::uint32_t>(t & 0x0f);
+    if (const int t = peek(); (t & 0xf0) == 0x90) {
+      ++pos_;
+      return static_cast<std::uint32_t>(t & 0x0f);
+    }
     return read_array_header_slow();
   }
   std::optional<std::string_view> read_str() {
@@ -53,7 +59,10 @@ class MsgpackReader {
   std::optional<std::string_view> read_bin();
   std::optional<std::uint64_t> read_uint() {  // positive ints only
     const int t = peek();
-    if (t >= 0 && t < 0x80) return ++pos_, static_cast<std::uint64_t>(t);
+    if (t >= 0 && t < 0x80) {
+      ++pos_;
+      return static_cast<std::uint64_t>(t);
+    }
     // uint64 / uint32: timestamps, and sequence numbers as publishers write them.
     if (t == 0xcf && remaining() > 8) return be_at<8>();
     if (t == 0xce && remaining() > 4) return be_at<4>();
