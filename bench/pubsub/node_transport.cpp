@@ -1,5 +1,5 @@
 // The vsmfabric Node: the publisher node binds its XPUB, the subscriber node connects to
-// it as a static peer and pulls events with Subscription::next(), BestEffort or (the
+// it as a static peer and pulls events with Subscription::next_into(), BestEffort or (the
 // "node-reliable" system) with a DeliveryMode::kReliable subscription.
 // The benchmark payload travels as a msgpack bin in Event::payload; everything else in
 // the envelope (id, source, HLC ts, seq) is filled by publish() as in production.
@@ -138,9 +138,9 @@ class NodeSubscriber final : public SubTransport {
   }
 
   std::optional<std::string_view> recv(int timeout_ms) override {
-    event_ = sub_.next(std::chrono::milliseconds(timeout_ms));
-    if (!event_) return std::nullopt;
-    return bin_body(event_->payload.bytes());
+    // next_into(): one reused Event, as an application loop would keep (no allocation).
+    if (!sub_.next_into(event_, std::chrono::milliseconds(timeout_ms))) return std::nullopt;
+    return bin_body(event_.payload.bytes());
   }
 
   bool failed() const override { return false; }
@@ -156,7 +156,7 @@ class NodeSubscriber final : public SubTransport {
   bool reliable_;
   std::unique_ptr<Node> node_;
   Subscription sub_;
-  std::optional<Event> event_;
+  Event event_;
 };
 
 }  // namespace

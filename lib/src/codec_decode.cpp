@@ -162,7 +162,7 @@ class EnvelopeDecoder {
       return fail(
           Error::invalid("'pl' is not well-formed msgpack within the limits (depth, sizes)"));
     }
-    e_.payload = Value::from_encoded(std::string(*v));
+    e_.payload.assign_encoded(*v);
     return true;
   }
 
@@ -222,17 +222,27 @@ class EnvelopeDecoder {
 
 }  // namespace
 
+Status decode_event_into(std::string_view bytes, Event& out, const CodecLimits& limits) {
+  if (bytes.size() > limits.max_event_bytes) {
+    return Error::too_large("event of " + std::to_string(bytes.size()) + " bytes exceeds limit " +
+                            std::to_string(limits.max_event_bytes));
+  }
+  if (bytes.empty()) return Error::invalid("empty envelope");
+  // The optional fields take their defaults unless the envelope has them; the required
+  // ones are all overwritten (run() fails when one is missing).
+  out.target.assign(kBroadcastTarget);
+  out.payload.clear();
+  out.priority = kPriorityNormal;
+  out.correlation_id.clear();
+  out.causation_id.clear();
+  out.metadata.clear();
+  return EnvelopeDecoder(bytes, limits, out).run();
+}
+
 Result<Event> decode_event(std::string_view bytes, const CodecLimits& limits) {
   // One return object on every path (NRVO): the event is decoded where it is returned.
   Result<Event> out{Event{}};
-  if (bytes.size() > limits.max_event_bytes) {
-    out = Error::too_large("event of " + std::to_string(bytes.size()) + " bytes exceeds limit " +
-                           std::to_string(limits.max_event_bytes));
-  } else if (bytes.empty()) {
-    out = Error::invalid("empty envelope");
-  } else if (auto st = EnvelopeDecoder(bytes, limits, *out).run(); !st) {
-    out = st.error();
-  }
+  if (auto st = decode_event_into(bytes, *out, limits); !st) out = st.error();
   return out;
 }
 

@@ -45,16 +45,25 @@ HlcTimestamp HybridClock::now() {
   return make(next);
 }
 
+std::uint64_t HybridClock::pack(const HlcTimestamp& t) noexcept {
+  const std::uint64_t logical_max = (1u << kLogicalBits) - 1;
+  return (t.wall_ms << kLogicalBits) | (t.logical > logical_max ? logical_max : t.logical);
+}
+
+void HybridClock::merge(const HlcTimestamp& remote) {
+  const std::uint64_t remote_packed = pack(remote);
+  // Later local timestamps exceed the state, hence this remote one too.
+  if (remote_packed < state_.load(std::memory_order_relaxed)) return;
+  (void)observe(remote);
+}
+
 HlcTimestamp HybridClock::observe(const HlcTimestamp& remote) {
   const std::uint64_t local_wall = clock_.now_ms();
   if (remote.wall_ms > local_wall + max_drift_ms_) {
     rejected_.fetch_add(1, std::memory_order_relaxed);
     return now();
   }
-  const std::uint64_t logical_max = (1u << kLogicalBits) - 1;
-  const std::uint64_t remote_packed =
-      (remote.wall_ms << kLogicalBits) |
-      (remote.logical > logical_max ? logical_max : remote.logical);
+  const std::uint64_t remote_packed = pack(remote);
   const std::uint64_t wall = local_wall << kLogicalBits;
   std::uint64_t prev = state_.load(std::memory_order_relaxed);
   std::uint64_t next;

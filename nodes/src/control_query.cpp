@@ -42,14 +42,14 @@ void put_uint(MsgpackWriter& w, std::uint32_t& fields, std::string_view key, std
 Result<bool> read_str_into(MsgpackReader& r, std::string_view key,
                            std::optional<std::string>& out) {
   auto v = r.read_str();
-  if (!v) return Error::invalid("'" + std::string(key) + "' must be a string");
+  if (!v) return Error::invalid(std::string("'").append(key).append("' must be a string"));
   out = std::string(*v);
   return true;
 }
 
 Result<bool> read_uint_into(MsgpackReader& r, std::string_view key, std::uint64_t& out) {
   auto v = r.read_uint();
-  if (!v) return Error::invalid("'" + std::string(key) + "' must be an unsigned integer");
+  if (!v) return Error::invalid(std::string("'").append(key).append("' must be an unsigned integer"));
   out = *v;
   return true;
 }

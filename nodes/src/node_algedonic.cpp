@@ -21,7 +21,7 @@ Status NodeCore::start_algedonic() {
   // which owns them; the lane never waits for it.
   auto to_subscribers = [this](Event&& event) {
     auto shared = std::make_shared<Event>(std::move(event));
-    if (commands_.post([this, shared] { dispatch(std::move(*shared)); })) queue_.wake();
+    if (commands_.post([this, shared] { dispatch(*shared); })) queue_.wake();
   };
   algedonic_ = std::make_unique<AlgedonicLane>(config_, std::move(codec).value(), to_subscribers);
   return algedonic_->start();
@@ -65,7 +65,7 @@ Result<AlgedonicReceipt> NodeCore::publish_algedonic(Severity severity, Signal s
   auto report = algedonic_->raise(event.id, std::move(envelope).value());
   // Redundant data-plane copy: same id, so receivers keep whichever arrives first. A
   // full publish queue does not stop the alert; the lane still carries it.
-  auto receipt = publish(event);
+  auto receipt = publish(Event(event));  // a copy: event.id is reported below
   const bool data_plane = receipt.ok();
   if (!data_plane) algedonic_->count_data_plane_refused();
   algedonic_->count_raised();

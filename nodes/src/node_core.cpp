@@ -118,13 +118,13 @@ void NodeCore::stop() {
   }
 }
 
-Result<PublishReceipt> NodeCore::publish(Event event) { return publish_checked(std::move(event), true); }
+Result<PublishReceipt> NodeCore::publish(Event&& event) { return publish_checked(event, true); }
 
-Result<PublishReceipt> NodeCore::publish_system(Event event) {
-  return publish_checked(std::move(event), false);
+Result<PublishReceipt> NodeCore::publish_system(Event&& event) {
+  return publish_checked(event, false);
 }
 
-Result<PublishReceipt> NodeCore::publish_checked(Event event, bool check_flow) {
+Result<PublishReceipt> NodeCore::publish_checked(Event& event, bool check_flow) {
   if (!started_ || closing_) return Error::shutting_down("node is not running");
   if (event.id.empty()) event.id = new_event_id();
   if (event.source.empty()) event.source = config_.name;

@@ -43,9 +43,10 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   void close();
   void stop();
 
-  Result<PublishReceipt> publish(Event event);
+  // By rvalue reference: Node::publish() took the event by value, no further moves.
+  Result<PublishReceipt> publish(Event&& event);
   // The node's own announcements (partition changes): not subject to the flow rules.
-  Result<PublishReceipt> publish_system(Event event);
+  Result<PublishReceipt> publish_system(Event&& event);
   Result<Subscription> subscribe(Filter filter, EventCallback callback, SubscribeOptions options);
   void unsubscribe(const std::shared_ptr<SubscriptionState>& state);
   Status connect(const std::string& endpoint);
@@ -72,7 +73,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
 
  private:
   Status validate_config() const;
-  Result<PublishReceipt> publish_checked(Event event, bool check_flow);
+  Result<PublishReceipt> publish_checked(Event& event, bool check_flow);
   // Variety quota of one user publish: waits the delay (kDelay) or rejects.
   Status admit_quota(const Event& event);
   Status bind_sockets();
@@ -87,7 +88,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   void on_partition(const gossip::PartitionEvent& e);
   Status start_algedonic();
   // Reactor thread: hands an alert first seen on the lane to the subscriptions.
-  void dispatch(Event&& event);
+  void dispatch(const Event& event);
   ReplaySlice replay_slice(Channel channel, std::uint64_t from, std::uint64_t to,
                            std::size_t max) const;
   void encode_info(std::string& out, std::uint32_t& fields) const;
@@ -116,7 +117,11 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   void send_frames(std::vector<OutFrame>& frames);
   void read_subscriptions();
   void read_events();
-  void deliver(Event&& event);
+  void deliver(const Event& event);
+  // After an event was queued on `s`: remembers to wake its consumer (or the
+  // dispatcher) at the end of the batch; wake_consumers() does it.
+  void note_enqueued(SubscriptionState& s);
+  void wake_consumers();
   void add_subscription(const std::shared_ptr<SubscriptionState>& state);
   void remove_subscription(const std::shared_ptr<SubscriptionState>& state);
   void refresh_presence();
@@ -152,8 +157,10 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   std::string presence_topic_;
   std::uint64_t presence_generation_ = 0;
   SequenceTracker sequences_;
+  Event rx_;  // every received event is decoded into this one (read_events())
   std::array<int, kChannelCount> whole_channel_subs_{};  // gap tracking needs these
   bool dispatch_pending_ = false;
+  std::vector<SubscriptionState*> wake_list_;  // queued on this turn; see note_enqueued()
   std::unique_ptr<RepairWorker> repairs_;                     // set in start_reliable()
   std::unique_ptr<DedupWindow> dedup_;                        // null when disabled
   TrackerOutput tracker_out_;                                 // scratch, reused

@@ -13,6 +13,8 @@ namespace {
 // Bounds the work of one loop turn so commands and sends stay responsive.
 constexpr int kMaxReadsPerTurn = 2048;
 constexpr std::chrono::milliseconds kIdlePoll{100};
+// Consumers waiting in next() are woken at least every this many received events.
+constexpr int kWakeBatch = 256;
 
 thread_local IdleSpin t_idle_spin;  // one reactor per thread
 
@@ -36,6 +38,7 @@ void NodeCore::run(std::stop_token stop) {
     }
   }
   commands_.run_all(/*close=*/true);
+  wake_consumers();
   queue_.take(frames);
   send_frames(frames);
   shutdown_sockets();
@@ -80,6 +83,20 @@ void NodeCore::poll_once(std::vector<OutFrame>& frames) {
   read_subscriptions();
   read_events();
   run_timers();
+  wake_consumers();
+}
+
+void NodeCore::note_enqueued(SubscriptionState& s) {
+  if (s.has_callback()) {
+    dispatch_pending_ = true;
+  } else if (s.mark_enqueued()) {
+    wake_list_.push_back(&s);
+  }
+}
+
+void NodeCore::wake_consumers() {
+  for (SubscriptionState* s : wake_list_) s->wake_consumer();
+  wake_list_.clear();
   if (dispatch_pending_) {
     dispatch_pending_ = false;
     dispatcher_.notify();
@@ -125,21 +142,23 @@ void NodeCore::read_events() {
       NodeCounters::add(counters_.decode_errors);
     }
     if (on_internal_message(topic.to_string_view(), body.to_string_view())) continue;
-    auto event = decode_event(body.to_string_view(), config_.limits);
-    if (!event) {
+    // Decoded into one reused Event: its strings keep their capacity (no allocation).
+    if (auto st = decode_event_into(body.to_string_view(), rx_, config_.limits); !st) {
       NodeCounters::add(counters_.decode_errors);
       spdlog::debug("vsm: node {} dropped a malformed event on '{}': {}", config_.name,
-                    topic.to_string_view(), event.error().to_string());
+                    topic.to_string_view(), st.error().to_string());
       continue;
     }
-    deliver(std::move(event).value());
+    deliver(rx_);
+    // A long turn still hands its events over in batches.
+    if ((i & (kWakeBatch - 1)) == kWakeBatch - 1) wake_consumers();
   }
 }
 
-void NodeCore::deliver(Event&& event) {
+void NodeCore::deliver(const Event& event) {
   auto& ch = counters_.of(event.channel);
   NodeCounters::add(ch.received);
-  clock_.observe(event.ts);
+  clock_.merge(event.ts);
   if (whole_channel_subs_[channel_index(event.channel)] > 0) {
     if (auto missing = sequences_.observe(event.ts.node, event.channel, event.seq)) {
       NodeCounters::add(counters_.gap_events, missing);
@@ -158,31 +177,25 @@ void NodeCore::deliver(Event&& event) {
                    off.error().to_string());
     }
   }
-  dispatch(std::move(event));
+  dispatch(event);
 }
 
-void NodeCore::dispatch(Event&& event) {
+// Every matching subscription gets a copy (assigned into a spare slot of its queue, so
+// no allocation); Reliable ones hand theirs to the tracker, which orders, deduplicates
+// and filters it.
+void NodeCore::dispatch(const Event& event) {
   auto& ch = counters_.of(event.channel);
-  // Each consumer but the last gets a copy; the last one takes the event itself.
-  auto hand_to = [&](SubscriptionState& s, Event&& e) {
-    if (s.sequenced(e.channel)) {
-      feed_reliable(s, std::move(e));  // ordered, deduplicated and filtered by its tracker
-      return;
+  for (const auto& sp : subs_) {
+    SubscriptionState& s = *sp;
+    if (s.sequenced(event.channel)) {
+      feed_reliable(s, Event(event));
+      continue;
     }
-    if (!s.push(std::move(e))) NodeCounters::add(ch.dropped);
+    if (!s.filter().matches(event)) continue;
+    if (!s.push(event)) NodeCounters::add(ch.dropped);
     NodeCounters::add(ch.delivered);
-    dispatch_pending_ |= s.has_callback();
-  };
-  SubscriptionState* last_match = nullptr;
-  for (const auto& s : subs_) {
-    if (!s->sequenced(event.channel) && !s->filter().matches(event)) continue;
-    if (last_match != nullptr) {
-      Event copy = event;
-      hand_to(*last_match, std::move(copy));
-    }
-    last_match = s.get();
+    note_enqueued(s);
   }
-  if (last_match != nullptr) hand_to(*last_match, std::move(event));
 }
 
 void NodeCore::add_subscription(const std::shared_ptr<SubscriptionState>& state) {
@@ -213,6 +226,7 @@ void NodeCore::remove_subscription(const std::shared_ptr<SubscriptionState>& sta
     }
   }
   subs_.erase(it);
+  std::erase(wake_list_, state.get());
   dispatcher_.remove(state.get());
 }
 

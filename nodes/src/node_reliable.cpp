@@ -70,7 +70,7 @@ void NodeCore::apply_tracker(SubscriptionState& s, TrackerOutput& out) {
       continue;
     }
     NodeCounters::add(counters_.of(ch).delivered);
-    dispatch_pending_ |= s.has_callback();
+    note_enqueued(s);
   }
   NodeCounters::add(counters_.duplicates, tracker.take_duplicates());
   out.deliver.clear();

@@ -27,6 +27,11 @@ std::optional<Event> Subscription::next(std::chrono::milliseconds timeout) {
   return state_->pop(timeout);
 }
 
+bool Subscription::next_into(Event& out, std::chrono::milliseconds timeout) {
+  if (!state_ || state_->has_callback()) return false;
+  return state_->pop_into(out, timeout);
+}
+
 void Subscription::close() {
   if (!state_ || state_->closed()) return;
   state_->close();

@@ -65,19 +65,21 @@ void SubscriptionState::record_overflow_locked(const Event& e) {
 }
 
 bool SubscriptionState::offer(Event& event) {
-  bool wake = false;
-  {
-    std::lock_guard lock(mu_);
-    if (closed()) return true;
-    if (queue_.size() >= options_.queue_capacity) {
-      want_room_.store(true, std::memory_order_relaxed);
-      return false;
-    }
-    queue_.push_back(std::move(event));
-    wake = waiters_ > 0;
+  std::lock_guard lock(mu_);
+  if (closed()) return true;
+  if (queue_.size() >= options_.queue_capacity) {
+    want_room_.store(true, std::memory_order_relaxed);
+    return false;
   }
-  if (wake) cv_.notify_one();
+  queue_.push(std::move(event));
   return true;
+}
+
+// A consumer increments waiters_ under mu_ before it waits; the reactor's push took
+// mu_ after that or the consumer saw the event before waiting, so no wake is lost.
+void SubscriptionState::wake_consumer() {
+  wake_due_ = false;
+  if (waiters_.load(std::memory_order_seq_cst) > 0) cv_.notify_one();
 }
 
 bool SubscriptionState::has_room() const {
@@ -91,17 +93,14 @@ void SubscriptionState::made_room() {
   }
 }
 
-bool SubscriptionState::push(Event&& event) {
+bool SubscriptionState::push(const Event& event) {
   bool kept = true;
-  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (closed()) return true;
     if (options_.mode == DeliveryMode::kLatestOnly) {
       // Conflation: the older event of the same topic is superseded, not dropped.
-      auto it = std::find_if(queue_.begin(), queue_.end(),
-                             [&](const Event& q) { return same_topic(q, event); });
-      if (it != queue_.end()) queue_.erase(it);
+      queue_.erase_first([&](const Event& q) { return same_topic(q, event); });
     }
     if (queue_.size() >= options_.queue_capacity) {
       kept = false;
@@ -113,48 +112,60 @@ bool SubscriptionState::push(Event&& event) {
       if (options_.overflow == OverflowPolicy::kDropNewest) return false;
       queue_.pop_front();
     }
-    queue_.push_back(std::move(event));
-    wake = waiters_ > 0;
+    queue_.push(event);
   }
-  // Only a consumer blocked in pop() needs a futex wake; a busy one finds the event on
-  // its next swap. This keeps the reactor free of a system call per event.
-  if (wake) cv_.notify_one();
   return kept;
 }
 
-std::optional<Event> SubscriptionState::pop(std::chrono::milliseconds timeout) {
-  if (closed()) return std::nullopt;
-  if (taken_.empty()) {
-    // Take everything queued under one lock; later pops are lock-free.
-    std::unique_lock lock(mu_);
+bool SubscriptionState::wait_for_batch(std::chrono::milliseconds timeout) {
+  if (closed()) return false;
+  if (!taken_.empty()) return true;
+  // Take everything queued under one lock; later pops are lock-free.
+  std::unique_lock lock(mu_);
+  if (queue_.empty() && !closed()) {
     ++waiters_;
-    const bool ready = cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || closed(); });
+    cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || closed(); });
     --waiters_;
-    if (!ready || queue_.empty() || closed()) return std::nullopt;
-    taken_.swap(queue_);
-    lock.unlock();
-    made_room();
   }
-  Event e = std::move(taken_.front());
-  taken_.pop_front();
+  if (queue_.empty() || closed()) return false;
+  taken_.swap(queue_);
+  lock.unlock();
+  made_room();
+  return true;
+}
+
+void SubscriptionState::count_taken() {
   taken_size_.store(taken_.size(), std::memory_order_relaxed);
   delivered_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::optional<Event> SubscriptionState::pop(std::chrono::milliseconds timeout) {
+  if (!wait_for_batch(timeout)) return std::nullopt;
+  std::optional<Event> e(taken_.take_front());
+  count_taken();
   return e;
 }
 
+bool SubscriptionState::pop_into(Event& out, std::chrono::milliseconds timeout) {
+  if (!wait_for_batch(timeout)) return false;
+  taken_.swap_front(out);
+  count_taken();
+  return true;
+}
+
 std::size_t SubscriptionState::run_callbacks() {
-  std::deque<Event> batch;
   {
     std::lock_guard lock(mu_);
-    batch.swap(queue_);
+    taken_.swap(queue_);
   }
   made_room();
   std::size_t ran = 0;
-  for (const Event& e : batch) {
+  for (const Event& e : taken_) {
     if (closed()) break;
     callback_(e);
     ++ran;
   }
+  taken_.clear();
   delivered_.fetch_add(ran, std::memory_order_relaxed);
   return ran;
 }

@@ -13,8 +13,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "event_batch.hpp"
 #include "reliable_tracker.hpp"
 #include "vsm/filter.hpp"
 #include "vsm/node.hpp"
@@ -57,9 +59,20 @@ class SubscriptionState {
 
   // Enqueues a matching event. Returns false when the overflow policy dropped an event
   // (the oldest queued one or this one). No-op returning true once closed.
-  bool push(Event&& event);
+  // push() and offer() never wake the consumer themselves: the reactor calls
+  // wake_consumer() once per batch (take_wake_due() says whether it must), so a
+  // consumer blocked in pop() costs one futex wake per reactor turn, not per event.
+  bool push(const Event& event);  // copy-assigned into a spare slot
+  // Reactor: true the first time after an enqueue since the last call (the reactor
+  // then remembers this subscription for wake_consumer()).
+  bool mark_enqueued() noexcept { return !std::exchange(wake_due_, true); }
+  // Reactor: wakes a consumer blocked in pop(), if any.
+  void wake_consumer();
   // Pull side: waits up to `timeout`; empty on timeout or close.
   std::optional<Event> pop(std::chrono::milliseconds timeout);
+  // The same, swapping the event into `out` (whose buffers are recycled); false on
+  // timeout or close.
+  bool pop_into(Event& out, std::chrono::milliseconds timeout);
   // Dispatcher side: runs the callback for every queued event. Returns how many ran.
   std::size_t run_callbacks();
   bool has_pending() const;
@@ -73,6 +86,10 @@ class SubscriptionState {
 
  private:
   void made_room();  // consumer side, after taking the queue
+  // Consumer: true once taken_ holds events (swapped from queue_, waiting up to
+  // `timeout` for some); false on timeout or close.
+  bool wait_for_batch(std::chrono::milliseconds timeout);
+  void count_taken();
   void record_overflow_locked(const Event& e);
   static constexpr std::string_view kQueueFullReason = "subscription queue full";
 
@@ -84,9 +101,10 @@ class SubscriptionState {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Event> queue_;
-  int waiters_ = 0;                       // consumers blocked in pop(), guarded by mu_
-  std::deque<Event> taken_;               // consumer thread only: batch taken from queue_
+  EventBatch queue_;
+  std::atomic<int> waiters_{0};           // consumers blocked in pop(), written under mu_
+  bool wake_due_ = false;                 // reactor thread only
+  EventBatch taken_;  // the consumer's (pop() or the dispatcher's) batch taken from queue_
   std::atomic<std::size_t> taken_size_{0};
   std::deque<DeadLetter> dead_letters_;
   std::atomic<std::uint64_t> dead_count_{0};

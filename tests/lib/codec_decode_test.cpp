@@ -385,4 +385,29 @@ TEST_CASE("codec: validate_msgpack", "[codec]") {
   CHECK(validate_msgpack(std::string(3, '\x01'), small).error().code() == ErrorCode::kTooLarge);
 }
 
+TEST_CASE("codec: decode_event_into reuses an event and resets its optional fields",
+          "[codec]") {
+  const Event full = test::full_event();
+  const Event minimal = test::minimal_event();
+  const std::string full_bytes = encode_event(full).value();
+  const std::string minimal_bytes = encode_event(minimal).value();
+  Event into;
+  REQUIRE(decode_event_into(full_bytes, into).ok());
+  CHECK(into == full);
+  const auto* id_buffer = into.id.data();
+  // A minimal envelope into the same object: target, payload, priority, correlation,
+  // causation and metadata fall back to their defaults instead of keeping full's.
+  REQUIRE(decode_event_into(minimal_bytes, into).ok());
+  CHECK(into == decode_event(minimal_bytes).value());
+  CHECK(into.target == kBroadcastTarget);
+  CHECK(into.metadata.empty());
+  CHECK(into.correlation_id.empty());
+  REQUIRE(decode_event_into(full_bytes, into).ok());
+  CHECK(into == full);
+  CHECK(into.id.data() == id_buffer);  // the id's heap buffer was reused
+  // Errors leave a valid object and are reported as for decode_event().
+  CHECK(decode_event_into(std::string_view(), into).error().code() == ErrorCode::kInvalid);
+  CHECK_FALSE(decode_event_into(full_bytes.substr(0, full_bytes.size() - 1), into).ok());
+}
+
 }  // namespace vsm

@@ -189,4 +189,15 @@ TEST_CASE("hlc: system wall clock is close to std::chrono", "[hlc]") {
   CHECK(clock.now().wall_ms + 1000 >= expected);
 }
 
+TEST_CASE("hlc: merge adopts a remote clock that is ahead and skips one behind", "[hlc]") {
+  FakeWallClock wall(kT0);
+  HybridClock clock("a", wall);
+  clock.merge(HlcTimestamp{kT0 + 500, 7, "b"});
+  auto t = clock.now();
+  CHECK(t.wall_ms == kT0 + 500);
+  CHECK(t.logical == 9);  // merge took 8, now() 9
+  clock.merge(HlcTimestamp{kT0 - 10, 0, "b"});  // behind: no change
+  CHECK(clock.now().logical == 10);
+}
+
 }  // namespace vsm

@@ -39,6 +39,31 @@ TEST_CASE("events flow from publisher to subscriber in order", "[node]") {
   CHECK(ss.gap_events == 0);
 }
 
+TEST_CASE("next_into delivers the same events into one reused Event", "[node]") {
+  vsm::test::PubSubPair p(node_config("s3.control", vsm::Role::kS3),
+                          node_config("s1.ops", vsm::Role::kS1));
+  auto sub = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCommand)).value();
+  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  constexpr int kCount = 3000;
+  for (int i = 0; i < kCount; ++i) {
+    auto e = make_event(vsm::Channel::kCommand, "work_order", i);
+    if (i % 3 == 0) e.correlation_id = "corr-" + std::to_string(i);  // set on some only
+    REQUIRE(p.pub.publish(std::move(e)).ok());
+  }
+  vsm::Event e;
+  for (int i = 0; i < kCount; ++i) {
+    REQUIRE(sub.next_into(e, 10s));
+    CHECK(vsm::unpack_value<int>(e.payload).value() == i);
+    CHECK(e.seq == static_cast<std::uint64_t>(i + 1));
+    CHECK(e.source == "s3.control");
+    CHECK(e.correlation_id == (i % 3 == 0 ? "corr-" + std::to_string(i) : std::string()));
+  }
+  const auto seq = e.seq;
+  CHECK_FALSE(sub.next_into(e, 50ms));
+  CHECK(e.seq == seq);  // untouched on timeout
+  CHECK(sub.delivered() == kCount);
+}
+
 TEST_CASE("callback subscriptions run on the dispatcher thread", "[node]") {
   vsm::test::PubSubPair p(node_config("s2.coord", vsm::Role::kS2),
                           node_config("s1.ops", vsm::Role::kS1));

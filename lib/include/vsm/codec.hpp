@@ -51,6 +51,10 @@ void patch_sequence(char* envelope, const SequenceSlots& slots, std::uint64_t wa
 
 // Decodes one envelope occupying all of `bytes`.
 Result<Event> decode_event(std::string_view bytes, const CodecLimits& limits = {});
+// The same into an existing Event, whose strings keep their capacity: a receiver that
+// decodes every event into one reused Event allocates nothing per event. On error
+// `out` holds a valid but unspecified event.
+Status decode_event_into(std::string_view bytes, Event& out, const CodecLimits& limits = {});
 
 // Checks that `bytes` holds exactly one well-formed msgpack value within limits.
 Status validate_msgpack(std::string_view bytes, const CodecLimits& limits = {});

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "vsm/channel.hpp"
 #include "vsm/hlc.hpp"
@@ -36,6 +37,23 @@ struct Event {
   std::map<std::string, Value> metadata;
 
   friend bool operator==(const Event&, const Event&) = default;
+  // Member-wise (string swaps), cheaper than std::swap's three moves of the whole
+  // envelope; Subscription::next_into() swaps every received event.
+  friend void swap(Event& a, Event& b) noexcept {
+    using std::swap;
+    swap(a.id, b.id);
+    swap(a.source, b.source);
+    swap(a.target, b.target);
+    swap(a.channel, b.channel);
+    swap(a.type, b.type);
+    swap(a.payload, b.payload);
+    swap(a.ts, b.ts);
+    swap(a.priority, b.priority);
+    swap(a.correlation_id, b.correlation_id);
+    swap(a.causation_id, b.causation_id);
+    swap(a.seq, b.seq);
+    swap(a.metadata, b.metadata);
+  }
 };
 
 }  // namespace vsm

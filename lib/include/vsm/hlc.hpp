@@ -43,6 +43,9 @@ class HybridClock {
   HlcTimestamp now();
   // Merges a received timestamp; returns a timestamp greater than both.
   HlcTimestamp observe(const HlcTimestamp& remote);
+  // observe() without a result, for every received event: a remote timestamp the
+  // clock is already past costs one atomic load (no wall-clock read, no CAS).
+  void merge(const HlcTimestamp& remote);
 
   const std::string& node() const noexcept { return node_; }
   std::uint64_t rejected_remote() const noexcept { return rejected_.load(); }
@@ -51,6 +54,7 @@ class HybridClock {
   // wall_ms in the upper 48 bits, logical in the lower 16 bits.
   static constexpr int kLogicalBits = 16;
   HlcTimestamp make(std::uint64_t packed) const;
+  static std::uint64_t pack(const HlcTimestamp& t) noexcept;  // logical saturates
 
   std::string node_;
   const WallClock& clock_;

@@ -18,6 +18,9 @@ class Value {
     v.bytes_ = std::move(bytes);
     return v;
   }
+  // from_encoded() reusing this value's storage (same REQUIRES).
+  void assign_encoded(std::string_view bytes) { bytes_.assign(bytes); }
+  void clear() noexcept { bytes_.clear(); }
   static Value nil() { return from_encoded(std::string(1, '\xc0')); }
   // Plain UTF-8 string value.
   static Value string(std::string_view text);
@@ -28,6 +31,7 @@ class Value {
   std::string_view encoded() const noexcept { return empty() ? std::string_view("\xc0", 1) : bytes_; }
 
   friend bool operator==(const Value& a, const Value& b) { return a.encoded() == b.encoded(); }
+  friend void swap(Value& a, Value& b) noexcept { a.bytes_.swap(b.bytes_); }
 
  private:
   std::string bytes_;

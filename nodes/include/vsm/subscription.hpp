@@ -79,6 +79,11 @@ class Subscription {
   // Waits up to `timeout` for the next matching event; empty when none arrived or the
   // subscription/node closed. REQUIRES: a pull subscription (no callback).
   std::optional<Event> next(std::chrono::milliseconds timeout);
+  // next() into an Event the caller reuses: the event is swapped into `out`, and out's
+  // previous strings go back to the queue for the next event, so a loop over one
+  // Event allocates nothing per event. False (and `out` untouched) when next() would
+  // return empty.
+  bool next_into(Event& out, std::chrono::milliseconds timeout);
   // Idempotent, non-blocking: unsubscribes and wakes a waiting next().
   void close();
 

@@ -1,0 +1,117 @@
+// A FIFO of Events in one contiguous vector with a read index: the queue of a
+// subscription. The reactor appends to one batch while the consumer drains another;
+// they swap under the subscription's lock. Consumed slots are not destroyed but kept
+// as spares (up to kMaxSpare), and push() copy-assigns into a spare, so its strings
+// reuse their capacity: with Subscription::next_into(), which swaps the consumer's
+// Event with the slot, a steady stream allocates nothing per event on either thread.
+// Not thread-safe.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include "vsm/event.hpp"
+
+namespace vsm::detail {
+
+class EventBatch {
+ public:
+  std::size_t size() const noexcept { return end_ - head_; }
+  bool empty() const noexcept { return head_ == end_; }
+
+  void push(const Event& e) {
+    if (end_ < items_.size()) {
+      items_[end_] = e;  // reuses the spare's string capacity
+    } else {
+      items_.push_back(e);
+    }
+    ++end_;
+  }
+  void push(Event&& e) {
+    if (end_ < items_.size()) {
+      items_[end_] = std::move(e);
+    } else {
+      items_.push_back(std::move(e));
+    }
+    ++end_;
+  }
+  // Moves the first event out.
+  Event take_front() {
+    Event e = std::move(items_[head_++]);
+    if (head_ == end_) clear();
+    return e;
+  }
+  // Swaps the first event into `out`; out's old buffers become a spare slot.
+  void swap_front(Event& out) {
+    using std::swap;
+    swap(out, items_[head_++]);
+    if (head_ == end_) clear();
+  }
+  // Discards the first event (drop-oldest overflow).
+  void pop_front() {
+    ++head_;
+    if (head_ == end_) {
+      clear();
+    } else if (head_ >= kCompactAfter && head_ >= size()) {
+      rotate_out(0, head_);
+    }
+  }
+  // Removes the first event matching `pred`; true when one was found.
+  template <typename Pred>
+  bool erase_first(Pred&& pred) {
+    auto it = std::find_if(begin(), end(), pred);
+    if (it == end()) return false;
+    const auto at = static_cast<std::size_t>(it - items_.begin());
+    rotate_out(at, at + 1);
+    if (head_ == end_) clear();
+    return true;
+  }
+  // Empties the batch; slots beyond kMaxSpare, and spares holding a large payload,
+  // are released so a burst of big events does not pin memory.
+  void clear() noexcept {
+    for (std::size_t i = 0; i < end_ && i < kMaxSpare; ++i) {
+      if (items_[i].payload.bytes().capacity() > kMaxSparePayload) {
+        Value released;  // a move-assign would keep the big buffer; a swap frees it
+        using std::swap;
+        swap(items_[i].payload, released);
+      }
+    }
+    if (items_.size() > kMaxSpare) items_.resize(kMaxSpare);
+    head_ = end_ = 0;
+  }
+  void swap(EventBatch& other) noexcept {
+    items_.swap(other.items_);
+    std::swap(head_, other.head_);
+    std::swap(end_, other.end_);
+  }
+
+  std::vector<Event>::iterator begin() noexcept {
+    return items_.begin() + static_cast<std::ptrdiff_t>(head_);
+  }
+  std::vector<Event>::iterator end() noexcept {
+    return items_.begin() + static_cast<std::ptrdiff_t>(end_);
+  }
+
+ private:
+  static constexpr std::size_t kCompactAfter = 1024;
+  static constexpr std::size_t kMaxSpare = 256;
+  static constexpr std::size_t kMaxSparePayload = 16 * 1024;
+
+  // Moves slots [from, to) behind the live events, where they become spares.
+  void rotate_out(std::size_t from, std::size_t to) {
+    const auto b = items_.begin();
+    std::rotate(b + static_cast<std::ptrdiff_t>(from), b + static_cast<std::ptrdiff_t>(to),
+                b + static_cast<std::ptrdiff_t>(end_));
+    const std::size_t n = to - from;
+    end_ -= n;
+    if (from < head_) head_ -= std::min(n, head_ - from);
+  }
+
+  std::vector<Event> items_;
+  std::size_t head_ = 0;
+  std::size_t end_ = 0;  // items_[end_..] are spares
+};
+
+}  // namespace vsm::detail

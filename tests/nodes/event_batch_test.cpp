@@ -1,0 +1,87 @@
+// EventBatch: the subscription queue with reusable slots (nodes/src/event_batch.hpp).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "event_batch.hpp"
+
+namespace vsm::detail {
+namespace {
+
+Event numbered(int i) {
+  Event e;
+  e.id = "evt_" + std::string(40, 'x') + std::to_string(i);  // beyond the SSO buffer
+  e.source = "s1.a";
+  e.type = i % 2 ? "odd" : "even";
+  e.seq = static_cast<std::uint64_t>(i);
+  return e;
+}
+
+TEST_CASE("event batch: FIFO order through push, swap_front and take_front", "[batch]") {
+  EventBatch b;
+  for (int i = 1; i <= 5; ++i) b.push(numbered(i));
+  CHECK(b.size() == 5);
+  Event out;
+  b.swap_front(out);
+  CHECK(out.seq == 1);
+  CHECK(b.take_front().seq == 2);
+  CHECK(b.size() == 3);
+  int expect = 3;
+  for (const Event& e : b) CHECK(e.seq == static_cast<std::uint64_t>(expect++));
+  while (!b.empty()) b.pop_front();
+  CHECK(b.size() == 0);
+}
+
+TEST_CASE("event batch: consumed slots are reused by later pushes", "[batch]") {
+  EventBatch b;
+  b.push(numbered(1));
+  const char* slot_id = &*b.begin()->id.begin();
+  Event out = numbered(100);  // the consumer's event: its buffers go back to the batch
+  const char* out_id = out.id.data();
+  b.swap_front(out);
+  CHECK(out.seq == 1);
+  CHECK(out.id.data() == slot_id);
+  CHECK(b.empty());
+  const Event next = numbered(2);
+  b.push(next);  // copy-assigned into the spare that now holds out's old buffer
+  CHECK(b.begin()->seq == 2);
+  CHECK(b.begin()->id == next.id);
+  CHECK(b.begin()->id.data() == out_id);
+}
+
+TEST_CASE("event batch: erase_first and drop-oldest keep the order of the rest", "[batch]") {
+  EventBatch b;
+  for (int i = 1; i <= 3000; ++i) b.push(numbered(i));
+  CHECK(b.erase_first([](const Event& e) { return e.seq == 2; }));
+  CHECK_FALSE(b.erase_first([](const Event& e) { return e.seq == 2; }));
+  for (int i = 0; i < 1500; ++i) b.pop_front();  // crosses the compaction threshold
+  REQUIRE(b.size() == 1499);
+  std::uint64_t expect = 1502;
+  for (const Event& e : b) CHECK(e.seq == expect++);
+  b.push(numbered(9999));
+  std::uint64_t last = 0;
+  for (const Event& e : b) last = e.seq;
+  CHECK(last == 9999);
+}
+
+TEST_CASE("event batch: swap exchanges contents; clear keeps no large payloads", "[batch]") {
+  EventBatch a, b;
+  a.push(numbered(1));
+  Event big = numbered(2);
+  big.payload = Value::from_encoded(std::string(64 * 1024, '\xc0'));
+  a.push(big);
+  a.swap(b);
+  CHECK(a.empty());
+  CHECK(b.size() == 2);
+  b.clear();
+  CHECK(b.empty());
+  b.push(numbered(3));
+  b.push(numbered(4));  // into the slot that held the 64 KiB payload
+  auto second = b.begin() + 1;
+  CHECK(second->seq == 4);
+  CHECK(second->payload.empty());
+  CHECK(second->payload.bytes().capacity() < 1024);  // released by clear()
+}
+
+}  // namespace
+}  // namespace vsm::detail
