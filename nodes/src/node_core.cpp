@@ -42,6 +42,7 @@ Status NodeCore::bind_sockets() {
     xpub_.set(zmq::sockopt::sndhwm, config_.send_hwm_msgs);
     xpub_.set(zmq::sockopt::xpub_verboser, 1);
     xpub_.set(zmq::sockopt::linger, config_.linger_ms);
+    xpub_fd_ = xpub_.get(zmq::sockopt::fd);
     sub_ = zmq::socket_t(ctx_, zmq::socket_type::sub);
     sub_.set(zmq::sockopt::rcvhwm, config_.recv_hwm_msgs);
     sub_.set(zmq::sockopt::linger, 0);
@@ -60,6 +61,10 @@ Status NodeCore::bind_sockets() {
       return Error::io("cannot bind publish endpoint '" + ep + "': " + e.what() +
                        " (is the port in use? use tcp://host:* for a free port)");
     }
+  }
+  {
+    std::lock_guard sock(socket_mu_);
+    xpub_open_ = true;
   }
   std::lock_guard lock(endpoints_mu_);
   endpoints_ = config_.pub_advertise.empty() ? resolved : config_.pub_advertise;
@@ -162,7 +167,7 @@ Result<PublishReceipt> NodeCore::publish_checked(Event& event, bool check_flow) 
   if (scratch.capacity() > (64u << 10)) std::string().swap(scratch);  // not for one big event
 
   std::uint64_t seq = 0;
-  Status st = queue_.push(std::move(frame), block_ms, [&](OutFrame& f) -> Status {
+  const auto seal = [&](OutFrame& f) -> Status {
     auto& last = last_seq_[channel_index(ch)];
     seq = last.load(std::memory_order_relaxed) + 1;
     const HlcTimestamp ts = clock_.now();
@@ -178,7 +183,16 @@ Result<PublishReceipt> NodeCore::publish_checked(Event& event, bool check_flow) 
     ring_.append(ch, seq, std::string_view(body, f.body.size()));
     last.store(seq, std::memory_order_relaxed);
     return {};
-  });
+  };
+  if (config_.publish_inline) {
+    auto sent = try_send_inline(frame, seal);
+    if (!sent) return fail(sent.error());
+    if (*sent) {
+      NodeCounters::add(counters_.of(ch).published);
+      return PublishReceipt{std::move(event.id), seq};
+    }
+  }
+  Status st = queue_.push(std::move(frame), block_ms, seal);
   if (!st) return fail(st.error());
   NodeCounters::add(counters_.of(ch).published);
   return PublishReceipt{std::move(event.id), seq};

@@ -108,6 +108,21 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   void run_timers();  // once per reactor turn
   void resume_paused();
 
+  // NodeConfig::publish_inline: true when `frame` was sealed and sent on the calling
+  // thread; false when the socket is busy (the reactor or another publisher holds
+  // it) or frames are queued, so the caller queues it instead.
+  template <typename Seal>
+  Result<bool> try_send_inline(OutFrame& frame, Seal& seal) {
+    std::unique_lock sock(socket_mu_, std::try_to_lock);
+    if (!sock.owns_lock() || !xpub_open_) return false;
+    auto sealed = queue_.seal_if_idle(frame, seal);
+    if (!sealed || !*sealed) return sealed;
+    send_frame(frame);
+    inline_sends_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  void send_frame(OutFrame& frame);  // holding socket_mu_
+
   // Runs `fn` on the reactor thread and waits for its status.
   Status call_on_reactor(std::function<Status()> fn);
 
@@ -140,6 +155,13 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   std::array<std::atomic<std::uint64_t>, kChannelCount> last_seq_{};  // written under queue_'s lock
 
   zmq::context_t ctx_;
+  // The XPUB is used by the reactor and, with publish_inline, by publishing threads:
+  // always under socket_mu_ (a mutex is the memory barrier libzmq requires when a
+  // socket changes threads). The reactor polls its ZMQ_FD, never the socket itself.
+  std::mutex socket_mu_;
+  bool xpub_open_ = false;  // guarded by socket_mu_
+  int xpub_fd_ = -1;
+  std::atomic<std::uint64_t> inline_sends_{0};
   zmq::socket_t xpub_;
   zmq::socket_t sub_;
   std::unique_ptr<ControlServer> control_;
@@ -168,6 +190,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   std::string hello_buf_;
   std::array<std::uint64_t, kChannelCount> hello_heads_{};    // last_seq_ one turn ago
   std::uint64_t next_hello_ms_ = 0;
+  std::uint64_t inline_seen_ = 0;                             // inline_sends_ at the last sleep
   bool hello_due_ = false;                                    // a new subscriber appeared
   bool resume_due_ = false;                                   // a Reliable queue may have room
   std::map<std::string, std::string> publisher_instances_;    // from hellos: name -> instance

@@ -13,6 +13,8 @@ namespace {
 // Bounds the work of one loop turn so commands and sends stay responsive.
 constexpr int kMaxReadsPerTurn = 2048;
 constexpr std::chrono::milliseconds kIdlePoll{100};
+// Idle poll while publishing threads send inline (see poll_once()).
+constexpr std::chrono::milliseconds kInlinePoll{2};
 // Consumers waiting in next() are woken at least every this many received events.
 constexpr int kWakeBatch = 256;
 
@@ -39,14 +41,18 @@ void NodeCore::run(std::stop_token stop) {
   }
   commands_.run_all(/*close=*/true);
   wake_consumers();
-  queue_.take(frames);
-  send_frames(frames);
+  {
+    std::lock_guard sock(socket_mu_);
+    xpub_open_ = false;  // publishing threads queue from now on (and the queue is closed)
+    queue_.take(frames);
+    send_frames(frames);
+  }
   shutdown_sockets();
 }
 
 void NodeCore::poll_once(std::vector<OutFrame>& frames) {
   zmq::pollitem_t items[] = {
-      {xpub_.handle(), 0, ZMQ_POLLIN, 0},
+      {nullptr, xpub_fd_, ZMQ_POLLIN, 0},  // not the socket: publishers may be using it
       {sub_.handle(), 0, ZMQ_POLLIN, 0},
       {nullptr, queue_.wake_fd(), ZMQ_POLLIN, 0},
   };
@@ -71,16 +77,24 @@ void NodeCore::poll_once(std::vector<OutFrame>& frames) {
       if (!spin.relax(start, now - start)) break;
     }
     if (!found && commands_.empty() && queue_.arm_sleep()) {
-      zmq::poll(items, 3, kIdlePoll);
+      // Inline sends process the XPUB's commands too and may consume the wake-up of
+      // its ZMQ_FD; while they happen, look at the socket again after a short sleep.
+      const std::uint64_t inline_now = inline_sends_.load(std::memory_order_relaxed);
+      const bool inline_active = inline_now != inline_seen_;
+      inline_seen_ = inline_now;
+      zmq::poll(items, 3, inline_active ? kInlinePoll : kIdlePoll);
       queue_.disarm_sleep();
       if (items[2].revents & ZMQ_POLLIN) queue_.clear_wake();
     }
     spin.idle_ended(IdleSpin::now_ns() - start);
   }
   commands_.run_all();
-  queue_.take(frames);
-  send_frames(frames);
-  read_subscriptions();
+  {
+    std::lock_guard sock(socket_mu_);
+    queue_.take(frames);  // under socket_mu_: no inline send can overtake these
+    send_frames(frames);
+    read_subscriptions();
+  }
   read_events();
   run_timers();
   wake_consumers();
@@ -103,13 +117,15 @@ void NodeCore::wake_consumers() {
   }
 }
 
+void NodeCore::send_frame(OutFrame& f) {
+  // XPUB never blocks: a peer at its high-water mark drops (seen as a gap there).
+  xpub_.send(f.topic, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+  xpub_.send(f.body, zmq::send_flags::dontwait);
+  NodeCounters::add(counters_.of(f.channel).sent);
+}
+
 void NodeCore::send_frames(std::vector<OutFrame>& frames) {
-  for (auto& f : frames) {
-    // XPUB never blocks: a peer at its high-water mark drops (seen as a gap there).
-    xpub_.send(f.topic, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
-    xpub_.send(f.body, zmq::send_flags::dontwait);
-    NodeCounters::add(counters_.of(f.channel).sent);
-  }
+  for (auto& f : frames) send_frame(f);
   frames.clear();
 }
 

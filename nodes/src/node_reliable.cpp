@@ -157,6 +157,7 @@ void NodeCore::send_hello() {
   hello_buf_.clear();
   encode_hello(h, hello_buf_);
   const std::string topic = hello_topic(config_.name);
+  std::lock_guard sock(socket_mu_);
   xpub_.send(zmq::buffer(topic), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
   xpub_.send(zmq::buffer(hello_buf_), zmq::send_flags::dontwait);
 }

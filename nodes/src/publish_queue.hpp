@@ -59,6 +59,20 @@ class PublishQueue {
     return {};
   }
 
+  // Inline publishing: when nothing is queued, runs `seal(frame)` under the queue lock
+  // and returns true without queueing; the caller sends the frame itself, under a lock
+  // the reactor also holds while it takes and sends queued frames (so wire order stays
+  // seal order). False when frames are queued (the caller falls back to push()).
+  // kShuttingDown once closed; the error of `seal` when it fails.
+  template <typename Seal>
+  Result<bool> seal_if_idle(OutFrame& frame, Seal&& seal) {
+    std::lock_guard lock(mu_);
+    if (closed_) return Error::shutting_down("node is closing; publish() is no longer accepted");
+    if (!items_.empty()) return false;
+    if (auto st = seal(frame); !st) return st.error();
+    return true;
+  }
+
   // Reactor: swaps the queued frames into `out` (which must be empty) and wakes
   // publishers blocked on a full queue. Always locks: a frame sealed before the call
   // is taken by it (hello heads rely on this, node_reliable.cpp).

@@ -100,6 +100,7 @@ TEST_CASE("publish_block_timeout_ms turns QueueFull into waiting", "[node][publi
   auto cfg = test::node_config("s3.block", Role::kS3);
   cfg.publish_queue_capacity = 1;
   cfg.publish_block_timeout_ms = 10'000;
+  cfg.publish_inline = false;  // every event goes through the queue
   Node n(cfg);
   REQUIRE(n.start().ok());
   std::uint64_t last = 0;
