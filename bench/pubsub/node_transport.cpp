@@ -5,6 +5,7 @@
 // the envelope (id, source, HLC ts, seq) is filled by publish() as in production.
 // The "with log" variant sets NodeConfig::log_dir when this build's NodeConfig has it.
 #include "transport.hpp"
+#include "wire_template.hpp"
 
 #if VSM_BENCH_HAVE_NODE
 #include <cstdint>
@@ -28,14 +29,6 @@ bool set_log_dir(Config& cfg, const std::string& dir) {
     (void)dir;
     return false;
   }
-}
-
-// msgpack bin header for n bytes (bin8 / bin16 / bin32).
-std::string bin_header(std::size_t n) {
-  if (n < 256) return {'\xc4', static_cast<char>(n)};
-  if (n < 65536) return {'\xc5', static_cast<char>(n >> 8), static_cast<char>(n & 0xff)};
-  return {'\xc6', static_cast<char>(n >> 24), static_cast<char>((n >> 16) & 0xff),
-          static_cast<char>((n >> 8) & 0xff), static_cast<char>(n & 0xff)};
 }
 
 // The bytes inside a msgpack bin value; empty view when it is not one.
@@ -66,7 +59,7 @@ class NodePublisher final : public PubTransport {
     if (with_log_ && !set_log_dir(cfg, p.work_dir + "/log")) {
       return Error::unsupported("NodeConfig has no log_dir in this build");
     }
-    header_ = bin_header(p.payload_bytes);
+    header_ = msgpack_bin_header(p.payload_bytes);
     node_ = std::make_unique<Node>(std::move(cfg));
     if (auto st = node_->start(); !st) return st.error();
     const auto eps = node_->endpoints();

@@ -130,6 +130,7 @@ void print_targets(std::ostream& out, const SuiteResult& r) {
     const CellResult* log = find_cell(r, System::kNodeLog, 100);
     const CellResult* nats = find_cell(r, System::kNats, 100);
     const CellResult* nodrop = find_cell(r, System::kZmqNoDrop, 100);
+    const CellResult* wire = find_cell(r, System::kZmqWire, 100);
     const RunResult* n = node ? node->median_throughput() : nullptr;
     if (!z || !n || z->msgs_per_s <= 0) return;
     const double ratio = n->msgs_per_s / z->msgs_per_s;
@@ -140,6 +141,11 @@ void print_targets(std::ostream& out, const SuiteResult& r) {
     if (d && d->msgs_per_s > 0) {
       out << "- Node BestEffort / raw libzmq lossless (XPUB_NODROP) = "
           << fmt(n->msgs_per_s / d->msgs_per_s, 2) << "\n";
+    }
+    if (const RunResult* w = wire ? wire->median_throughput() : nullptr; w && w->msgs_per_s > 0) {
+      out << "- Node BestEffort / raw libzmq carrying the same wire frames = "
+          << fmt(n->msgs_per_s / w->msgs_per_s, 2) << " (raw libzmq wire / raw libzmq = "
+          << fmt(w->msgs_per_s / z->msgs_per_s, 2) << ")\n";
     }
     if (const RunResult* s = nats ? nats->median_throughput() : nullptr) {
       out << "- Node vs nats-server = " << fmt(n->msgs_per_s / s->msgs_per_s, 2) << ": "

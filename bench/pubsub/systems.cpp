@@ -10,6 +10,7 @@ std::string_view system_name(System s) noexcept {
   switch (s) {
     case System::kZmq: return "zmq";
     case System::kZmqNoDrop: return "zmq-nodrop";
+    case System::kZmqWire: return "zmq-wire";
     case System::kNode: return "node";
     case System::kNodeReliable: return "node-reliable";
     case System::kNodeLog: return "node-log";
@@ -23,6 +24,7 @@ std::string_view system_title(System s) noexcept {
   switch (s) {
     case System::kZmq: return "raw libzmq PUB/SUB";
     case System::kZmqNoDrop: return "raw libzmq, XPUB_NODROP (lossless)";
+    case System::kZmqWire: return "raw libzmq carrying vsm wire frames";
     case System::kNode: return "vsm Node BestEffort (log off)";
     case System::kNodeReliable: return "vsm Node Reliable (log off)";
     case System::kNodeLog: return "vsm Node + log (fsync interval)";
@@ -42,7 +44,8 @@ std::optional<System> parse_system(std::string_view name) noexcept {
 std::string system_unavailable_reason(System s) {
   switch (s) {
     case System::kZmq:
-    case System::kZmqNoDrop: return {};
+    case System::kZmqNoDrop:
+    case System::kZmqWire: return {};
     case System::kNode:
     case System::kNodeReliable:
       return VSM_BENCH_HAVE_NODE ? "" : "built without vsm::node (nodes/ not in this build)";
@@ -63,6 +66,7 @@ std::unique_ptr<PubTransport> make_publisher(System s) {
   switch (s) {
     case System::kZmq: return make_zmq_publisher(false);
     case System::kZmqNoDrop: return make_zmq_publisher(true);
+    case System::kZmqWire: return make_zmq_publisher(false, true);
     case System::kNode:
     case System::kNodeReliable: return make_node_publisher(false);
     case System::kNodeLog: return make_node_publisher(true);
@@ -76,6 +80,7 @@ std::unique_ptr<SubTransport> make_subscriber(System s) {
   switch (s) {
     case System::kZmq:
     case System::kZmqNoDrop: return make_zmq_subscriber();
+    case System::kZmqWire: return make_zmq_subscriber(true);
     case System::kNode:
     case System::kNodeLog: return make_node_subscriber(false);
     case System::kNodeReliable: return make_node_subscriber(true);

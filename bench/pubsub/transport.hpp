@@ -18,12 +18,14 @@ namespace vsm::bench {
 // kZmqNoDrop: raw libzmq with ZMQ_XPUB_NODROP (the publisher waits at the high-water
 // mark instead of dropping), the fair ceiling next to the lossless brokers.
 // kNodeReliable: the Node with a DeliveryMode::kReliable subscription.
-enum class System { kZmq, kZmqNoDrop, kNode, kNodeReliable, kNodeLog, kNats, kRedis };
+// kZmqWire: raw libzmq sending the Node's exact wire frames (topic + envelope, built
+// once), the ceiling of the protocol itself.
+enum class System { kZmq, kZmqNoDrop, kZmqWire, kNode, kNodeReliable, kNodeLog, kNats, kRedis };
 
-inline constexpr System kAllSystems[] = {System::kZmq,          System::kZmqNoDrop,
-                                         System::kNode,         System::kNodeReliable,
-                                         System::kNodeLog,      System::kNats,
-                                         System::kRedis};
+inline constexpr System kAllSystems[] = {System::kZmq,      System::kZmqNoDrop,
+                                         System::kZmqWire,  System::kNode,
+                                         System::kNodeReliable, System::kNodeLog,
+                                         System::kNats,     System::kRedis};
 
 std::string_view system_name(System s) noexcept;   // "zmq", "zmq-nodrop", "node", ...
 std::string_view system_title(System s) noexcept;  // "raw libzmq PUB/SUB", ...
@@ -76,8 +78,8 @@ class SubTransport {
   virtual void close() = 0;
 };
 
-std::unique_ptr<PubTransport> make_zmq_publisher(bool nodrop);
-std::unique_ptr<SubTransport> make_zmq_subscriber();
+std::unique_ptr<PubTransport> make_zmq_publisher(bool nodrop, bool wire = false);
+std::unique_ptr<SubTransport> make_zmq_subscriber(bool wire = false);
 std::unique_ptr<PubTransport> make_node_publisher(bool with_log);
 std::unique_ptr<SubTransport> make_node_subscriber(bool reliable);
 std::unique_ptr<PubTransport> make_nats_publisher();

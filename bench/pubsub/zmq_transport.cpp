@@ -3,11 +3,14 @@
 // subscription arrive; its data path is PUB's. The "nodrop" variant sets
 // ZMQ_XPUB_NODROP: at the high-water mark zmq_send() waits for room instead of dropping,
 // so the run is lossless like nats and redis (and the rate is the subscriber's).
+// The "wire" variant sends the Node's two frames (wire_template.hpp) instead of one,
+// and its subscriber subscribes to the channel prefix as the Node does.
 #include <zmq.h>
 
 #include <cerrno>
 
 #include "transport.hpp"
+#include "wire_template.hpp"
 
 namespace vsm::bench {
 namespace {
@@ -16,7 +19,7 @@ std::string zmq_error(const char* what) { return std::string(what) + ": " + zmq_
 
 class ZmqPublisher final : public PubTransport {
  public:
-  explicit ZmqPublisher(bool nodrop) : nodrop_(nodrop) {}
+  ZmqPublisher(bool nodrop, bool wire) : nodrop_(nodrop), wire_(wire) {}
   ~ZmqPublisher() override { close(); }
 
   Result<std::string> open(const TransportParams& p) override {
@@ -27,6 +30,7 @@ class ZmqPublisher final : public PubTransport {
     const int nodrop = nodrop_ ? 1 : 0;
     zmq_setsockopt(sock_, ZMQ_XPUB_NODROP, &nodrop, sizeof nodrop);
     if (zmq_bind(sock_, "tcp://127.0.0.1:*") != 0) return Error::io(zmq_error("zmq_bind"));
+    if (wire_) frames_ = make_wire_template(p.payload_bytes);
     char ep[256];
     std::size_t len = sizeof ep;
     zmq_getsockopt(sock_, ZMQ_LAST_ENDPOINT, ep, &len);
@@ -43,6 +47,7 @@ class ZmqPublisher final : public PubTransport {
   }
 
   SendOutcome send(std::string_view payload) override {
+    if (wire_) return send_wire(payload);
     if (zmq_send(sock_, payload.data(), payload.size(), 0) >= 0) return SendOutcome::kSent;
     if (errno == EAGAIN || errno == EINTR) return SendOutcome::kRetry;
     error_ = zmq_error("zmq_send");
@@ -65,7 +70,23 @@ class ZmqPublisher final : public PubTransport {
   std::string last_error() const override { return error_; }
 
  private:
+  // Topic frame, then the envelope with this message's payload written in place.
+  SendOutcome send_wire(std::string_view payload) {
+    payload.copy(frames_.body.data() + frames_.payload_offset, payload.size());
+    const auto& t = frames_.topic;
+    if (zmq_send(sock_, t.data(), t.size(), ZMQ_SNDMORE) >= 0 &&
+        zmq_send(sock_, frames_.body.data(), frames_.body.size(), 0) >= 0) {
+      return SendOutcome::kSent;
+    }
+    // XPUB sends whole messages: the first frame is never queued on its own.
+    if (errno == EAGAIN || errno == EINTR) return SendOutcome::kRetry;
+    error_ = zmq_error("zmq_send");
+    return SendOutcome::kFailed;
+  }
+
   bool nodrop_;
+  bool wire_;
+  WireTemplate frames_;
   void* ctx_ = nullptr;
   void* sock_ = nullptr;
   std::string error_;
@@ -73,7 +94,7 @@ class ZmqPublisher final : public PubTransport {
 
 class ZmqSubscriber final : public SubTransport {
  public:
-  ZmqSubscriber() { zmq_msg_init(&msg_); }
+  explicit ZmqSubscriber(bool wire) : wire_(wire) { zmq_msg_init(&msg_); }
   ~ZmqSubscriber() override {
     close();
     zmq_msg_close(&msg_);
@@ -82,9 +103,15 @@ class ZmqSubscriber final : public SubTransport {
   Status open(const TransportParams& p) override {
     ctx_ = zmq_ctx_new();
     sock_ = zmq_socket(ctx_, ZMQ_SUB);
+    p_bytes_ = p.payload_bytes;
     if (!sock_) return Error::io(zmq_error("zmq_socket"));
     zmq_setsockopt(sock_, ZMQ_RCVHWM, &p.hwm_msgs, sizeof p.hwm_msgs);
-    zmq_setsockopt(sock_, ZMQ_SUBSCRIBE, "", 0);
+    if (wire_) {
+      frames_ = make_wire_template(p.payload_bytes);
+      zmq_setsockopt(sock_, ZMQ_SUBSCRIBE, "coordination/", 13);
+    } else {
+      zmq_setsockopt(sock_, ZMQ_SUBSCRIBE, "", 0);
+    }
     if (zmq_connect(sock_, p.endpoint.c_str()) != 0) return Error::io(zmq_error("zmq_connect"));
     return {};
   }
@@ -97,6 +124,19 @@ class ZmqSubscriber final : public SubTransport {
     if (zmq_msg_recv(&msg_, sock_, 0) < 0) {
       if (errno != EAGAIN && errno != EINTR) error_ = zmq_error("zmq_msg_recv");
       return std::nullopt;
+    }
+    if (wire_) {  // the envelope frame follows its topic frame at once
+      if (!zmq_msg_more(&msg_) || zmq_msg_recv(&msg_, sock_, 0) < 0) {
+        error_ = "zmq-wire: a message without its envelope frame";
+        return std::nullopt;
+      }
+      const std::string_view body(static_cast<const char*>(zmq_msg_data(&msg_)),
+                                  zmq_msg_size(&msg_));
+      if (body.size() != frames_.body.size()) {
+        error_ = "zmq-wire: envelope of unexpected size";
+        return std::nullopt;
+      }
+      return body.substr(frames_.payload_offset, p_bytes_);
     }
     return std::string_view(static_cast<const char*>(zmq_msg_data(&msg_)), zmq_msg_size(&msg_));
   }
@@ -118,6 +158,9 @@ class ZmqSubscriber final : public SubTransport {
  private:
   void* ctx_ = nullptr;
   void* sock_ = nullptr;
+  bool wire_;
+  WireTemplate frames_;
+  std::size_t p_bytes_ = 0;
   zmq_msg_t msg_;
   int timeout_ms_ = -2;
   std::string error_;
@@ -125,9 +168,11 @@ class ZmqSubscriber final : public SubTransport {
 
 }  // namespace
 
-std::unique_ptr<PubTransport> make_zmq_publisher(bool nodrop) {
-  return std::make_unique<ZmqPublisher>(nodrop);
+std::unique_ptr<PubTransport> make_zmq_publisher(bool nodrop, bool wire) {
+  return std::make_unique<ZmqPublisher>(nodrop, wire);
 }
-std::unique_ptr<SubTransport> make_zmq_subscriber() { return std::make_unique<ZmqSubscriber>(); }
+std::unique_ptr<SubTransport> make_zmq_subscriber(bool wire) {
+  return std::make_unique<ZmqSubscriber>(wire);
+}
 
 }  // namespace vsm::bench

@@ -28,10 +28,10 @@ struct NodeCmdOptions {
 void say(const std::string& msg) { status_line("vsmcat node: " + msg); }
 
 int print_until_stopped(vsm::Subscription& sub, EventPrinter& printer) {
+  vsm::Event event;  // reused: next_into() recycles its buffers
   while (!stop_requested()) {
-    auto event = sub.next(std::chrono::milliseconds(500));
-    if (!event) continue;
-    switch (printer.print(*event)) {
+    if (!sub.next_into(event, std::chrono::milliseconds(500))) continue;
+    switch (printer.print(event)) {
       case WriteResult::kOk:
         break;
       case WriteResult::kClosed:

@@ -72,6 +72,7 @@ int receive_loop(vsm::Subscription& sub, EventPrinter& printer, const SubOptions
   const auto idle = std::chrono::milliseconds(static_cast<std::int64_t>(idle_s.value_or(0) * 1000));
   auto deadline = Clock::now() + idle;
   std::uint64_t received = 0;
+  vsm::Event event;  // reused: next_into() recycles its buffers
   while (!stop_requested()) {
     auto wait = std::chrono::milliseconds(500);
     if (idle_s) {
@@ -88,9 +89,8 @@ int receive_loop(vsm::Subscription& sub, EventPrinter& printer, const SubOptions
       }
       wait = std::min(wait, left);
     }
-    auto event = sub.next(wait);
-    if (!event) continue;
-    switch (printer.print(*event)) {
+    if (!sub.next_into(event, wait)) continue;
+    switch (printer.print(event)) {
       case WriteResult::kOk:
         break;
       case WriteResult::kClosed:

@@ -35,9 +35,9 @@ class Value {
     return {};
   }
   Status get(bool& out) const {
-    auto b = node_.value<bool>();
-    if (!b) return error("must be true or false");
-    out = *b;
+    const auto* b = node_.as_boolean();  // strict: value<bool>() would take 1 as true
+    if (b == nullptr) return error("must be true or false");
+    out = b->get();
     return {};
   }
   // A string or an array of strings.
@@ -133,6 +133,9 @@ constexpr Key kKeys[] = {
     {"linger_ms", [](const Value& v, NodeConfig& c) { return v.positive(c.linger_ms); }},
     {"publish_queue_capacity",
      [](const Value& v, NodeConfig& c) { return v.positive(c.publish_queue_capacity); }},
+    {"publish_block_timeout_ms",
+     [](const Value& v, NodeConfig& c) { return v.non_negative(c.publish_block_timeout_ms); }},
+    {"publish_inline", [](const Value& v, NodeConfig& c) { return v.get(c.publish_inline); }},
     {"validate_flow", [](const Value& v, NodeConfig& c) { return v.get(c.validate_flow); }},
     {"max_event_bytes",
      [](const Value& v, NodeConfig& c) { return v.positive(c.limits.max_event_bytes); }},

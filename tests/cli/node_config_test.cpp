@@ -39,7 +39,9 @@ TEST_CASE("[node] control, gossip, dish and log keys configure vsmcat node", "[c
                                                    "log_segment_bytes = 1048576\n"
                                                    "log_retention_bytes = 0\n"
                                                    "log_retention_age_ms = 0\n"
-                                                   "log_max_pending_bytes = 1048576\n");
+                                                   "log_max_pending_bytes = 1048576\n"
+                                                   "publish_block_timeout_ms = 100\n"
+                                                   "publish_inline = false\n");
   auto node = start_vsmcat({"--config", config, "node"});
   REQUIRE(node.expect_prefix("control ", 20s) == control);
   REQUIRE(node.expect_prefix("gossip 127.0.0.1:", 20s));
@@ -71,6 +73,9 @@ TEST_CASE("[node] values of the wrong type or form name the key", "[cli][config]
       {"log_retention_age_ms = 1.5", "[node] log_retention_age_ms must be a non-negative integer"},
       {"log_max_pending_bytes = 0", "[node] log_max_pending_bytes must be a positive integer"},
       {"log_fsynk = \"always\"", "[node] log_fsynk is not a known key"},
+      {"publish_inline = 1", "[node] publish_inline must be true or false"},
+      {"publish_block_timeout_ms = -5",
+       "[node] publish_block_timeout_ms must be a non-negative integer"},
       {"control_bind = \"udp://127.0.0.1:1\"", "control_bind: endpoint 'udp://127.0.0.1:1'"},
       {"gossip_bind = \"127.0.0.1:http\"", "gossip_bind '127.0.0.1:http' must be HOST:PORT"},
       {"seeds = \"no-port\"", "seeds 'no-port' must be HOST:PORT"},

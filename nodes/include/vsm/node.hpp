@@ -10,9 +10,12 @@
 //   auto receipt = node.publish(std::move(e));  // Result<PublishReceipt>
 //   auto ev = sub.next(std::chrono::seconds(1));
 //
-// One reactor thread owns the ZeroMQ data sockets; publish() encodes in the caller's
-// thread and hands the frames over a bounded queue. Callback subscriptions run on a
-// dispatcher thread, never on the reactor. Thread-safety: every method is safe to call
+// One reactor thread owns the SUB socket and shares the XPUB under a mutex: publish()
+// encodes in the caller's thread and sends there when the XPUB is free and nothing is
+// queued (NodeConfig::publish_inline), otherwise hands the frames over a bounded queue.
+// The reactor decodes received events and hands them to subscription queues in
+// batches; Subscription::next_into() reuses the caller's Event. Callback subscriptions
+// run on a dispatcher thread, never on the reactor. Thread-safety: every method is safe to call
 // from any thread. Lifetime: movable; stop() (or the destructor) joins the threads.
 #pragma once
 
