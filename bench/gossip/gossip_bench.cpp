@@ -22,8 +22,11 @@ double wall_s(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+// "n<i>" (appended, not "n" + std::to_string(i): GCC 12 warns -Wrestrict on that at -O3).
+std::string node_name(std::size_t i) { return std::string("n").append(std::to_string(i)); }
+
 void build(Simulator& sim, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) sim.add_node("n" + std::to_string(i), vsm::Role::kS1, {});
+  for (std::size_t i = 0; i < n; ++i) sim.add_node(node_name(i), vsm::Role::kS1, {});
   for (std::size_t i = 0; i < n; ++i) sim.join(i, {0});
 }
 
@@ -62,7 +65,7 @@ Detection detect(std::size_t n, std::size_t trials) {
     sim.run_until([&] { return sim.converged(); }, 60'000);
     sim.run_for(1'000 + 37 * t);  // desynchronise the crash from the probe schedule
     std::size_t victim = 1 + t % (n - 1);
-    std::string name = "n" + std::to_string(victim);
+    std::string name = node_name(victim);
     std::uint64_t crashed = sim.now_ms();
     std::uint64_t first_at = 0;
     sim.crash(victim);
