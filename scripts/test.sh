@@ -33,7 +33,7 @@ cmake --build "$BUILD" -j "$JOBS"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
-export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:${TSAN_OPTIONS:-}"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/scripts/tsan.supp:${TSAN_OPTIONS:-}"
 # Under sanitizers the 1,000-node gossip simulation (label "slow") would dominate CI
 # time without covering different code; it runs in the plain build.
 EXCLUDE=()

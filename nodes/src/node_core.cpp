@@ -85,9 +85,12 @@ Status NodeCore::start() {
     }
   }
   counters_.connected_publishers.store(connected_.size());
-  if (auto st = start_control(); !st) return st;
+  // Everything the control server's stats and members ops read exists before its
+  // thread starts answering.
   if (auto st = start_algedonic(); !st) return st;
   start_reliable();
+  if (auto st = start_control(); !st) return st;
+  hello_control_ = control_endpoint();  // announced in hellos: where to ask for repairs
   reactor_ = std::jthread([this](std::stop_token st) { run(st); });
   if (auto st = start_membership(); !st) {
     close();

@@ -25,7 +25,6 @@ void NodeCore::start_reliable() {
     dedup_ = std::make_unique<DedupWindow>(
         DedupWindowConfig{config_.dedup_window_ids, config_.dedup_window_ms});
   }
-  hello_control_ = control_endpoint();
   hello_due_ = true;  // announce at once: subscribers may already be connected
 }
 

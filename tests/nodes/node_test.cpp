@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -101,6 +103,35 @@ TEST_CASE("concurrent publishers: wire order is seq order with inline sends", "[
     REQUIRE(e.seq == static_cast<std::uint64_t>(i + 1));  // no reordering, no gap
   }
   CHECK(p.sub.stats().gap_events == 0);
+}
+
+TEST_CASE("subscribers joining while a thread publishes inline are seen", "[node]") {
+  // Inline sends process the XPUB's commands on the publishing thread, which can eat
+  // the ZMQ_FD wake-up of a subscription message; the reactor must still see joiners.
+  vsm::Node pub(node_config("s3.busy", vsm::Role::kS3));
+  REQUIRE(pub.start().ok());
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> published{0};
+  std::jthread blaster([&] {
+    for (int i = 0; i < 50'000'000 && !stop; ++i) {
+      if (pub.publish(make_event(vsm::Channel::kCommand, "t", i))) published.fetch_add(1);
+    }
+  });
+  REQUIRE(vsm::test::wait_until([&] { return published.load() > 1'000; }));
+  constexpr int kJoiners = 3;
+  std::vector<std::unique_ptr<vsm::Node>> subs;
+  std::vector<vsm::Subscription> handles;
+  for (int k = 0; k < kJoiners; ++k) {
+    auto cfg = node_config("s1.join-" + std::to_string(k), vsm::Role::kS1);
+    cfg.peers = pub.endpoints();
+    subs.push_back(std::make_unique<vsm::Node>(cfg));
+    REQUIRE(subs.back()->start().ok());
+    handles.push_back(subs.back()->subscribe(vsm::Filter::on(vsm::Channel::kCommand)).value());
+    CHECK(pub.wait_for_subscribers(static_cast<std::size_t>(k + 1), 10s));
+  }
+  // And each joiner receives the stream.
+  for (auto& h : handles) CHECK(h.next(10s).has_value());
+  stop = true;
 }
 
 TEST_CASE("callback subscriptions run on the dispatcher thread", "[node]") {
