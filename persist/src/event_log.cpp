@@ -111,11 +111,14 @@ Result<std::uint64_t> EventLog::enqueue(std::size_t count, const PutBody& put) {
   if (closing_) return Error::closed("event log " + dir_.string() + " is closed");
   if (failed_) return *failed_;
   const bool was_empty = pending_meta_.empty();
+  const bool was_small = pending_.size() < kGatherBytes;
   if (Status s = frame_pending(count, put); !s) return s.error();
   const std::uint64_t first = next_offset_;
   next_offset_ += count;
   counters_.appended += count;
-  if (was_empty) writer_cv_.notify_one();
+  // The writer needs a wake-up for the first record of a batch and when the batch has
+  // grown enough to cut its gathering short (gather(), event_log_writer.cpp).
+  if (was_empty || (was_small && pending_.size() >= kGatherBytes)) writer_cv_.notify_one();
   if (options_.fsync == FsyncPolicy::kAlways) {
     const std::uint64_t last = next_offset_ - 1;
     done_cv_.wait(lock, [&] { return durable_offset_ >= last || failed_.has_value(); });
@@ -157,6 +160,10 @@ Status EventLog::close() {
 Status EventLog::wait_written() {
   std::unique_lock lock(mu_);
   const std::uint64_t target = next_offset_ - 1;
+  if (written_offset_ < target) {
+    write_now_ = true;  // a reader waits: no group-commit gathering
+    writer_cv_.notify_one();
+  }
   done_cv_.wait(lock, [&] { return written_offset_ >= target || failed_.has_value() || closed_; });
   if (written_offset_ < target && failed_) return *failed_;
   return {};

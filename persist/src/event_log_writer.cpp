@@ -30,6 +30,8 @@ void EventLog::run_writer(std::stop_token stop) {
     } else {
       writer_cv_.wait(lock, ready);
     }
+    gather(lock, stop);
+    write_now_ = false;
     const bool exiting = (closing_ || stop.stop_requested()) && pending_meta_.empty();
     std::swap(pending_, batch_);
     std::swap(pending_meta_, batch_meta_);
@@ -61,6 +63,21 @@ void EventLog::run_writer(std::stop_token stop) {
     done_cv_.notify_all();
     if (exiting) return;
   }
+}
+
+// Group commit: a small batch waits up to kGatherDelay for more records, so a steady
+// stream of appends costs one writer wake-up and one write() per batch instead of per
+// record (each append wakes the writer only when pending_ was empty or crosses
+// kGatherBytes). Not under kAlways (appenders wait for the sync), nor when a flush,
+// a reader (wait_written()) or close is waiting.
+void EventLog::gather(std::unique_lock<std::mutex>& lock, const std::stop_token& stop) {
+  if (options_.fsync == FsyncPolicy::kAlways) return;
+  const auto urgent = [&] {
+    return pending_.size() >= kGatherBytes || write_now_ || closing_ || stop.stop_requested() ||
+           sync_requested_ > durable_offset_ || failed_.has_value();
+  };
+  if (pending_meta_.empty() || urgent()) return;
+  writer_cv_.wait_for(lock, kGatherDelay, urgent);
 }
 
 Status EventLog::sync_active() {

@@ -113,6 +113,9 @@ class EventLog {
   Status create_segment(std::uint64_t base_offset);
   // event_log_writer.cpp
   void run_writer(std::stop_token stop);
+  void gather(std::unique_lock<std::mutex>& lock, const std::stop_token& stop);
+  static constexpr std::size_t kGatherBytes = 128 * 1024;
+  static constexpr std::chrono::microseconds kGatherDelay{500};
   Status write_batch();
   void seal_batch();
   Status write_chunk(std::size_t first, std::size_t last, std::size_t byte_begin,
@@ -139,6 +142,7 @@ class EventLog {
   std::uint64_t written_offset_ = 0;  // handed to the OS
   std::uint64_t durable_offset_ = 0;  // fdatasync'ed
   std::uint64_t sync_requested_ = 0;  // flush() wants durability up to here
+  bool write_now_ = false;            // wait_written() is waiting: skip gathering
   bool closing_ = false;
   bool closed_ = false;
   std::optional<Error> failed_;  // sticky writer error
