@@ -89,6 +89,7 @@ Status NodeCore::start() {
   // thread starts answering.
   if (auto st = start_algedonic(); !st) return st;
   start_reliable();
+  create_membership();
   if (auto st = start_control(); !st) return st;
   hello_control_ = control_endpoint();  // announced in hellos: where to ask for repairs
   reactor_ = std::jthread([this](std::stop_token st) { run(st); });

@@ -83,7 +83,8 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   void log_slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,
                  ReplaySlice& slice) const;
   // node_gossip.cpp
-  Status start_membership();
+  void create_membership();  // before the control server answers (it reads membership_)
+  Status start_membership();  // after the reactor runs (its hooks post to the reactor)
   void post_connect(const std::string& endpoint, bool connect);
   void on_partition(const gossip::PartitionEvent& e);
   Status start_algedonic();

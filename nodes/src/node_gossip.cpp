@@ -9,8 +9,8 @@
 
 namespace vsm::detail {
 
-Status NodeCore::start_membership() {
-  if (config_.gossip_bind.empty()) return {};
+void NodeCore::create_membership() {
+  if (config_.gossip_bind.empty()) return;
   MembershipHooks hooks;
   hooks.connect_pub = [this](const std::string& ep) { post_connect(ep, true); };
   hooks.disconnect_pub = [this](const std::string& ep) { post_connect(ep, false); };
@@ -24,6 +24,10 @@ Status NodeCore::start_membership() {
   membership_ = std::make_unique<MembershipBridge>(config_, std::move(hooks));
   if (member_cb_) membership_->on_member_event(member_cb_);
   if (partition_cb_) membership_->on_partition_event(partition_cb_);
+}
+
+Status NodeCore::start_membership() {
+  if (!membership_) return {};
   gossip::Endpoints local;
   const auto eps = endpoints();
   if (!eps.empty()) local.pub = eps.front();
