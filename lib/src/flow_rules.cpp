@@ -38,8 +38,6 @@ bool flow_allowed(Channel channel, Role from, std::optional<Role> to) noexcept {
 }
 
 std::optional<Role> role_from_name(std::string_view name) noexcept {
-  // Every role name starts with 's' ("broadcast", the usual target, stops here).
-  if (name.empty() || (name[0] != 's' && name[0] != 'S')) return std::nullopt;
   auto end = name.find_first_of(".-_");
   std::string_view head = name.substr(0, end);
   if (auto r = parse_role(head)) return r;

@@ -1,6 +1,5 @@
 #include "vsm/role.hpp"
 
-
 namespace vsm {
 
 std::string_view role_name(Role role) noexcept {

@@ -21,19 +21,14 @@ class EventBatch {
   std::size_t size() const noexcept { return end_ - head_; }
   bool empty() const noexcept { return head_ == end_; }
 
-  void push(const Event& e) {
+  // Copy- or move-assigns into a spare slot when there is one (a copy then reuses the
+  // spare's string capacity), else appends.
+  template <typename E>
+  void push(E&& e) {
     if (end_ < items_.size()) {
-      items_[end_] = e;  // reuses the spare's string capacity
+      items_[end_] = std::forward<E>(e);
     } else {
-      items_.push_back(e);
-    }
-    ++end_;
-  }
-  void push(Event&& e) {
-    if (end_ < items_.size()) {
-      items_[end_] = std::move(e);
-    } else {
-      items_.push_back(std::move(e));
+      items_.push_back(std::forward<E>(e));
     }
     ++end_;
   }

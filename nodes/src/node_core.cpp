@@ -188,16 +188,15 @@ Result<PublishReceipt> NodeCore::publish_checked(Event& event, bool check_flow) 
     last.store(seq, std::memory_order_relaxed);
     return {};
   };
+  bool sent = false;  // inline, on this thread
   if (config_.publish_inline) {
-    auto sent = try_send_inline(frame, seal);
-    if (!sent) return fail(sent.error());
-    if (*sent) {
-      NodeCounters::add(counters_.of(ch).published);
-      return PublishReceipt{std::move(event.id), seq};
-    }
+    auto inline_sent = try_send_inline(frame, seal);
+    if (!inline_sent) return fail(inline_sent.error());
+    sent = *inline_sent;
   }
-  Status st = queue_.push(std::move(frame), block_ms, seal);
-  if (!st) return fail(st.error());
+  if (!sent) {
+    if (Status st = queue_.push(std::move(frame), block_ms, seal); !st) return fail(st.error());
+  }
   NodeCounters::add(counters_.of(ch).published);
   return PublishReceipt{std::move(event.id), seq};
 }

@@ -25,9 +25,13 @@ Error PublishQueue::full_error() const {
                            "publish_block_timeout_ms");
 }
 
+Error PublishQueue::closed_error() {
+  return Error::shutting_down("node is closing; publish() is no longer accepted");
+}
+
 Status PublishQueue::admit(int block_ms) const {
   if (closed_flag_.load(std::memory_order_relaxed)) {
-    return Error::shutting_down("node is closing; publish() is no longer accepted");
+    return closed_error();
   }
   if (block_ms <= 0 && size_.load(std::memory_order_relaxed) >= capacity_) return full_error();
   return {};
@@ -36,7 +40,7 @@ Status PublishQueue::admit(int block_ms) const {
 Status PublishQueue::wait_for_room(std::unique_lock<std::mutex>& lock, int block_ms) {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   for (;;) {
-    if (closed_) return Error::shutting_down("node is closing; publish() is no longer accepted");
+    if (closed_) return closed_error();
     if (items_.size() < capacity_) return {};
     if (block_ms <= 0) return full_error();
     if (!deadline) {

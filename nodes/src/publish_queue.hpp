@@ -67,7 +67,7 @@ class PublishQueue {
   template <typename Seal>
   Result<bool> seal_if_idle(OutFrame& frame, Seal&& seal) {
     std::lock_guard lock(mu_);
-    if (closed_) return Error::shutting_down("node is closing; publish() is no longer accepted");
+    if (closed_) return closed_error();
     if (!items_.empty()) return false;
     if (auto st = seal(frame); !st) return st.error();
     return true;
@@ -93,6 +93,7 @@ class PublishQueue {
  private:
   Status wait_for_room(std::unique_lock<std::mutex>& lock, int block_ms);
   Error full_error() const;
+  static Error closed_error();
 
   const std::size_t capacity_;
   std::mutex mu_;

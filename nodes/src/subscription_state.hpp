@@ -60,7 +60,7 @@ class SubscriptionState {
   // Enqueues a matching event. Returns false when the overflow policy dropped an event
   // (the oldest queued one or this one). No-op returning true once closed.
   // push() and offer() never wake the consumer themselves: the reactor calls
-  // wake_consumer() once per batch (take_wake_due() says whether it must), so a
+  // wake_consumer() once per batch (mark_enqueued() says whether it must), so a
   // consumer blocked in pop() costs one futex wake per reactor turn, not per event.
   bool push(const Event& event);  // copy-assigned into a spare slot
   // Reactor: true the first time after an enqueue since the last call (the reactor

@@ -29,8 +29,7 @@ TEST_CASE("LatestOnly: a stalled subscriber resumes with the last event per topi
   PubSubPair p(node_config("s3.latest", vsm::Role::kS3), node_config("s1.latest", vsm::Role::kS1));
   vsm::SubscribeOptions opt;
   opt.mode = DeliveryMode::kLatestOnly;
-  auto sub = p.sub.subscribe(vsm::Filter::on(Channel::kCommand), opt).value();
-  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand), opt);
   const char* types[] = {"temp", "load", "mode"};
   for (int i = 0; i < 300; ++i) REQUIRE(p.pub.publish(make_event(Channel::kCommand, types[i % 3], i)));
   REQUIRE(received_all(p.sub, Channel::kCommand, 300));  // stalled: nothing consumed yet
@@ -45,8 +44,7 @@ TEST_CASE("OverflowPolicy::kDeadLetter records overflowed ranges", "[delivery]")
   vsm::SubscribeOptions opt;
   opt.queue_capacity = 10;
   opt.overflow = vsm::OverflowPolicy::kDeadLetter;
-  auto sub = p.sub.subscribe(vsm::Filter::on(Channel::kCommand), opt).value();
-  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand), opt);
   for (int i = 0; i < 50; ++i) REQUIRE(p.pub.publish(make_event(Channel::kCommand, "t", i)));
   REQUIRE(received_all(p.sub, Channel::kCommand, 50));
   auto dead = sub.dead_letters();
@@ -64,8 +62,7 @@ TEST_CASE("Reliable: a full queue pauses the stream instead of dropping", "[deli
   opt.mode = DeliveryMode::kReliable;
   opt.queue_capacity = 100;
   opt.max_held_events = 500;  // the rest is fetched from the publisher again
-  auto sub = p.sub.subscribe(vsm::Filter::on(Channel::kCommand), opt).value();
-  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand), opt);
   constexpr int kCount = 5000;
   for (int i = 0; i < kCount; ++i) {
     REQUIRE(p.pub.publish(make_event(Channel::kCommand, i % 2 ? "odd" : "even", i)));

@@ -40,8 +40,7 @@ TEST_CASE("filters deliver exactly the matching events", "[node][filter]") {
   vsm::Filter other_source;
   other_source.channel = vsm::Channel::kCommand;
   other_source.source = "s3.mi";  // a prefix of the real source must not match
-  auto none = p.sub.subscribe(other_source).value();
-  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  auto none = p.subscribe_ready(other_source);
 
   int expect_audit = 0, expect_start = 0, expect_target = 0, expect_corr = 0, expect_pred = 0;
   for (int i = 0; i < 200; ++i) {

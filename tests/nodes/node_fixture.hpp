@@ -35,6 +35,13 @@ struct PubSubPair {
     }());
     REQUIRE(sub.start().ok());
   }
+  // Subscribes on `sub` and waits until `pub` sees it (its first subscriber).
+  Subscription subscribe_ready(Filter filter, SubscribeOptions options = {}) {
+    auto s = sub.subscribe(std::move(filter), options);
+    REQUIRE(s.ok());
+    REQUIRE(pub.wait_for_subscribers(1, std::chrono::seconds(10)));
+    return std::move(s).value();
+  }
 };
 
 }  // namespace vsm::test

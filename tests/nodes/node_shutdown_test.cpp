@@ -40,8 +40,7 @@ TEST_CASE("subscriptions outliving their node are safe", "[node][shutdown]") {
 TEST_CASE("closing a subscription stops delivery to it", "[node][shutdown]") {
   vsm::test::PubSubPair p(node_config("s3.u", vsm::Role::kS3), node_config("s1.u", vsm::Role::kS1));
   auto keep = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCommand)).value();
-  auto gone = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCommand)).value();
-  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  auto gone = p.subscribe_ready(vsm::Filter::on(vsm::Channel::kCommand));
   gone.close();
   REQUIRE(p.pub.publish(make_event(vsm::Channel::kCommand, "t", 1)).ok());
   REQUIRE(keep.next(10s).has_value());
@@ -51,8 +50,7 @@ TEST_CASE("closing a subscription stops delivery to it", "[node][shutdown]") {
 
 TEST_CASE("queued events are flushed on stop", "[node][shutdown]") {
   vsm::test::PubSubPair p(node_config("s3.f", vsm::Role::kS3), node_config("s1.f", vsm::Role::kS1));
-  auto sub = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCommand)).value();
-  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  auto sub = p.subscribe_ready(vsm::Filter::on(vsm::Channel::kCommand));
   for (int i = 0; i < 1000; ++i) REQUIRE(p.pub.publish(make_event(vsm::Channel::kCommand, "t", i)).ok());
   p.pub.stop();
   for (int i = 0; i < 1000; ++i) {

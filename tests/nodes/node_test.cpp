@@ -16,8 +16,7 @@ using vsm::test::node_config;
 TEST_CASE("events flow from publisher to subscriber in order", "[node]") {
   vsm::test::PubSubPair p(node_config("s3.control", vsm::Role::kS3),
                           node_config("s1.ops", vsm::Role::kS1));
-  auto sub = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCommand)).value();
-  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  auto sub = p.subscribe_ready(vsm::Filter::on(vsm::Channel::kCommand));
 
   constexpr int kCount = 5000;
   for (int i = 0; i < kCount; ++i) {
@@ -48,8 +47,7 @@ TEST_CASE("events flow from publisher to subscriber in order", "[node]") {
 TEST_CASE("next_into delivers the same events into one reused Event", "[node]") {
   vsm::test::PubSubPair p(node_config("s3.control", vsm::Role::kS3),
                           node_config("s1.ops", vsm::Role::kS1));
-  auto sub = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCommand)).value();
-  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  auto sub = p.subscribe_ready(vsm::Filter::on(vsm::Channel::kCommand));
   constexpr int kCount = 3000;
   for (int i = 0; i < kCount; ++i) {
     auto e = make_event(vsm::Channel::kCommand, "work_order", i);
@@ -73,8 +71,7 @@ TEST_CASE("next_into delivers the same events into one reused Event", "[node]") 
 TEST_CASE("concurrent publishers: wire order is seq order with inline sends", "[node]") {
   vsm::test::PubSubPair p(node_config("s3.control", vsm::Role::kS3),
                           node_config("s1.ops", vsm::Role::kS1));
-  auto sub = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCommand)).value();
-  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  auto sub = p.subscribe_ready(vsm::Filter::on(vsm::Channel::kCommand));
   constexpr int kThreads = 4;
   constexpr int kEach = 5000;
   std::atomic<int> failed{0};
@@ -226,8 +223,7 @@ TEST_CASE("a subscriber detects events lost in transit as gaps", "[node]") {
   vsm::SubscribeOptions opts;
   opts.queue_capacity = 1;
   opts.overflow = vsm::OverflowPolicy::kDropNewest;
-  auto sub = p.sub.subscribe(vsm::Filter::on(vsm::Channel::kCommand), opts).value();
-  REQUIRE(p.pub.wait_for_subscribers(1, 10s));
+  auto sub = p.subscribe_ready(vsm::Filter::on(vsm::Channel::kCommand), opts);
   for (int i = 0; i < 10; ++i) REQUIRE(p.pub.publish(make_event(vsm::Channel::kCommand, "t", i)).ok());
   REQUIRE(vsm::test::wait_until([&] { return p.sub.stats().of(vsm::Channel::kCommand).received == 10; }));
   CHECK(sub.dropped() == 9);
