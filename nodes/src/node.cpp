@@ -1,6 +1,6 @@
 #include "vsm/node.hpp"
 
-#include "node_core.hpp"
+#include "core/node_core.hpp"
 
 namespace vsm {
 

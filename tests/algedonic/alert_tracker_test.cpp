@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "alert_tracker.hpp"
+#include "algedonic/alert_tracker.hpp"
 
 using namespace std::chrono_literals;
 using vsm::DeliveryReport;

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "algedonic_codec.hpp"
-#include "algedonic_event.hpp"
-#include "udp_endpoint.hpp"
+#include "algedonic/algedonic_codec.hpp"
+#include "algedonic/algedonic_event.hpp"
+#include "algedonic/udp_endpoint.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/ids.hpp"
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "algedonic_codec.hpp"
-#include "algedonic_event.hpp"
+#include "algedonic/algedonic_codec.hpp"
+#include "algedonic/algedonic_event.hpp"
 #include "vsm/codec.hpp"
 
 using namespace vsm;

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "event_batch.hpp"
+#include "subscribe/event_batch.hpp"
 
 namespace vsm::detail {
 namespace {

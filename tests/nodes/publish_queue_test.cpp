@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "node_fixture.hpp"
-#include "publish_queue.hpp"
+#include "publish/publish_queue.hpp"
 
 namespace vsm::detail {
 namespace {

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "reliable_tracker.hpp"
-#include "sequence_tracker.hpp"
+#include "delivery/reliable_tracker.hpp"
+#include "receive/sequence_tracker.hpp"
 
 using vsm::Channel;
 using vsm::detail::RepairRequest;

@@ -1,0 +1,60 @@
+#include "algedonic/udp_endpoint.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+namespace vsm::detail {
+
+Result<UdpEndpoint> parse_udp_endpoint(std::string_view text) {
+  constexpr std::string_view kScheme = "udp://";
+  auto bad = [&](const std::string& why) {
+    return Error::invalid("algedonic endpoint '" + std::string(text) + "' " + why +
+                          "; expected udp://<IPv4>:<port>, port * or 0 for a free one");
+  };
+  if (text.substr(0, kScheme.size()) != kScheme) return bad("does not start with udp://");
+  std::string_view rest = text.substr(kScheme.size());
+  const auto colon = rest.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return bad("has no host:port");
+  UdpEndpoint ep;
+  ep.host.assign(rest.substr(0, colon));
+  in_addr addr{};
+  if (::inet_pton(AF_INET, ep.host.c_str(), &addr) != 1) return bad("has no IPv4 literal host");
+  std::string_view port = rest.substr(colon + 1);
+  if (port == "*") return ep;
+  int value = -1;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || ptr != port.data() + port.size() || value < 0 || value > 65535) {
+    return bad("has an invalid port");
+  }
+  ep.port = value;
+  return ep;
+}
+
+Result<int> probe_free_udp_port(const std::string& host) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Error::io(std::string("socket(): ") + std::strerror(errno));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = 0;
+  ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  const int err = errno;
+  ::close(fd);
+  if (port == 0) {
+    return Error::io("cannot find a free UDP port on " + host + ": " + std::strerror(err));
+  }
+  return port;
+}
+
+}  // namespace vsm::detail

@@ -1,0 +1,245 @@
+#include "control/control_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "control/control_format.hpp"
+#include "vsm/msgpack_reader.hpp"
+#include "vsm/msgpack_writer.hpp"
+
+namespace vsm::detail {
+namespace cf = control_format;
+namespace {
+
+struct Request {
+  std::string_view op;
+  std::uint64_t rid = 0;
+  std::optional<Channel> channel;
+  std::uint64_t from = 0;
+  std::uint64_t to = UINT64_MAX;
+  std::uint64_t max = cf::kMaxReplayBatch;
+  QueryRequest query;  // the query-only keys
+};
+
+constexpr std::uint32_t kMaxRequestKeys = 32;
+
+// `*rid` is set as soon as the request id is read, so errors after it reach the
+// waiting client instead of being dropped as a stale reply.
+Result<Request> parse_request(std::string_view bytes, std::uint64_t* rid) {
+  if (bytes.size() > cf::kMaxRequestBytes) return Error::too_large("control request too large");
+  MsgpackReader r(bytes);
+  auto n = r.read_map_header();
+  if (!n) return Error::invalid("control request must be a msgpack map");
+  if (*n > kMaxRequestKeys) return Error::invalid("control request has too many keys");
+  Request req;
+  for (std::uint32_t i = 0; i < *n; ++i) {
+    auto key = r.read_str();
+    if (!key) return Error::invalid("control request keys must be strings");
+    if (*key == "op") {
+      auto v = r.read_str();
+      if (!v) return Error::invalid("'op' must be a string");
+      req.op = *v;
+    } else if (*key == "ch") {
+      auto v = r.read_str();
+      if (!v || !(req.channel = parse_channel(*v))) {
+        return Error::invalid("'ch' must be a channel name");
+      }
+    } else if (*key == "rid" || *key == "from" || *key == "to" || *key == "max") {
+      auto v = r.read_uint();
+      if (!v) return Error::invalid("'" + std::string(*key) + "' must be an unsigned integer");
+      (*key == "rid" ? req.rid : *key == "from" ? req.from : *key == "to" ? req.to : req.max) = *v;
+      *rid = req.rid;
+    } else if (auto known = read_query_field(*key, r, req.query); !known) {
+      return std::move(known).error();
+    } else if (!*known && !r.skip_value()) {
+      return Error::invalid("malformed value in control request");
+    }
+  }
+  if (!r.at_end()) return Error::invalid("trailing bytes in control request");
+  return req;
+}
+
+// The replay keys a query shares (channel, seq range, max) joined with its own.
+QueryRequest as_query(const Request& req) {
+  QueryRequest q = req.query;
+  q.query.channel = req.channel;
+  q.query.from_seq = req.from;
+  q.query.to_seq = req.to;
+  q.query.limit = static_cast<std::size_t>(std::min<std::uint64_t>(req.max, cf::kMaxQueryBatch));
+  return q;
+}
+
+void put_channel_stats(MsgpackWriter& w, const ChannelStats& c) {
+  w.map_header(10);
+  w.str("published"); w.uint(c.published);
+  w.str("sent"); w.uint(c.sent);
+  w.str("received"); w.uint(c.received);
+  w.str("delivered"); w.uint(c.delivered);
+  w.str("dropped"); w.uint(c.dropped);
+  w.str("blocked"); w.uint(c.blocked);
+  w.str("routed"); w.uint(c.routed);
+  w.str("quota_delayed"); w.uint(c.quota_delayed);
+  w.str("quota_rejected"); w.uint(c.quota_rejected);
+  w.str("variety_pressure"); w.float64(c.variety_pressure);
+}
+
+}  // namespace
+
+void encode_stats(const NodeStats& s, std::string& out) {
+  MsgpackWriter w(out);
+  w.map_header(15);
+  w.str("channels");
+  w.map_header(static_cast<std::uint32_t>(kChannelCount));
+  for (Channel c : kAllChannels) {
+    w.str(channel_name(c));
+    put_channel_stats(w, s.of(c));
+  }
+  w.str("publish_queue_depth"); w.uint(s.publish_queue_depth);
+  w.str("publish_queue_full"); w.uint(s.publish_queue_full);
+  w.str("decode_errors"); w.uint(s.decode_errors);
+  w.str("gap_events"); w.uint(s.gap_events);
+  w.str("subscribers"); w.uint(s.subscribers);
+  w.str("connected_publishers"); w.uint(s.connected_publishers);
+  w.str("hellos_received"); w.uint(s.hellos_received);
+  w.str("repairs_requested"); w.uint(s.repairs_requested);
+  w.str("repairs_failed"); w.uint(s.repairs_failed);
+  w.str("repaired_events"); w.uint(s.repaired_events);
+  w.str("dead_letters"); w.uint(s.dead_letters);
+  w.str("duplicates"); w.uint(s.duplicates);
+  w.str("repair_breakers");  // publisher -> closed | open | half_open
+  w.map_header(static_cast<std::uint32_t>(s.repair_breakers.size()));
+  for (const auto& [name, state] : s.repair_breakers) {
+    w.str(name);
+    w.str(breaker_state_name(state));
+  }
+  w.str("total");
+  put_channel_stats(w, s.total());
+}
+
+ControlServer::ControlServer(zmq::context_t& ctx, ControlHandlers handlers)
+    : socket_(ctx, zmq::socket_type::router), handlers_(std::move(handlers)) {
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.set(zmq::sockopt::router_mandatory, 0);
+}
+
+ControlServer::~ControlServer() { stop(); }
+
+Status ControlServer::start(const std::string& endpoint) {
+  try {
+    socket_.bind(endpoint);
+    endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
+  } catch (const zmq::error_t& e) {
+    return Error::io("cannot bind control endpoint '" + endpoint + "': " + e.what());
+  }
+  thread_ = std::jthread([this](std::stop_token st) { run(st); });
+  return {};
+}
+
+void ControlServer::request_stop() { thread_.request_stop(); }
+
+void ControlServer::stop() {
+  if (thread_.joinable()) {
+    thread_.request_stop();
+    thread_.join();
+  }
+}
+
+void ControlServer::run(std::stop_token stop) {
+  zmq::message_t identity, request;
+  while (!stop.stop_requested()) {
+    try {
+      zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+      if (zmq::poll(&item, 1, std::chrono::milliseconds(50)) == 0) continue;
+      if (!socket_.recv(identity, zmq::recv_flags::dontwait)) continue;
+      if (!identity.more()) continue;
+      (void)socket_.recv(request);
+      while (request.more()) (void)socket_.recv(request);  // ignore extra frames
+      handle(identity, request);
+    } catch (const zmq::error_t& e) {
+      if (e.num() == ETERM) break;
+      if (e.num() != EINTR) spdlog::warn("vsm: control server: {}", e.what());
+    }
+  }
+  socket_.close();
+}
+
+void ControlServer::reply_error(const zmq::message_t& identity, std::uint64_t rid,
+                                const std::string& err) {
+  std::string body;
+  MsgpackWriter w(body);
+  w.map_header(3);
+  w.str("rid"); w.uint(rid);
+  w.str("ok"); w.boolean(false);
+  w.str("err"); w.str(err);
+  socket_.send(zmq::buffer(identity.data(), identity.size()), zmq::send_flags::sndmore);
+  socket_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+}
+
+void ControlServer::send_reply(const zmq::message_t& identity, const std::string& body,
+                               const std::vector<std::string>& frames) {
+  socket_.send(zmq::buffer(identity.data(), identity.size()), zmq::send_flags::sndmore);
+  const auto more = frames.empty() ? zmq::send_flags::none : zmq::send_flags::sndmore;
+  socket_.send(zmq::buffer(body), more | zmq::send_flags::dontwait);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const auto flag = i + 1 == frames.size() ? zmq::send_flags::none : zmq::send_flags::sndmore;
+    socket_.send(zmq::buffer(frames[i]), flag | zmq::send_flags::dontwait);
+  }
+}
+
+void ControlServer::handle_query(const zmq::message_t& identity, std::uint64_t rid,
+                                 const QueryRequest& q) {
+  if (!handlers_.query) return reply_error(identity, rid, "query is not served by this node");
+  if (q.query.limit == 0) return reply_error(identity, rid, "query: 'max' must be at least 1");
+  auto slice = handlers_.query(q);
+  if (!slice) return reply_error(identity, rid, "query: " + slice.error().message());
+  std::string body;
+  MsgpackWriter w(body);
+  w.map_header(6);
+  w.str("count"); w.uint(slice->events.size());
+  w.str("next"); w.uint(slice->next);
+  w.str("log"); w.boolean(slice->from_log);
+  w.str("off");
+  w.array_header(static_cast<std::uint32_t>(slice->offsets.size()));
+  for (std::uint64_t off : slice->offsets) w.uint(off);
+  w.str("rid"); w.uint(rid);
+  w.str("ok"); w.boolean(true);
+  send_reply(identity, body, slice->events);
+}
+
+void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t& request) {
+  std::uint64_t rid = 0;
+  auto req = parse_request(request.to_string_view(), &rid);
+  if (!req) return reply_error(identity, rid, req.error().to_string());
+  if (req->op == cf::kOpQuery) return handle_query(identity, req->rid, as_query(*req));
+  std::string body;
+  MsgpackWriter w(body);
+  ReplaySlice slice;
+  if (req->op == cf::kOpPing) {
+    w.map_header(2);
+  } else if (req->op == cf::kOpStats) {
+    w.map_header(3);
+    w.str("stats");
+    encode_stats(handlers_.stats(), body);
+  } else if (req->op == cf::kOpInfo || req->op == cf::kOpMembers) {
+    std::string pairs;
+    std::uint32_t fields = 0;
+    (req->op == cf::kOpInfo ? handlers_.info : handlers_.members)(pairs, fields);
+    w.map_header(2 + fields);
+    w.raw(pairs);
+  } else if (req->op == cf::kOpReplay) {
+    if (!req->channel) return reply_error(identity, req->rid, "replay needs 'ch'");
+    const std::size_t max = static_cast<std::size_t>(std::min<std::uint64_t>(req->max, cf::kMaxReplayBatch));
+    slice = handlers_.replay(*req->channel, req->from, req->to, max);
+    w.map_header(5);
+    w.str("count"); w.uint(slice.events.size());
+    w.str("oldest"); w.uint(slice.oldest);
+    w.str("last"); w.uint(slice.last);
+  } else {
+    return reply_error(identity, req->rid, "unknown op '" + std::string(req->op) +
+                                               "' (ping, info, stats, replay, members, query)");
+  }
+  w.str("rid"); w.uint(req->rid);
+  w.str("ok"); w.boolean(true);
+  send_reply(identity, body, slice.events);
+}
+
+}  // namespace vsm::detail

@@ -1,0 +1,56 @@
+#include "core/hello.hpp"
+
+#include "vsm/msgpack_reader.hpp"
+#include "vsm/msgpack_writer.hpp"
+
+namespace vsm::detail {
+
+std::string hello_topic(std::string_view name) {
+  std::string t(kHelloPrefix);
+  t.append(name);
+  return t;
+}
+
+void encode_hello(const Hello& hello, std::string& out) {
+  MsgpackWriter w(out);
+  w.map_header(5);
+  w.str("v"); w.uint(1);
+  w.str("name"); w.str(hello.name);
+  w.str("inst"); w.str(hello.instance);
+  w.str("control"); w.str(hello.control);
+  w.str("last");
+  w.array_header(static_cast<std::uint32_t>(kChannelCount));
+  for (auto v : hello.last) w.uint(v);
+}
+
+std::optional<Hello> decode_hello(std::string_view body) {
+  MsgpackReader r(body);
+  auto n = r.read_map_header();
+  if (!n || *n > 16) return std::nullopt;
+  Hello h;
+  bool have_name = false;
+  for (std::uint32_t i = 0; i < *n; ++i) {
+    auto key = r.read_str();
+    if (!key) return std::nullopt;
+    if (*key == "name" || *key == "control" || *key == "inst") {
+      auto s = r.read_str();
+      if (!s || s->size() > 1024) return std::nullopt;
+      (*key == "name" ? h.name : *key == "control" ? h.control : h.instance) = std::string(*s);
+      have_name |= *key == "name";
+    } else if (*key == "last") {
+      auto len = r.read_array_header();
+      if (!len || *len != kChannelCount) return std::nullopt;
+      for (auto& v : h.last) {
+        auto x = r.read_uint();
+        if (!x) return std::nullopt;
+        v = *x;
+      }
+    } else if (!r.skip_value()) {
+      return std::nullopt;
+    }
+  }
+  if (!have_name || h.name.empty() || !r.at_end()) return std::nullopt;
+  return h;
+}
+
+}  // namespace vsm::detail

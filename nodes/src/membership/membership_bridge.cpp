@@ -1,0 +1,96 @@
+#include "membership/membership_bridge.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace vsm::detail {
+namespace {
+
+// "127.0.0.1:7946" -> host and port; gossip seeds use this form.
+gossip::UdpDriverConfig driver_config(const NodeConfig& c) {
+  gossip::UdpDriverConfig d;
+  d.name = c.name;
+  d.role = c.role;
+  auto colon = c.gossip_bind.rfind(':');
+  d.bind_address = colon == std::string::npos ? c.gossip_bind : c.gossip_bind.substr(0, colon);
+  if (colon != std::string::npos) {
+    d.bind_port = static_cast<std::uint16_t>(std::stoul(c.gossip_bind.substr(colon + 1)));
+  }
+  d.advertise_address = c.gossip_advertise_host;
+  d.tags = c.tags;
+  d.seeds = c.seeds;
+  d.membership = c.gossip;
+  d.partition = c.partition;
+  return d;
+}
+
+bool is_live(gossip::MemberEventKind k) {
+  return k == gossip::MemberEventKind::kJoined || k == gossip::MemberEventKind::kUpdated ||
+         k == gossip::MemberEventKind::kAlive;
+}
+
+}  // namespace
+
+MembershipBridge::MembershipBridge(const NodeConfig& config, MembershipHooks hooks)
+    : self_(config.name),
+      hooks_(std::move(hooks)),
+      driver_(std::make_unique<gossip::UdpDriver>(driver_config(config))) {}
+
+MembershipBridge::~MembershipBridge() { stop(); }
+
+void MembershipBridge::on_member_event(std::function<void(const gossip::MemberEvent&)> cb) {
+  user_member_cb_ = std::move(cb);
+}
+
+void MembershipBridge::on_partition_event(std::function<void(const gossip::PartitionEvent&)> cb) {
+  user_partition_cb_ = std::move(cb);
+}
+
+Status MembershipBridge::start(const gossip::Endpoints& local) {
+  driver_->on_event([this](const gossip::MemberEvent& e) { handle(e); });
+  driver_->on_partition([this](const gossip::PartitionEvent& e) {
+    if (hooks_.partition_changed) hooks_.partition_changed(e);
+    if (user_partition_cb_) user_partition_cb_(e);
+  });
+  if (auto st = driver_->start(); !st) return st;
+  gossip::Endpoints eps = local;
+  eps.gossip = driver_->gossip_address();
+  return driver_->update_local(eps, {});
+}
+
+void MembershipBridge::stop() {
+  if (driver_) driver_->stop();
+}
+
+// Suspect members stay wired: SWIM suspicion is often a false alarm, and ZeroMQ
+// reconnects by itself. Only dead or left members are disconnected.
+void MembershipBridge::handle(const gossip::MemberEvent& e) {
+  if (e.member.name != self_) {
+    std::lock_guard lock(mu_);
+    auto it = wired_.find(e.member.name);
+    const gossip::Endpoints before = it == wired_.end() ? gossip::Endpoints{} : it->second;
+    const gossip::Endpoints after = is_live(e.kind) ? e.member.endpoints
+                                    : e.kind == gossip::MemberEventKind::kSuspect ? before
+                                                                                  : gossip::Endpoints{};
+    if (before.pub != after.pub) {
+      if (!before.pub.empty()) hooks_.disconnect_pub(before.pub);
+      if (!after.pub.empty()) hooks_.connect_pub(after.pub);
+    }
+    if (before.dish != after.dish) {
+      if (!before.dish.empty() && hooks_.remove_dish) hooks_.remove_dish(before.dish);
+      if (!after.dish.empty() && hooks_.add_dish) hooks_.add_dish(after.dish);
+    }
+    if (after == gossip::Endpoints{}) {
+      wired_.erase(e.member.name);
+    } else {
+      wired_[e.member.name] = after;
+    }
+  }
+  if (user_member_cb_) user_member_cb_(e);
+}
+
+std::vector<gossip::Member> MembershipBridge::members() const { return driver_->members(); }
+gossip::PartitionView MembershipBridge::partition_view() const { return driver_->partition_view(); }
+gossip::GossipStats MembershipBridge::stats() const { return driver_->stats(); }
+std::string MembershipBridge::gossip_address() const { return driver_->gossip_address(); }
+
+}  // namespace vsm::detail
