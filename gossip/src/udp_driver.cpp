@@ -103,6 +103,9 @@ Status UdpDriver::start() {
 void UdpDriver::stop() {
   if (!thread_.joinable()) return;
   thread_.request_stop();
+  // A member or partition callback may stop its node from this very thread: it ends
+  // after the callback returns and a later stop() from another thread joins it.
+  if (thread_.get_id() == std::this_thread::get_id()) return;
   thread_.join();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;

@@ -1,16 +1,19 @@
 #include "vsm/circuit_breaker.hpp"
 
+#include "vsm/enum_names.hpp"
+
 #include <algorithm>
 
 namespace vsm {
 
+namespace {
+constexpr EnumNames<BreakerState, 3> kBreakerStateNames{{{{BreakerState::kClosed, "closed"},
+                                                          {BreakerState::kOpen, "open"},
+                                                          {BreakerState::kHalfOpen, "half_open"}}}};
+}  // namespace
+
 std::string_view breaker_state_name(BreakerState state) noexcept {
-  switch (state) {
-    case BreakerState::kClosed: return "closed";
-    case BreakerState::kOpen: return "open";
-    case BreakerState::kHalfOpen: return "half_open";
-  }
-  return "?";
+  return kBreakerStateNames.name(state);
 }
 
 CircuitBreaker::CircuitBreaker(CircuitBreakerConfig config) : config_(config) {

@@ -1,41 +1,41 @@
 #include "vsm/role.hpp"
 
+#include "vsm/enum_names.hpp"
+
 namespace vsm {
 
-std::string_view role_name(Role role) noexcept {
-  switch (role) {
-    case Role::kS1: return "S1";
-    case Role::kS2: return "S2";
-    case Role::kS3: return "S3";
-    case Role::kS3Star: return "S3*";
-    case Role::kS4: return "S4";
-    case Role::kS5: return "S5";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumNames<Role, 6> kRoleNames{{{{Role::kS1, "S1"},
+                                          {Role::kS2, "S2"},
+                                          {Role::kS3, "S3"},
+                                          {Role::kS3Star, "S3*"},
+                                          {Role::kS4, "S4"},
+                                          {Role::kS5, "S5"}}}};
+}  // namespace
+
+std::string_view role_name(Role role) noexcept { return kRoleNames.name(role); }
 
 namespace {
-// ASCII case-insensitive equality with a lower-case literal; no allocation (every
-// publish resolves its target's role through here).
-bool equals_lower(std::string_view text, std::string_view lower) noexcept {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
+char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// ASCII case-insensitive equality; no allocation (every publish resolves its target's
+// role through here).
+bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
 }
 }  // namespace
 
+// Case-insensitive ("s1", "S1"); "S3star" is accepted for S3*.
 std::optional<Role> parse_role(std::string_view t) noexcept {
-  if (t.size() < 2 || (t[0] != 's' && t[0] != 'S')) return std::nullopt;
-  if (equals_lower(t, "s1")) return Role::kS1;
-  if (equals_lower(t, "s2")) return Role::kS2;
-  if (equals_lower(t, "s3")) return Role::kS3;
-  if (equals_lower(t, "s3*") || equals_lower(t, "s3star")) return Role::kS3Star;
-  if (equals_lower(t, "s4")) return Role::kS4;
-  if (equals_lower(t, "s5")) return Role::kS5;
+  if (t.size() < 2 || t.size() > 6 || (t[0] != 's' && t[0] != 'S')) return std::nullopt;
+  for (const auto& [role, name] : kRoleNames.table) {
+    if (equals_ignore_case(t, name)) return role;
+  }
+  if (equals_ignore_case(t, "s3star")) return Role::kS3Star;
   return std::nullopt;
 }
 

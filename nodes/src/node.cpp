@@ -1,5 +1,7 @@
 #include "vsm/node.hpp"
 
+#include <thread>
+
 #include "core/node_core.hpp"
 
 namespace vsm {
@@ -8,7 +10,14 @@ Node::Node(NodeConfig config) : core_(std::make_shared<detail::NodeCore>(std::mo
 Node::Node(Node&&) noexcept = default;
 Node& Node::operator=(Node&&) noexcept = default;
 Node::~Node() {
-  if (core_) core_->stop();
+  if (!core_) return;
+  if (core_->in_own_callback()) {
+    // Destroyed from one of its own callbacks: that thread cannot join itself, so a
+    // helper thread completes the shutdown once the callback has returned.
+    std::thread([core = std::move(core_)] { core->stop(); }).detach();
+    return;
+  }
+  core_->stop();
 }
 
 Status Node::start() { return core_->start(); }
@@ -43,8 +52,7 @@ Result<AlgedonicReceipt> Node::publish_algedonic(Severity severity, Signal signa
 }
 
 std::uint64_t Node::on_algedonic(AlgedonicCallback callback) {
-  auto* lane = core_->algedonic();
-  return lane != nullptr && callback ? lane->add_callback(std::move(callback)) : 0;
+  return core_->add_algedonic_callback(std::move(callback));
 }
 
 void Node::remove_algedonic_callback(std::uint64_t token) {

@@ -55,6 +55,11 @@ struct NodeConfig {
   // consecutive failures, for repair_recovery_ms, then one probe is let through.
   std::uint32_t repair_failure_threshold = 5;
   std::uint64_t repair_recovery_ms = 5'000;
+  // Gap repair runs one lane (a thread with its own control connection) per publisher
+  // under repair, at most this many at once (requests for more publishers fail fast and
+  // are retried); a lane without work for repair_lane_idle_ms ends its thread.
+  std::size_t repair_max_lanes = 32;
+  std::uint64_t repair_lane_idle_ms = 30'000;
   // Duplicate suppression by event id for BestEffort/LatestOnly subscriptions, for
   // fabrics where an event can arrive twice (a publisher advertising several endpoints,
   // redundant paths after a partition heals): ids remembered by count and age; 0 turns

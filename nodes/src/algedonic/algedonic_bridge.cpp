@@ -1,15 +1,17 @@
-// NodeCore's side of the algedonic lane: starting it and raising alerts. The lane itself
-// (threads, sockets, retries) is algedonic_lane.*; the data-plane dedup hook is in
-// NodeCore::deliver() (node_reactor.cpp).
+#include "algedonic/algedonic_bridge.hpp"
+
 #include "algedonic/algedonic_event.hpp"
 #include "algedonic/algedonic_format.hpp"
-#include "core/node_core.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/ids.hpp"
 
 namespace vsm::detail {
 
-Status NodeCore::start_algedonic() {
+AlgedonicBridge::AlgedonicBridge(const NodeConfig& config, HybridClock& clock,
+                                 PublishPath& publish, std::function<void(Event&&)> to_subscribers)
+    : config_(config), clock_(clock), publish_(publish), to_subscribers_(std::move(to_subscribers)) {}
+
+Status AlgedonicBridge::start() {
   auto codec = DatagramCodec::from_hex_key(config_.cluster_key);
   if (!codec) return codec.error();
   if (config_.algedonic_max_retries < 0 || config_.algedonic_max_retries > 100 ||
@@ -17,20 +19,25 @@ Status NodeCore::start_algedonic() {
     return Error::invalid(
         "algedonic_max_retries must be 0..100 and algedonic_retry_*_ms positive");
   }
-  // Alerts first seen on the lane reach ordinary subscriptions through the reactor,
-  // which owns them; the lane never waits for it.
-  auto to_subscribers = [this](Event&& event) {
-    auto shared = std::make_shared<Event>(std::move(event));
-    if (commands_.post([this, shared] { dispatch(*shared); })) queue_.wake();
-  };
-  algedonic_ = std::make_unique<AlgedonicLane>(config_, std::move(codec).value(), to_subscribers);
-  return algedonic_->start();
+  auto lane = std::make_unique<AlgedonicLane>(config_, std::move(codec).value(), to_subscribers_);
+  if (auto st = lane->start(); !st) return st;
+  lane_ = std::move(lane);
+  return {};
 }
 
-Result<AlgedonicReceipt> NodeCore::publish_algedonic(Severity severity, Signal signal,
-                                                     std::string description,
-                                                     const std::map<std::string, double>& metrics) {
-  if (!started_ || closing_ || !algedonic_) return Error::shutting_down("node is not running");
+void AlgedonicBridge::close() {
+  if (lane_) lane_->close();
+}
+
+void AlgedonicBridge::stop() {
+  if (lane_) lane_->stop();
+}
+
+Result<AlgedonicReceipt> AlgedonicBridge::raise(Severity severity, Signal signal,
+                                                std::string description,
+                                                const std::map<std::string, double>& metrics,
+                                                PublishOrigin origin) {
+  if (!lane_) return Error::shutting_down("node is not running");
   auto made = make_algedonic_event(severity, signal, std::move(description), metrics);
   if (!made) return made.error();
   Event event = std::move(made).value();
@@ -43,7 +50,7 @@ Result<AlgedonicReceipt> NodeCore::publish_algedonic(Severity severity, Signal s
   auto sized = encode_event(event, config_.limits);
   if (!sized) return sized.error();
   if (sized->size() > algedonic_format::kMaxAlertEnvelopeBytes) {
-    algedonic_->count_too_large();
+    lane_->count_too_large();
     return Error::too_large("the alert encodes to " + std::to_string(sized->size()) +
                             " bytes; one algedonic datagram carries at most " +
                             std::to_string(algedonic_format::kMaxAlertEnvelopeBytes) +
@@ -52,9 +59,8 @@ Result<AlgedonicReceipt> NodeCore::publish_algedonic(Severity severity, Signal s
   // The flow rules apply to the lane as to the data plane; check before anything leaves.
   // (flow_allowed() does not count; publish() below counts the outcome once.)
   const auto target_role = role_from_name(event.target);
-  if (flow_.enabled() && !flow_allowed(event.channel, config_.role, target_role)) {
-    auto st = flow_.check(event.channel, config_.role, target_role);  // error + blocked count
-    return st.error();
+  if (publish_.flow().enabled() && !flow_allowed(event.channel, config_.role, target_role)) {
+    return publish_.check_flow(event.channel, target_role).error();  // error + blocked count
   }
   // The lane copy goes first and is not sequenced (seq 0): the data-plane sequence is
   // only known once the publish queue accepts the copy, and the lane must not wait for
@@ -62,13 +68,13 @@ Result<AlgedonicReceipt> NodeCore::publish_algedonic(Severity severity, Signal s
   event.seq = 0;
   auto envelope = encode_event(event, config_.limits);
   if (!envelope) return envelope.error();
-  auto report = algedonic_->raise(event.id, std::move(envelope).value());
+  auto report = lane_->raise(event.id, std::move(envelope).value());
   // Redundant data-plane copy: same id, so receivers keep whichever arrives first. A
   // full publish queue does not stop the alert; the lane still carries it.
-  auto receipt = publish(Event(event));  // a copy: event.id is reported below
+  auto receipt = publish_.publish(Event(event), origin);  // a copy: event.id is reported below
   const bool data_plane = receipt.ok();
-  if (!data_plane) algedonic_->count_data_plane_refused();
-  algedonic_->count_raised();
+  if (!data_plane) lane_->count_data_plane_refused();
+  lane_->count_raised();
   AlgedonicReceipt out;
   out.id = event.id;
   out.seq = data_plane ? receipt->seq : 0;

@@ -4,38 +4,31 @@
 #include <cmath>
 
 #include "algedonic/algedonic_format.hpp"
+#include "vsm/enum_names.hpp"
 #include "vsm/msgpack_reader.hpp"
 #include "vsm/msgpack_writer.hpp"
 
 namespace vsm {
 namespace {
-constexpr std::array<std::string_view, 5> kSeverityNames = {"low", "medium", "high", "critical",
-                                                            "emergency"};
-constexpr std::array<std::string_view, 2> kSignalNames = {"pain", "pleasure"};
+constexpr EnumNames<Severity, 5> kSeverityNames{{{{Severity::kLow, "low"},
+                                                  {Severity::kMedium, "medium"},
+                                                  {Severity::kHigh, "high"},
+                                                  {Severity::kCritical, "critical"},
+                                                  {Severity::kEmergency, "emergency"}}}};
+constexpr EnumNames<Signal, 2> kSignalNames{{{{Signal::kPain, "pain"},
+                                              {Signal::kPleasure, "pleasure"}}}};
 }  // namespace
 
-std::string_view severity_name(Severity s) noexcept {
-  auto i = static_cast<std::size_t>(s);
-  return i < kSeverityNames.size() ? kSeverityNames[i] : "unknown";
-}
+std::string_view severity_name(Severity s) noexcept { return kSeverityNames.name(s, "unknown"); }
 
 std::optional<Severity> parse_severity(std::string_view text) noexcept {
-  for (std::size_t i = 0; i < kSeverityNames.size(); ++i) {
-    if (kSeverityNames[i] == text) return static_cast<Severity>(i);
-  }
-  return std::nullopt;
+  return kSeverityNames.parse(text);
 }
 
-std::string_view signal_name(Signal s) noexcept {
-  auto i = static_cast<std::size_t>(s);
-  return i < kSignalNames.size() ? kSignalNames[i] : "unknown";
-}
+std::string_view signal_name(Signal s) noexcept { return kSignalNames.name(s, "unknown"); }
 
 std::optional<Signal> parse_signal(std::string_view text) noexcept {
-  for (std::size_t i = 0; i < kSignalNames.size(); ++i) {
-    if (kSignalNames[i] == text) return static_cast<Signal>(i);
-  }
-  return std::nullopt;
+  return kSignalNames.parse(text);
 }
 
 }  // namespace vsm

@@ -1,9 +1,10 @@
 #include "algedonic/algedonic_lane.hpp"
+
+#include "core/node_thread.hpp"
 #include "vsm/monotonic_clock.hpp"
 
 #include <pthread.h>
 #include <sched.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,18 +38,13 @@ AlgedonicLane::AlgedonicLane(const NodeConfig& config, DatagramCodec codec,
     : config_(config),
       codec_(std::move(codec)),
       to_subscribers_(std::move(to_subscribers)),
-      wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
       tracker_(policy_of(config), std::random_device{}()),
       dedup_(DedupWindowConfig{config.algedonic_dedup_ids,
                                static_cast<std::uint64_t>(config.algedonic_dedup_max_age_ms)}) {
-  if (wake_fd_ < 0) throw std::runtime_error("eventfd() failed");
   latencies_us_.reserve(kLatencyWindow);
 }
 
-AlgedonicLane::~AlgedonicLane() {
-  stop();
-  ::close(wake_fd_);
-}
+AlgedonicLane::~AlgedonicLane() { stop(); }
 
 // Probes on a scratch thread whether SCHED_FIFO is permitted before asking libzmq for it
 // (libzmq aborts when its I/O thread cannot apply the policy).
@@ -72,6 +68,7 @@ void AlgedonicLane::setup_realtime() {
 }
 
 Status AlgedonicLane::start() {
+  if (auto st = wake_fd_.open(); !st) return st;
   setup_realtime();
   if (auto st = bind_dish(); !st) return st;
   for (const auto& p : config_.dish_peers) {
@@ -148,20 +145,17 @@ void AlgedonicLane::close() {
   if (closing_.exchange(true)) return;
   if (thread_.joinable()) {
     thread_.request_stop();
-    const std::uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+    wake_fd_.signal();
   }
 }
 
 void AlgedonicLane::stop() {
   close();
-  if (thread_.joinable()) thread_.join();
+  join_unless_self(thread_);  // an on_algedonic callback may stop the node
 }
 
 void AlgedonicLane::post(CommandQueue::Command cmd) {
-  if (!commands_.post(std::move(cmd))) return;
-  const std::uint64_t one = 1;
-  [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+  if (commands_.post(std::move(cmd))) wake_fd_.signal();
 }
 
 std::shared_future<DeliveryReport> AlgedonicLane::raise(std::string id, std::string envelope) {
@@ -178,8 +172,7 @@ std::shared_future<DeliveryReport> AlgedonicLane::raise(std::string id, std::str
   if (!posted) {
     promise->set_value(std::move(closed_report));
   } else {
-    const std::uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+    wake_fd_.signal();
   }
   return future;
 }

@@ -23,6 +23,7 @@
 #include "algedonic/alert_tracker.hpp"
 #include "algedonic/algedonic_codec.hpp"
 #include "core/command_queue.hpp"
+#include "core/event_fd.hpp"
 #include "vsm/algedonic.hpp"
 #include "vsm/dedup_window.hpp"
 #include "vsm/node_config.hpp"
@@ -89,8 +90,8 @@ class AlgedonicLane {
   zmq::context_t ctx_;
   zmq::socket_t dish_;
   std::string probe_;  // self-test datagram of bind_dish()
-  CommandQueue commands_;
-  int wake_fd_ = -1;
+  CommandQueue commands_{"algedonic lane"};
+  EventFd wake_fd_;
 
   // Lane-thread state.
   AlertTracker tracker_;

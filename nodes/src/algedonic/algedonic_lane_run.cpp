@@ -10,6 +10,7 @@
 
 #include "algedonic/algedonic_event.hpp"
 #include "algedonic/algedonic_lane.hpp"
+#include "core/node_thread.hpp"
 #include "algedonic/udp_endpoint.hpp"
 #include "vsm/codec.hpp"
 
@@ -25,6 +26,7 @@ constexpr std::size_t kLatencyWindow = 1'024;
 }  // namespace
 
 void AlgedonicLane::run(std::stop_token stop) {
+  set_thread_name("vsm-algedonic");
   const auto send = [this](const std::string& id, const std::string& env, const std::string& peer,
                            int attempt) { send_alert(id, env, peer, attempt); };
   if (realtime_) {
@@ -39,15 +41,11 @@ void AlgedonicLane::run(std::stop_token stop) {
                                                                std::chrono::steady_clock::now());
       timeout = std::clamp(left, std::chrono::milliseconds(0), kIdlePoll);
     }
-    zmq::pollitem_t items[] = {{nullptr, wake_fd_, ZMQ_POLLIN, 0},
+    zmq::pollitem_t items[] = {{nullptr, wake_fd_.fd(), ZMQ_POLLIN, 0},
                                {dish_.handle(), 0, ZMQ_POLLIN, 0}};
     try {
       zmq::poll(items, dish_ ? 2 : 1, timeout);
-      if (items[0].revents & ZMQ_POLLIN) {
-        std::uint64_t v;
-        while (::read(wake_fd_, &v, sizeof v) == static_cast<ssize_t>(sizeof v)) {
-        }
-      }
+      if (items[0].revents & ZMQ_POLLIN) wake_fd_.drain();
       commands_.run_all();
       tracker_.advance(std::chrono::steady_clock::now(), send);
       if (dish_) read_dish();

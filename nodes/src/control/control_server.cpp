@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "control/control_format.hpp"
+#include "core/node_thread.hpp"
 #include "vsm/msgpack_reader.hpp"
 #include "vsm/msgpack_writer.hpp"
 
@@ -116,15 +117,15 @@ void encode_stats(const NodeStats& s, std::string& out) {
 }
 
 ControlServer::ControlServer(zmq::context_t& ctx, ControlHandlers handlers)
-    : socket_(ctx, zmq::socket_type::router), handlers_(std::move(handlers)) {
-  socket_.set(zmq::sockopt::linger, 0);
-  socket_.set(zmq::sockopt::router_mandatory, 0);
-}
+    : ctx_(ctx), handlers_(std::move(handlers)) {}
 
 ControlServer::~ControlServer() { stop(); }
 
 Status ControlServer::start(const std::string& endpoint) {
   try {
+    socket_ = zmq::socket_t(ctx_, zmq::socket_type::router);
+    socket_.set(zmq::sockopt::linger, 0);
+    socket_.set(zmq::sockopt::router_mandatory, 0);
     socket_.bind(endpoint);
     endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
   } catch (const zmq::error_t& e) {
@@ -136,14 +137,10 @@ Status ControlServer::start(const std::string& endpoint) {
 
 void ControlServer::request_stop() { thread_.request_stop(); }
 
-void ControlServer::stop() {
-  if (thread_.joinable()) {
-    thread_.request_stop();
-    thread_.join();
-  }
-}
+void ControlServer::stop() { join_unless_self(thread_); }
 
 void ControlServer::run(std::stop_token stop) {
+  set_thread_name("vsm-control");
   zmq::message_t identity, request;
   while (!stop.stop_requested()) {
     try {

@@ -56,6 +56,7 @@ class ControlServer {
   void send_reply(const zmq::message_t& identity, const std::string& body,
                   const std::vector<std::string>& frames);
 
+  zmq::context_t& ctx_;
   zmq::socket_t socket_;
   ControlHandlers handlers_;
   std::string endpoint_;

@@ -1,44 +1,33 @@
-// NodeCore's control plane: the ControlServer wiring and what it serves.
+#include "control/control_wiring.hpp"
+
 #include "control/control_query.hpp"
-#include "core/node_core.hpp"
 #include "vsm/msgpack_writer.hpp"
 
 namespace vsm::detail {
 
-Status NodeCore::start_control() {
+Status ControlWiring::start(ControlSources sources) {
   if (config_.control_bind.empty()) return {};
+  src_ = std::move(sources);
   ControlHandlers h;
-  h.stats = [this] { return stats(); };
+  h.stats = src_.stats;
   h.replay = [this](Channel c, std::uint64_t from, std::uint64_t to, std::size_t max) {
-    return replay_slice(c, from, to, max);
+    return src_.publish->replay_slice(c, from, to, max);
   };
   h.info = [this](std::string& out, std::uint32_t& fields) { encode_info(out, fields); };
   h.members = [this](std::string& out, std::uint32_t& fields) { encode_members(out, fields); };
   h.query = [this](const QueryRequest& q) {
-    return log_ ? query_log(*log_, q) : query_ring(ring_, config_.name, q);
+    return src_.log->enabled() ? src_.log->query(q)
+                               : query_ring(src_.publish->ring(), config_.name, q);
   };
-  control_ = std::make_unique<ControlServer>(ctx_, std::move(h));
-  return control_->start(config_.control_bind);
+  server_ = std::make_unique<ControlServer>(ctx_, std::move(h));
+  return server_->start(config_.control_bind);
 }
 
-std::string NodeCore::control_endpoint() const {
-  return control_ ? control_->endpoint() : std::string();
-}
-
-ReplaySlice NodeCore::replay_slice(Channel channel, std::uint64_t from, std::uint64_t to,
-                                   std::size_t max) const {
-  ReplaySlice slice;
-  slice.last = last_seq_[channel_index(channel)].load(std::memory_order_relaxed);
-  slice.events = ring_.range(channel, from, to, max, &slice.oldest);
-  const bool ring_covers = !slice.events.empty() && slice.oldest <= from;
-  if (log_ && !ring_covers) log_slice(channel, from, to, max, slice);
-  return slice;
-}
-
-void NodeCore::encode_members(std::string& out, std::uint32_t& fields) const {
+void ControlWiring::encode_members(std::string& out, std::uint32_t& fields) const {
   MsgpackWriter w(out);
-  const auto members = membership_ ? membership_->members() : std::vector<gossip::Member>{};
-  const auto breakers = repairs_ ? repairs_->breaker_states() : std::map<std::string, BreakerState>{};
+  MembershipBridge* bridge = src_.membership->bridge();
+  const auto members = bridge ? bridge->members() : std::vector<gossip::Member>{};
+  const auto breakers = src_.reliable->breaker_states();
   w.str("members");
   w.array_header(static_cast<std::uint32_t>(members.size()));
   for (const auto& m : members) {
@@ -55,19 +44,19 @@ void NodeCore::encode_members(std::string& out, std::uint32_t& fields) const {
     auto b = breakers.find(m.name);
     w.str("breaker"); w.str(breaker_state_name(b == breakers.end() ? BreakerState::kClosed : b->second));
   }
-  const auto view = membership_ ? membership_->partition_view() : gossip::PartitionView{};
+  const auto view = bridge ? bridge->partition_view() : gossip::PartitionView{};
   w.str("partition"); w.str(gossip::partition_state_name(view.state));
   w.str("reason"); w.str(view.reason);
   fields += 3;
 }
 
-void NodeCore::encode_info(std::string& out, std::uint32_t& fields) const {
+void ControlWiring::encode_info(std::string& out, std::uint32_t& fields) const {
   MsgpackWriter w(out);
   w.str("name"); w.str(config_.name);
   w.str("role"); w.str(role_name(config_.role));
-  w.str("instance"); w.str(instance_);
-  w.str("control"); w.str(control_endpoint());
-  const auto eps = endpoints();
+  w.str("instance"); w.str(src_.instance);
+  w.str("control"); w.str(endpoint());
+  const auto eps = src_.publish->endpoints();
   w.str("pub");
   w.array_header(static_cast<std::uint32_t>(eps.size()));
   for (const auto& e : eps) w.str(e);

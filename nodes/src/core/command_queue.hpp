@@ -1,9 +1,12 @@
-// Work posted to the reactor thread by other threads (subscribe, connect, ...).
-// Thread-safety: post() from any thread; run_all() from the reactor.
+// Work posted to a node thread (the reactor, the algedonic lane) by other threads:
+// subscribe, connect, repair answers, alerts. Each command runs once, in post order; a
+// command that throws is logged and does not keep the commands after it from running.
+// Thread-safety: post() from any thread; run_all() from the owning thread only.
 #pragma once
 
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 namespace vsm::detail {
@@ -12,31 +15,21 @@ class CommandQueue {
  public:
   using Command = std::function<void()>;
 
+  // `owner` names the thread in error logs ("reactor", "algedonic lane").
+  explicit CommandQueue(std::string_view owner = "node") : owner_(owner) {}
+
   // Returns false (and drops `cmd`) once closed.
-  bool post(Command cmd) {
-    std::lock_guard lock(mu_);
-    if (closed_) return false;
-    items_.push_back(std::move(cmd));
-    return true;
-  }
-  bool empty() {
-    std::lock_guard lock(mu_);
-    return items_.empty();
-  }
-  // Runs every queued command; with `close` set, later posts are refused.
-  void run_all(bool close = false) {
-    std::vector<Command> batch;
-    {
-      std::lock_guard lock(mu_);
-      batch.swap(items_);
-      if (close) closed_ = true;
-    }
-    for (auto& c : batch) c();
-  }
+  bool post(Command cmd);
+  bool empty() const;
+  // Runs every queued command; with `close` set, later posts are refused. Returns how
+  // many commands threw (each is logged).
+  int run_all(bool close = false);
 
  private:
-  std::mutex mu_;
+  const std::string_view owner_;
+  mutable std::mutex mu_;
   std::vector<Command> items_;
+  std::vector<Command> batch_;  // owning thread only: reused between turns
   bool closed_ = false;
 };
 

@@ -1,42 +1,37 @@
-// Reliable delivery on the reactor thread (DESIGN §3, docs/PROTOCOL.md "Reliable
-// delivery"): Reliable subscriptions see every event of their channels through their
-// ReliableTracker, which orders and deduplicates them and asks for missing ranges; the
-// RepairWorker fetches those from the publishers' control endpoints (learned from
-// hello announcements) and posts the answers back here. Also: the node's own hello
-// announcements and the optional duplicate window for the other modes.
-#include <spdlog/spdlog.h>
+#include "delivery/reliable_delivery.hpp"
 
-#include "core/hello.hpp"
-#include "core/node_core.hpp"
-#include "vsm/monotonic_clock.hpp"
+#include <spdlog/spdlog.h>
 
 namespace vsm::detail {
 
-void NodeCore::start_reliable() {
+ReliableDelivery::ReliableDelivery(const NodeConfig& config, NodeCounters& counters,
+                                   Subscriptions& subs,
+                                   std::function<bool(std::function<void()>)> post)
+    : config_(config), counters_(counters), subs_(subs), post_(std::move(post)) {}
+
+void ReliableDelivery::start(std::unique_ptr<RepairTransport> transport) {
   RepairWorkerConfig rc;
   rc.breaker.failure_threshold = config_.repair_failure_threshold;
   rc.breaker.recovery_timeout_ms = config_.repair_recovery_ms;
+  rc.max_lanes = config_.repair_max_lanes;
+  rc.lane_idle_ms = config_.repair_lane_idle_ms;
   repairs_ = std::make_unique<RepairWorker>(
       [this](const RepairRequest& req, Result<ReplayBatch> result) {
         on_repair_done(req, std::move(result));
       },
-      rc);
-  if (config_.dedup_window_ids > 0) {
-    dedup_ = std::make_unique<DedupWindow>(
-        DedupWindowConfig{config_.dedup_window_ids, config_.dedup_window_ms});
-  }
-  hello_due_ = true;  // announce at once: subscribers may already be connected
+      rc, transport ? std::move(transport) : make_control_repair_transport());
 }
 
-void NodeCore::feed_reliable(SubscriptionState& s, Event&& event) {
-  s.tracker()->on_live(std::move(event), tracker_out_);
-  apply_tracker(s, tracker_out_);
+void ReliableDelivery::stop() {
+  if (repairs_) repairs_->stop();
 }
 
-// Executes a tracker's output: submits repairs, records dead letters, and hands the
-// ordered events that match the filter to the subscription queue. When the queue is
-// full, the rest goes back to the tracker, which pauses those streams until there is room.
-void NodeCore::apply_tracker(SubscriptionState& s, TrackerOutput& out) {
+void ReliableDelivery::feed(SubscriptionState& s, Event&& event) {
+  s.tracker()->on_live(std::move(event), out_);
+  apply(s, out_);
+}
+
+void ReliableDelivery::apply(SubscriptionState& s, TrackerOutput& out) {
   ReliableTracker& tracker = *s.tracker();
   for (auto& r : out.repairs) {
     r.subscription = s.id();
@@ -69,7 +64,7 @@ void NodeCore::apply_tracker(SubscriptionState& s, TrackerOutput& out) {
       continue;
     }
     NodeCounters::add(counters_.of(ch).delivered);
-    note_enqueued(s);
+    subs_.note_enqueued(s);
   }
   NodeCounters::add(counters_.duplicates, tracker.take_duplicates());
   out.deliver.clear();
@@ -77,115 +72,71 @@ void NodeCore::apply_tracker(SubscriptionState& s, TrackerOutput& out) {
   out.dead.clear();
 }
 
-void NodeCore::on_repair_done(const RepairRequest& req, Result<ReplayBatch> result) {
+void ReliableDelivery::on_repair_done(const RepairRequest& req, Result<ReplayBatch> result) {
   auto shared = std::make_shared<std::pair<RepairRequest, Result<ReplayBatch>>>(
       req, std::move(result));
-  if (commands_.post([this, shared] { finish_repair(shared->first, shared->second); })) {
-    queue_.wake();
-  }
+  post_([this, shared] { finish_repair(shared->first, shared->second); });
 }
 
-void NodeCore::finish_repair(const RepairRequest& req, Result<ReplayBatch>& result) {
-  auto it = std::find_if(subs_.begin(), subs_.end(),
-                         [&](const auto& s) { return s->id() == req.subscription; });
-  if (it == subs_.end()) return;  // unsubscribed meanwhile
-  SubscriptionState& s = **it;
+void ReliableDelivery::finish_repair(const RepairRequest& req, Result<ReplayBatch>& result) {
+  SubscriptionState* sp = subs_.find(req.subscription);
+  if (sp == nullptr) return;  // unsubscribed meanwhile
+  SubscriptionState& s = *sp;
   spdlog::debug("vsm: node {} repair answer {}..{}: {} events, oldest {}", config_.name, req.from,
                 req.to, result ? result->events.size() : 0, result ? result->oldest : 0);
   if (result && req.start_time_ms != 0) {
     const std::uint64_t first = result->events.empty() ? 0 : result->events.front().seq;
-    s.tracker()->on_resolved(req, first, tracker_out_);
+    s.tracker()->on_resolved(req, first, out_);
   } else if (result) {
     NodeCounters::add(counters_.repaired_events, result->events.size());
     NodeCounters::add(counters_.decode_errors, result->decode_errors);
-    s.tracker()->on_repaired(req, std::move(result->events), result->oldest, tracker_out_);
+    s.tracker()->on_repaired(req, std::move(result->events), result->oldest, out_);
   } else {
     NodeCounters::add(counters_.repairs_failed);
     spdlog::debug("vsm: node {} repair of {} seq {}..{} failed: {}", config_.name, req.publisher,
                   req.from, req.to, result.error().to_string());
-    s.tracker()->on_repair_failed(req, result.error().to_string(), tracker_out_);
+    s.tracker()->on_repair_failed(req, result.error().to_string(), out_);
   }
-  apply_tracker(s, tracker_out_);
+  apply(s, out_);
 }
 
-bool NodeCore::on_internal_message(std::string_view topic, std::string_view body) {
-  if (topic.empty() || topic.front() != '~') return false;
-  if (topic.substr(0, kHelloPrefix.size()) == kHelloPrefix) on_hello(body);
-  return true;  // other '~' topics are reserved for future signalling: ignored
-}
-
-void NodeCore::on_hello(std::string_view body) {
-  auto hello = decode_hello(body);
-  if (!hello) {
-    NodeCounters::add(counters_.decode_errors);
-    return;
-  }
-  NodeCounters::add(counters_.hellos_received);
-  repairs_->set_control_endpoint(hello->name, hello->control);
-  auto& known = publisher_instances_[hello->name];
-  const bool restarted = !known.empty() && known != hello->instance;
-  known = hello->instance;
+void ReliableDelivery::on_hello(const Hello& hello) {
+  repairs_->set_control_endpoint(hello.name, hello.control);
+  auto& known = publisher_instances_[hello.name];
+  const bool restarted = !known.empty() && known != hello.instance;
+  known = hello.instance;
   for (Channel c : kAllChannels) {
-    const std::size_t i = channel_index(c);
-    const std::uint64_t head = hello->last[i];
-    if (whole_channel_subs_[i] > 0) {
-      if (auto missing = sequences_.observe_head(hello->name, c, head)) {
-        NodeCounters::add(counters_.gap_events, missing);
-        NodeCounters::add(counters_.of(c).dropped, missing);
-      }
-    }
-    for (const auto& s : subs_) {
+    const std::uint64_t head = hello.last[channel_index(c)];
+    for (const auto& s : subs_.all()) {
       if (!s->sequenced(c)) continue;
-      s->tracker()->on_head(hello->name, c, head, restarted, tracker_out_);
-      apply_tracker(*s, tracker_out_);
+      s->tracker()->on_head(hello.name, c, head, restarted, out_);
+      apply(*s, out_);
     }
   }
 }
 
-bool NodeCore::is_duplicate(const Event& event) {
-  if (!dedup_ || dedup_->check_and_insert(event.id, monotonic_ms())) return false;
-  NodeCounters::add(counters_.duplicates);
-  return true;
-}
-
-// Heads are last_seq_ as of the previous reactor turn: every frame with a seq up to
-// them was queued before that turn ended, so it has been sent by now, ahead of this
-// hello on every connection. A subscriber never hears of a seq it cannot have received.
-void NodeCore::send_hello() {
-  Hello h{config_.name, hello_control_, instance_, hello_heads_};
-  hello_buf_.clear();
-  encode_hello(h, hello_buf_);
-  const std::string topic = hello_topic(config_.name);
-  std::lock_guard sock(socket_mu_);
-  xpub_.send(zmq::buffer(topic), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
-  xpub_.send(zmq::buffer(hello_buf_), zmq::send_flags::dontwait);
-}
-
-void NodeCore::run_timers() {
-  const std::uint64_t now = monotonic_ms();
-  if (hello_due_ || now >= next_hello_ms_) {
-    hello_due_ = false;
-    next_hello_ms_ = now + static_cast<std::uint64_t>(std::max(1, config_.hello_interval_ms));
-    send_hello();
-  }
-  for (std::size_t i = 0; i < kChannelCount; ++i) {
-    hello_heads_[i] = last_seq_[i].load(std::memory_order_relaxed);
-  }
+void ReliableDelivery::on_turn_end() {
   if (resume_due_) resume_paused();
 }
 
-void NodeCore::resume_paused() {
+void ReliableDelivery::resume_paused() {
   resume_due_ = false;
-  for (const auto& s : subs_) {
+  for (const auto& s : subs_.all()) {
     ReliableTracker* t = s->tracker();
     if (t == nullptr || !t->paused()) continue;
     if (!s->has_room()) {
       resume_due_ = true;  // try again next turn (the consumer wakes us when it drains)
       continue;
     }
-    t->resume(tracker_out_);
-    apply_tracker(*s, tracker_out_);
+    t->resume(out_);
+    apply(*s, out_);
   }
 }
+
+std::map<std::string, BreakerState> ReliableDelivery::breaker_states() const {
+  return repairs_ ? repairs_->breaker_states() : std::map<std::string, BreakerState>{};
+}
+
+std::size_t ReliableDelivery::repair_lanes() const { return repairs_ ? repairs_->lanes() : 0; }
 
 }  // namespace vsm::detail

@@ -1,28 +1,14 @@
 #include "delivery/repair_worker.hpp"
 
 #include "control/control_format.hpp"
+#include "core/node_thread.hpp"
 #include "vsm/monotonic_clock.hpp"
 
 namespace vsm::detail {
-namespace {
-// A start-time request: the publisher's first event on the channel at/after the time.
-Result<ReplayBatch> first_at(ControlClient& client, const RepairRequest& req) {
-  persist::LogQuery q;
-  q.publisher = req.publisher;
-  q.channel = req.channel;
-  q.from_wall_ms = req.start_time_ms;
-  q.limit = 1;
-  auto page = client.query(q);
-  if (!page) return std::move(page).error();
-  ReplayBatch batch;
-  batch.decode_errors = page->decode_errors;
-  for (auto& e : page->entries) batch.events.push_back(std::move(e.event));
-  return batch;
-}
-}  // namespace
 
-RepairWorker::RepairWorker(Done done, RepairWorkerConfig config)
-    : done_(std::move(done)), config_(std::move(config)) {}
+RepairWorker::RepairWorker(Done done, RepairWorkerConfig config,
+                           std::unique_ptr<RepairTransport> transport)
+    : done_(std::move(done)), config_(std::move(config)), transport_(std::move(transport)) {}
 
 RepairWorker::~RepairWorker() { stop(); }
 
@@ -33,24 +19,32 @@ void RepairWorker::stop() {
     if (stopped_) return;
     stopped_ = true;
     for (auto& [name, lane] : lanes_) lane->thread.request_stop();
-  }
-  cv_.notify_all();
-  {
-    std::lock_guard lock(mu_);
     lanes.swap(lanes_);
   }
-  for (auto& [name, lane] : lanes) {
-    if (lane->thread.joinable()) lane->thread.join();
+  cv_.notify_all();
+  for (auto& [name, lane] : lanes) join_unless_self(lane->thread);
+}
+
+void RepairWorker::take_finished(std::vector<std::unique_ptr<Lane>>& out) {
+  for (auto it = lanes_.begin(); it != lanes_.end();) {
+    if (it->second->finished && it->second->jobs.empty()) {
+      out.push_back(std::move(it->second));
+      it = lanes_.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 
 void RepairWorker::submit(RepairRequest request, std::chrono::milliseconds timeout) {
   bool overloaded = false;
+  std::vector<std::unique_ptr<Lane>> finished;
   {
     std::lock_guard lock(mu_);
     if (stopped_) return;
+    take_finished(finished);
     auto it = lanes_.find(request.publisher);
-    if (it == lanes_.end() && lanes_.size() >= config_.max_publishers) {
+    if (it == lanes_.end() && lanes_.size() >= config_.max_lanes) {
       overloaded = true;
     } else {
       if (it == lanes_.end()) {
@@ -62,10 +56,11 @@ void RepairWorker::submit(RepairRequest request, std::chrono::milliseconds timeo
       it->second->jobs.push_back(Job{std::move(request), timeout});
     }
   }
+  for (auto& lane : finished) lane->thread.join();  // ended by themselves: no wait
   if (overloaded) {
     done_(request, Error::subscriber_unavailable("repair lanes exhausted (" +
-                                                 std::to_string(config_.max_publishers) +
-                                                 " publishers under repair)"));
+                                                 std::to_string(config_.max_lanes) +
+                                                 " publishers under repair; repair_max_lanes)"));
     return;
   }
   cv_.notify_all();
@@ -88,13 +83,24 @@ std::map<std::string, BreakerState> RepairWorker::breaker_states() const {
   return out;
 }
 
+std::size_t RepairWorker::lanes() const {
+  std::lock_guard lock(mu_);
+  std::size_t n = 0;
+  for (const auto& [name, lane] : lanes_) n += lane->finished ? 0 : 1;
+  return n;
+}
+
 void RepairWorker::run(Lane& lane, std::stop_token stop) {
+  set_thread_name("vsm-repair");
+  const auto idle = std::chrono::milliseconds(config_.lane_idle_ms);
   for (;;) {
     Job job;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, stop, [&] { return !lane.jobs.empty(); });
-      if (stop.stop_requested()) return;
+      if (!cv_.wait_for(lock, stop, idle, [&] { return !lane.jobs.empty(); })) {
+        if (!stop.stop_requested()) lane.finished = true;  // reaped by the next submit()
+        return;
+      }
       job = std::move(lane.jobs.front());
       lane.jobs.pop_front();
     }
@@ -139,11 +145,14 @@ Result<ReplayBatch> RepairWorker::execute(Lane& lane, const Job& job, std::stop_
       return Error::subscriber_unavailable("circuit open for publisher '" + req.publisher + "'");
     }
   }
-  if (!lane.client || lane.client->endpoint() != *endpoint) lane.client.emplace(*endpoint, job.timeout);
+  if (!lane.connection || lane.connected_to != *endpoint) {
+    lane.connection = transport_->connect(*endpoint, job.timeout);
+    lane.connected_to = *endpoint;
+  }
   auto batch = req.start_time_ms != 0
-                   ? first_at(*lane.client, req)
-                   : lane.client->replay(req.channel, req.from, req.to,
-                                         control_format::kMaxReplayBatch);
+                   ? lane.connection->first_at(req.publisher, req.channel, req.start_time_ms)
+                   : lane.connection->replay(req.channel, req.from, req.to,
+                                             control_format::kMaxReplayBatch);
   std::lock_guard lock(mu_);
   if (batch) {
     lane.breaker.record_success();

@@ -1,15 +1,13 @@
-// NodeCore and the event log (persist/): open on start, continue each channel's
-// sequence from what this node logged before, log every published event before it is
-// sent (and received ones when configured), and serve replay from the log when the
-// in-memory ring no longer holds a range.
+#include "log/node_log.hpp"
+
 #include <spdlog/spdlog.h>
 
-#include "core/node_core.hpp"
+#include "vsm/monotonic_clock.hpp"
 #include "vsm/persist/envelope_header.hpp"
 
 namespace vsm::detail {
 
-Status NodeCore::open_log() {
+Status NodeLog::open() {
   if (config_.log_dir.empty()) return {};
   auto log = persist::EventLog::open(config_.log_dir, config_.log_options);
   if (!log) return log.error();
@@ -19,25 +17,49 @@ Status NodeCore::open_log() {
     spdlog::warn("vsm: node {} log {}: truncated {} torn record(s), {} bytes", config_.name,
                  config_.log_dir, report.torn_records, report.torn_bytes);
   }
-  // Continue our own per-channel sequences, so peers see a restart as a continuation
-  // and can repair across it from the log.
-  persist::LogQuery q;
-  q.publisher = config_.name;
-  auto st = log_->replay_raw(q, [&](const persist::RawEntry& entry) {
-    const auto h = persist::peek_envelope(entry.envelope);
-    if (!h) return true;
-    auto& last = last_seq_[channel_index(h->channel)];
-    if (h->seq > last.load(std::memory_order_relaxed)) {
-      last.store(h->seq, std::memory_order_relaxed);
-    }
-    return true;
-  });
-  if (!st) return st;
   return {};
 }
 
-void NodeCore::log_slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,
-                         ReplaySlice& slice) const {
+Result<std::array<std::uint64_t, kChannelCount>> NodeLog::last_seqs() const {
+  std::array<std::uint64_t, kChannelCount> last{};
+  if (!log_) return last;
+  persist::LogQuery q;
+  q.publisher = config_.name;
+  auto st = log_->replay_raw(q, [&](const persist::RawEntry& entry) {
+    if (const auto h = persist::peek_envelope(entry.envelope)) {
+      auto& l = last[channel_index(h->channel)];
+      l = std::max(l, h->seq);
+    }
+    return true;
+  });
+  if (!st) return st.error();
+  return last;
+}
+
+Status NodeLog::append_published(std::span<const std::string_view> envelopes) {
+  if (!log_) return {};
+  for (std::string_view e : envelopes) {
+    if (auto off = log_->append_encoded(e); !off) return off.error();
+  }
+  return {};
+}
+
+void NodeLog::append_received(const Event& event) {
+  if (!log_) return;
+  if (auto off = log_->append(event); !off) {
+    receive_failures_.fetch_add(1, std::memory_order_relaxed);
+    const std::uint64_t now = monotonic_ms();
+    std::uint64_t due = next_warn_ms_.load(std::memory_order_relaxed);
+    if (now >= due && next_warn_ms_.compare_exchange_strong(due, now + kWarnIntervalMs)) {
+      spdlog::warn("vsm: node {} could not log received events ({} so far): {}", config_.name,
+                   receive_failures(), off.error().to_string());
+    }
+  }
+}
+
+void NodeLog::slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,
+                    ReplaySlice& slice) const {
+  if (!log_) return;
   persist::LogQuery q;
   q.publisher = config_.name;
   q.channel = channel;
@@ -62,6 +84,15 @@ void NodeCore::log_slice(Channel channel, std::uint64_t from, std::uint64_t to, 
     slice.events = std::move(events);
     slice.oldest = std::min(slice.oldest == 0 ? oldest : slice.oldest, oldest);
   }
+}
+
+Result<QuerySlice> NodeLog::query(const QueryRequest& request) const {
+  return query_log(*log_, request);
+}
+
+Status NodeLog::close() {
+  if (!log_) return {};
+  return log_->close();
 }
 
 }  // namespace vsm::detail

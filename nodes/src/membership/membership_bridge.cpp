@@ -2,19 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include "vsm/host_port.hpp"
+
 namespace vsm::detail {
 namespace {
 
-// "127.0.0.1:7946" -> host and port; gossip seeds use this form.
-gossip::UdpDriverConfig driver_config(const NodeConfig& c) {
+Result<gossip::UdpDriverConfig> driver_config(const NodeConfig& c) {
+  auto bind = parse_host_port(c.gossip_bind, PortRule::kZeroOk);
+  if (!bind) return Error::invalid("NodeConfig.gossip_bind: " + bind.error().message());
   gossip::UdpDriverConfig d;
   d.name = c.name;
   d.role = c.role;
-  auto colon = c.gossip_bind.rfind(':');
-  d.bind_address = colon == std::string::npos ? c.gossip_bind : c.gossip_bind.substr(0, colon);
-  if (colon != std::string::npos) {
-    d.bind_port = static_cast<std::uint16_t>(std::stoul(c.gossip_bind.substr(colon + 1)));
-  }
+  d.bind_address = bind->host;
+  d.bind_port = bind->port;
   d.advertise_address = c.gossip_advertise_host;
   d.tags = c.tags;
   d.seeds = c.seeds;
@@ -30,10 +30,17 @@ bool is_live(gossip::MemberEventKind k) {
 
 }  // namespace
 
-MembershipBridge::MembershipBridge(const NodeConfig& config, MembershipHooks hooks)
-    : self_(config.name),
-      hooks_(std::move(hooks)),
-      driver_(std::make_unique<gossip::UdpDriver>(driver_config(config))) {}
+Result<std::unique_ptr<MembershipBridge>> MembershipBridge::create(const NodeConfig& config,
+                                                                   MembershipHooks hooks) {
+  auto dc = driver_config(config);
+  if (!dc) return dc.error();
+  return std::unique_ptr<MembershipBridge>(new MembershipBridge(
+      config.name, std::move(hooks), std::make_unique<gossip::UdpDriver>(std::move(dc).value())));
+}
+
+MembershipBridge::MembershipBridge(std::string self, MembershipHooks hooks,
+                                   std::unique_ptr<gossip::UdpDriver> driver)
+    : self_(std::move(self)), hooks_(std::move(hooks)), driver_(std::move(driver)) {}
 
 MembershipBridge::~MembershipBridge() { stop(); }
 

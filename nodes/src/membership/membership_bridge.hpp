@@ -1,7 +1,8 @@
 // Wires gossip membership into a node: runs the UdpDriver, turns member events into
 // data-plane connects/disconnects and algedonic peer changes, and reports partition
 // transitions. Knows nothing of sockets: NodeCore hands it plain callbacks.
-// Thread-safety: start()/stop() from the owner; the hooks run on the gossip thread.
+// Thread-safety: start()/stop() from the owner; the hooks run on the gossip thread
+// and must not block (the node posts their work to its reactor).
 #pragma once
 
 #include <functional>
@@ -25,8 +26,12 @@ struct MembershipHooks {
 
 class MembershipBridge {
  public:
-  MembershipBridge(const NodeConfig& config, MembershipHooks hooks);
+  // kInvalid when NodeConfig::gossip_bind is not HOST:PORT.
+  static Result<std::unique_ptr<MembershipBridge>> create(const NodeConfig& config,
+                                                          MembershipHooks hooks);
   ~MembershipBridge();
+  MembershipBridge(const MembershipBridge&) = delete;
+  MembershipBridge& operator=(const MembershipBridge&) = delete;
 
   // User callbacks (set before start()); they run on the gossip thread.
   void on_member_event(std::function<void(const gossip::MemberEvent&)> cb);
@@ -42,6 +47,8 @@ class MembershipBridge {
   std::string gossip_address() const;
 
  private:
+  MembershipBridge(std::string self, MembershipHooks hooks,
+                   std::unique_ptr<gossip::UdpDriver> driver);
   void handle(const gossip::MemberEvent& e);
 
   std::string self_;

@@ -1,22 +1,12 @@
 #include "publish/publish_queue.hpp"
 
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdint>
-#include <stdexcept>
 
 namespace vsm::detail {
 
-PublishQueue::PublishQueue(std::size_t capacity)
-    : capacity_(capacity), fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-  if (fd_ < 0) throw std::runtime_error("eventfd() failed");
+PublishQueue::PublishQueue(std::size_t capacity) : capacity_(capacity) {
   items_.reserve(std::min<std::size_t>(capacity_, 1024));
-}
-
-PublishQueue::~PublishQueue() {
-  if (fd_ >= 0) ::close(fd_);
 }
 
 Error PublishQueue::full_error() const {
@@ -73,17 +63,6 @@ bool PublishQueue::arm_sleep() {
     return false;
   }
   return true;
-}
-
-void PublishQueue::clear_wake() {
-  std::uint64_t v;
-  while (::read(fd_, &v, sizeof v) == static_cast<ssize_t>(sizeof v)) {
-  }
-}
-
-void PublishQueue::wake() {
-  const std::uint64_t one = 1;
-  [[maybe_unused]] auto n = ::write(fd_, &one, sizeof one);
 }
 
 void PublishQueue::close() {

@@ -1,11 +1,11 @@
-// Bounded hand-off of encoded frames from publishing threads to the reactor, with an
-// eventfd the reactor polls. Publishers encode before they take the lock; under it they
+// Bounded hand-off of encoded frames from publishing threads to the sender thread
+// (publish/sender.hpp), with an eventfd the sender polls. Publishers encode before they take the lock; under it they
 // only number the frame (seal) and append it, so the lock is held for a few hundred
-// nanoseconds. The reactor is woken only when it is (about to be) asleep, so a busy
+// nanoseconds. The sender is woken only when it is (about to be) asleep, so a busy
 // stream costs no system call per event. A full queue fails at once or, with a block
 // timeout, waits for room on a condition variable that only a waiting publisher (and
 // the reactor, when it sees one) ever touches.
-// Thread-safety: admit()/push() from any thread; take()/arm_sleep() from the reactor only.
+// Thread-safety: admit()/push() from any thread; take()/arm_sleep() from the sender thread only.
 #pragma once
 
 #include <atomic>
@@ -19,6 +19,7 @@
 
 #include <zmq.hpp>
 
+#include "core/event_fd.hpp"
 #include "vsm/channel.hpp"
 #include "vsm/result.hpp"
 
@@ -28,12 +29,14 @@ struct OutFrame {
   zmq::message_t topic;
   zmq::message_t body;
   Channel channel;
+  std::uint64_t seq = 0;  // set when sealed
 };
 
 class PublishQueue {
  public:
   explicit PublishQueue(std::size_t capacity);
-  ~PublishQueue();
+  // Creates the wake-up descriptor (kIo when the kernel refuses). Before any push().
+  Status open() { return wake_fd_.open(); }
   PublishQueue(const PublishQueue&) = delete;
   PublishQueue& operator=(const PublishQueue&) = delete;
 
@@ -45,7 +48,7 @@ class PublishQueue {
   // Runs `seal(frame)` under the queue lock (so the sequence numbers it assigns follow
   // queue order) and enqueues the frame unless seal fails. When the queue is full it
   // fails with kQueueFull at once (block_ms == 0) or waits up to block_ms for the
-  // reactor to take frames first. kShuttingDown once closed, also while waiting.
+  // sender to take frames first. kShuttingDown once closed, also while waiting.
   template <typename Seal>
   Status push(OutFrame&& frame, int block_ms, Seal&& seal) {
     {
@@ -60,8 +63,8 @@ class PublishQueue {
   }
 
   // Inline publishing: when nothing is queued, runs `seal(frame)` under the queue lock
-  // and returns true without queueing; the caller sends the frame itself, under a lock
-  // the reactor also holds while it takes and sends queued frames (so wire order stays
+  // and returns true without queueing; the caller commits the frame itself, under the
+  // pipeline lock the sender also holds while it takes and commits queued frames (so wire order stays
   // seal order). False when frames are queued (the caller falls back to push()).
   // kShuttingDown once closed; the error of `seal` when it fails.
   template <typename Seal>
@@ -73,21 +76,21 @@ class PublishQueue {
     return true;
   }
 
-  // Reactor: swaps the queued frames into `out` (which must be empty) and wakes
+  // Sender: swaps the queued frames into `out` (which must be empty) and wakes
   // publishers blocked on a full queue. Always locks: a frame sealed before the call
-  // is taken by it (hello heads rely on this, node_reliable.cpp).
+  // is taken by it.
   void take(std::vector<OutFrame>& out);
-  // Reactor, before polling: marks itself asleep. Returns false (stay awake) when work
+  // Sender, before polling: marks itself asleep. Returns false (stay awake) when work
   // is already queued.
   bool arm_sleep();
   void disarm_sleep() { sleeping_.store(false, std::memory_order_release); }
-  // Reactor: drains the eventfd after poll reported it readable.
-  void clear_wake();
-  void wake();
+  // Sender: drains the eventfd after poll reported it readable.
+  void clear_wake() { wake_fd_.drain(); }
+  void wake() { wake_fd_.signal(); }
   // Subsequent pushes fail with kShuttingDown; wakes blocked publishers. Idempotent.
   void close();
 
-  int wake_fd() const noexcept { return fd_; }
+  int wake_fd() const noexcept { return wake_fd_.fd(); }
   std::size_t size() const noexcept { return size_.load(std::memory_order_relaxed); }
 
  private:
@@ -104,7 +107,7 @@ class PublishQueue {
   std::atomic<bool> closed_flag_{false};  // closed_, for the lock-free admit()
   std::atomic<std::size_t> size_{0};
   std::atomic<bool> sleeping_{false};
-  int fd_ = -1;
+  EventFd wake_fd_;
 };
 
 }  // namespace vsm::detail

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/node_thread.hpp"
+
 namespace vsm::detail {
 
 Dispatcher::Dispatcher() : thread_([this](std::stop_token st) { run(st); }) {}
@@ -30,14 +32,14 @@ void Dispatcher::notify() {
 }
 
 void Dispatcher::stop() {
-  if (thread_.joinable()) {
-    thread_.request_stop();
-    cv_.notify_all();
-    thread_.join();
-  }
+  if (!thread_.joinable()) return;
+  thread_.request_stop();
+  cv_.notify_all();
+  join_unless_self(thread_);  // a callback may stop the node: joined by a later stop()
 }
 
 void Dispatcher::run(std::stop_token stop) {
+  set_thread_name("vsm-dispatch");
   std::vector<std::shared_ptr<SubscriptionState>> snapshot;
   for (;;) {
     {

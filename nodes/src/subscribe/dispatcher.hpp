@@ -24,7 +24,8 @@ class Dispatcher {
   void remove(const SubscriptionState* state);
   // Some subscription has new events; cheap when the thread is already awake.
   void notify();
-  // Runs what is queued, then joins the thread. Idempotent.
+  // Ends the thread after the callbacks running now and joins it (unless called from
+  // a callback: then a later stop() joins). Idempotent.
   void stop();
 
  private:

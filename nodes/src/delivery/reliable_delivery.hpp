@@ -1,0 +1,67 @@
+// Reliable delivery on the reactor thread (DESIGN §3, docs/PROTOCOL.md §1.7): every
+// Reliable subscription sees every event of its channels through its ReliableTracker
+// (delivery/reliable_tracker.hpp), which orders and deduplicates them and asks for
+// missing ranges; the RepairWorker (delivery/repair_worker.hpp) fetches those from the
+// publishers' control endpoints, learned from hellos, and the answers come back here
+// through the reactor. A full subscription queue pauses its streams (nothing dropped).
+// The other modes: BestEffort and LatestOnly are queue policies of the subscription
+// (subscribe/subscription_state.hpp, delivery/delivery_modes.hpp).
+// Thread-safety: reactor thread only, except start()/stop() (the node's owner) and
+// breaker_states() (any thread).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/hello.hpp"
+#include "core/node_counters.hpp"
+#include "delivery/reliable_tracker.hpp"
+#include "delivery/repair_worker.hpp"
+#include "subscribe/subscriptions.hpp"
+#include "vsm/node_config.hpp"
+
+namespace vsm::detail {
+
+class ReliableDelivery {
+ public:
+  // `post` runs a command on the reactor thread (false once the node closes).
+  ReliableDelivery(const NodeConfig& config, NodeCounters& counters, Subscriptions& subs,
+                   std::function<bool(std::function<void()>)> post);
+
+  // Creates the repair worker (with `transport`, or the control-plane client when null).
+  void start(std::unique_ptr<RepairTransport> transport = nullptr);
+  // Stops the repair lanes; answers still in flight are dropped. Idempotent.
+  void stop();
+
+  // A live event on a channel `s` sequences.
+  void feed(SubscriptionState& s, Event&& event);
+  // A publisher's hello: where to repair from, and its heads per channel.
+  void on_hello(const Hello& hello);
+  // Once per reactor turn: resumes paused streams whose queue has room again.
+  void on_turn_end();
+
+  std::map<std::string, BreakerState> breaker_states() const;
+  std::size_t repair_lanes() const;
+
+ private:
+  // Executes a tracker's output: submits repairs, records dead letters, and hands the
+  // ordered events that match the filter to the subscription queue. When the queue is
+  // full the rest goes back to the tracker, which pauses those streams.
+  void apply(SubscriptionState& s, TrackerOutput& out);
+  void on_repair_done(const RepairRequest& req, Result<ReplayBatch> result);  // lane thread
+  void finish_repair(const RepairRequest& req, Result<ReplayBatch>& result);
+  void resume_paused();
+
+  const NodeConfig& config_;
+  NodeCounters& counters_;
+  Subscriptions& subs_;
+  const std::function<bool(std::function<void()>)> post_;
+  std::unique_ptr<RepairWorker> repairs_;
+  TrackerOutput out_;  // scratch, reused
+  std::map<std::string, std::string> publisher_instances_;  // from hellos: name -> instance
+  bool resume_due_ = false;  // a Reliable queue may have room again
+};
+
+}  // namespace vsm::detail

@@ -1,0 +1,63 @@
+// The node's event log (persist/EventLog), when NodeConfig::log_dir is set: opened at
+// start, asked for the last sequence numbers this node logged (so a restart continues
+// them), appended with every committed batch of published events before they are sent
+// (publish/publish_pipeline.hpp) and, with log_received, with received events; read by
+// gap repair (slice()) and by the control plane's query op.
+// Thread-safety: every method may be called from any thread (EventLog is thread-safe);
+// open() and close() from the node's start()/stop() only.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "control/control_query.hpp"
+#include "control/control_server.hpp"
+#include "vsm/channel.hpp"
+#include "vsm/event.hpp"
+#include "vsm/node_config.hpp"
+#include "vsm/persist/event_log.hpp"
+
+namespace vsm::detail {
+
+class NodeLog {
+ public:
+  explicit NodeLog(const NodeConfig& config) : config_(config) {}
+
+  // Opens the log (no-op without log_dir). Errors of EventLog::open().
+  Status open();
+  bool enabled() const noexcept { return log_ != nullptr; }
+  // The highest seq this node logged per channel (0 when none): where a restart goes on.
+  Result<std::array<std::uint64_t, kChannelCount>> last_seqs() const;
+
+  // Appends the encoded envelopes of published events, in order. OK means written.
+  Status append_published(std::span<const std::string_view> envelopes);
+  // Logs a received event (NodeConfig::log_received); failures are counted and warned
+  // about at most once per kWarnIntervalMs.
+  void append_received(const Event& event);
+
+  // Adds to `slice` the events [from, to] (at most max) of `channel` from the log.
+  void slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,
+             ReplaySlice& slice) const;
+  // Serves a control-plane query page. REQUIRES: enabled().
+  Result<QuerySlice> query(const QueryRequest& request) const;
+
+  std::uint64_t receive_failures() const noexcept {
+    return receive_failures_.load(std::memory_order_relaxed);
+  }
+  Status close();
+
+ private:
+  static constexpr std::uint64_t kWarnIntervalMs = 10'000;
+
+  const NodeConfig& config_;
+  std::unique_ptr<persist::EventLog> log_;
+  std::atomic<std::uint64_t> receive_failures_{0};
+  std::atomic<std::uint64_t> next_warn_ms_{0};
+};
+
+}  // namespace vsm::detail

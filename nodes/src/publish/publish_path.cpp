@@ -1,0 +1,140 @@
+#include "publish/publish_path.hpp"
+
+#include <thread>
+
+#include "vsm/codec.hpp"
+#include "vsm/ids.hpp"
+#include "vsm/monotonic_clock.hpp"
+
+namespace vsm::detail {
+
+PublishPath::PublishPath(const NodeConfig& config, HybridClock& clock, NodeCounters& counters,
+                         zmq::context_t& ctx, NodeLog& log)
+    : config_(config),
+      clock_(clock),
+      counters_(counters),
+      log_(log),
+      flow_(config.validate_flow),
+      quotas_(config.quotas_enabled ? std::make_unique<QuotaTable>(config.quotas) : nullptr),
+      queue_(config.publish_queue_capacity),
+      socket_(config, ctx, counters),
+      pipeline_(config, log, socket_, counters),
+      sender_(config, queue_, pipeline_, socket_) {}
+
+Status PublishPath::open() {
+  if (auto st = queue_.open(); !st) return st;
+  // Continue our own per-channel sequences, so peers see a restart as a continuation
+  // and can repair across it from the log.
+  auto last = log_.last_seqs();
+  if (!last) return last.error();
+  for (std::size_t i = 0; i < kChannelCount; ++i) {
+    last_seq_[i].store((*last)[i], std::memory_order_relaxed);
+  }
+  return socket_.bind();
+}
+
+void PublishPath::start(Hello hello) { sender_.start(std::move(hello)); }
+
+void PublishPath::close() {
+  queue_.close();
+  socket_.presence().release_waiters();
+}
+
+void PublishPath::stop() {
+  close();
+  sender_.stop();
+}
+
+Result<PublishReceipt> PublishPath::publish(Event&& event, PublishOrigin origin) {
+  if (event.id.empty()) event.id = new_event_id();
+  if (event.source.empty()) event.source = config_.name;
+  if (event.channel == Channel::kAlgedonic) event.priority = kPriorityCritical;
+  if (auto st = validate_event(event); !st) return st.error();
+  int block_ms = 0;
+  if (origin == PublishOrigin::kUser) {
+    if (auto st = flow_.check(event.channel, config_.role, role_from_name(event.target)); !st) {
+      return st.error();
+    }
+    if (auto st = admit_quota(event); !st) return st.error();
+    block_ms = config_.publish_block_timeout_ms;
+  }
+  if (auto failing = pipeline_.failing()) {
+    return Error::io("event log unavailable, publishing is held: " + failing->message());
+  }
+  if (auto st = queue_.admit(block_ms); !st) {  // before encoding
+    if (st.error().code() == ErrorCode::kQueueFull) NodeCounters::add(counters_.publish_queue_full);
+    return st.error();
+  }
+  // Encoded outside the queue lock into a per-thread buffer; seq and ts are patched in
+  // under the lock, so the wire order of a channel is its seq order.
+  thread_local std::string scratch;
+  scratch.clear();
+  auto slots = encode_event_unsequenced(event, config_.name, scratch, config_.limits);
+  if (!slots) return slots.error();
+  // The topic goes straight into its frame (short topics fit the message inline).
+  const std::string_view ch_name = channel_name(event.channel);
+  zmq::message_t topic(ch_name.size() + event.source.size() + event.type.size() + 2);
+  char* t = topic.data<char>();
+  t += ch_name.copy(t, ch_name.size());
+  *t++ = '/';
+  t += event.source.copy(t, event.source.size());
+  *t++ = '/';
+  event.type.copy(t, event.type.size());
+  OutFrame frame{std::move(topic), zmq::message_t(scratch.data(), scratch.size()), event.channel};
+  if (scratch.capacity() > (64u << 10)) std::string().swap(scratch);  // not for one big event
+  return enqueue(event, std::move(frame), *slots, block_ms);
+}
+
+Result<PublishReceipt> PublishPath::enqueue(Event& event, OutFrame&& frame,
+                                            const SequenceSlots& slots, int block_ms) {
+  const Channel ch = frame.channel;
+  std::uint64_t seq = 0;
+  const auto seal = [&](OutFrame& f) -> Status {
+    auto& last = last_seq_[channel_index(ch)];
+    seq = last.load(std::memory_order_relaxed) + 1;
+    const HlcTimestamp ts = clock_.now();
+    patch_sequence(f.body.data<char>(), slots, ts.wall_ms, ts.logical, seq);
+    f.seq = seq;
+    last.store(seq, std::memory_order_relaxed);
+    return {};
+  };
+  bool committed = false;
+  if (config_.publish_inline) {
+    auto inline_done = pipeline_.try_commit_inline(frame, queue_, seal);
+    if (!inline_done) return inline_done.error();
+    committed = *inline_done;
+  }
+  if (!committed) {
+    if (Status st = queue_.push(std::move(frame), block_ms, seal); !st) {
+      if (st.error().code() == ErrorCode::kQueueFull) NodeCounters::add(counters_.publish_queue_full);
+      return st.error();
+    }
+  }
+  NodeCounters::add(counters_.of(ch).published);
+  return PublishReceipt{std::move(event.id), seq};
+}
+
+Status PublishPath::admit_quota(const Event& event) {
+  if (!quotas_) return {};
+  auto delay_ms = quotas_->admit(event.channel, event.source, monotonic_ms());
+  if (!delay_ms) return std::move(delay_ms).error();
+  if (*delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(*delay_ms));
+  return {};
+}
+
+void PublishPath::fill_stats(NodeStats& s) const {
+  for (Channel c : kAllChannels) {
+    auto& out = s.channels[channel_index(c)];
+    out.blocked = flow_.blocked(c);
+    out.routed = flow_.routed(c);
+    if (quotas_) {
+      out.quota_delayed = quotas_->delayed(c);
+      out.quota_rejected = quotas_->rejected(c);
+      out.variety_pressure = quotas_->pressure(c, monotonic_ms());
+    }
+  }
+  s.publish_queue_depth = queue_.size();
+  s.subscribers = socket_.presence().ready();
+}
+
+}  // namespace vsm::detail

@@ -1,0 +1,86 @@
+// Publishing, from Node::publish() to the wire. The front half runs on the caller's
+// thread: fill in id/source/priority, validate, check the flow rules and the variety
+// quota, encode (no lock held), then number the event (seq, HLC ts) under the queue
+// lock and either commit it at once (publish_inline, nothing queued) or queue it for
+// the sender thread. The back half (publish_pipeline.hpp) logs, retains and sends in
+// seq order. Owns the XPUB (publisher_socket.hpp), the queue, the pipeline and the
+// sender thread (sender.hpp).
+// Thread-safety: publish() and the readers from any thread; open()/start()/close()/
+// stop() from the node's owner.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/node_counters.hpp"
+#include "log/node_log.hpp"
+#include "publish/publish_pipeline.hpp"
+#include "publish/publish_queue.hpp"
+#include "publish/publisher_socket.hpp"
+#include "publish/sender.hpp"
+#include "vsm/flow_rules.hpp"
+#include "vsm/hlc.hpp"
+#include "vsm/node.hpp"
+#include "vsm/quota_table.hpp"
+
+namespace vsm::detail {
+
+// Who publishes: a user (flow rules and quotas apply) or the node itself (partition
+// announcements: exempt, and never waiting for queue room).
+enum class PublishOrigin { kUser, kSystem };
+
+class PublishPath {
+ public:
+  PublishPath(const NodeConfig& config, HybridClock& clock, NodeCounters& counters,
+              zmq::context_t& ctx, NodeLog& log);
+
+  // Binds the XPUB and continues each channel's sequence after what the log holds.
+  Status open();
+  // Starts the sender thread; `hello` names the node (docs/PROTOCOL.md §1.6).
+  void start(Hello hello);
+  // Refuses further publishes and wakes blocked publishers. Non-blocking, idempotent.
+  void close();
+  // close(), then the sender commits what is queued and closes the XPUB. Idempotent.
+  void stop();
+
+  Result<PublishReceipt> publish(Event&& event, PublishOrigin origin = PublishOrigin::kUser);
+
+  std::vector<std::string> endpoints() const { return socket_.endpoints(); }
+  bool wait_for_subscribers(std::size_t n, std::chrono::milliseconds timeout) const {
+    return socket_.presence().wait_for(n, timeout);
+  }
+  void release_waiters() { socket_.presence().release_waiters(); }
+  ReplaySlice replay_slice(Channel c, std::uint64_t from, std::uint64_t to, std::size_t max) const {
+    return pipeline_.replay_slice(c, from, to, max);
+  }
+  const RetainRing& ring() const noexcept { return pipeline_.ring(); }
+  const FlowValidator& flow() const noexcept { return flow_; }
+  // The flow rule for this node sending on `c` to `to`, counted as routed or blocked.
+  Status check_flow(Channel c, std::optional<Role> to) { return flow_.check(c, config_.role, to); }
+  // Adds the publishing counters to `s` (per channel: blocked, routed, quotas).
+  void fill_stats(NodeStats& s) const;
+
+ private:
+  Status admit_quota(const Event& event);
+  Result<PublishReceipt> enqueue(Event& event, OutFrame&& frame, const SequenceSlots& slots,
+                                 int block_ms);
+
+  const NodeConfig& config_;
+  HybridClock& clock_;
+  NodeCounters& counters_;
+  NodeLog& log_;
+  FlowValidator flow_;
+  std::unique_ptr<QuotaTable> quotas_;  // null when config_.quotas_enabled is false
+  // Last seq numbered per channel; written under the queue's lock.
+  std::array<std::atomic<std::uint64_t>, kChannelCount> last_seq_{};
+  PublishQueue queue_;
+  PublisherSocket socket_;
+  PublishPipeline pipeline_;
+  Sender sender_;
+};
+
+}  // namespace vsm::detail

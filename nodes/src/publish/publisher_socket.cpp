@@ -1,0 +1,88 @@
+#include "publish/publisher_socket.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/internal_topics.hpp"
+
+namespace vsm::detail {
+
+Status PublisherSocket::bind() {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> resolved;
+  try {
+    socket_ = zmq::socket_t(ctx_, zmq::socket_type::xpub);
+    socket_.set(zmq::sockopt::sndhwm, config_.send_hwm_msgs);
+    socket_.set(zmq::sockopt::xpub_verboser, 1);
+    socket_.set(zmq::sockopt::linger, config_.linger_ms);
+    fd_ = socket_.get(zmq::sockopt::fd);
+  } catch (const zmq::error_t& e) {
+    return Error::io(std::string("creating the publish socket: ") + e.what());
+  }
+  for (const auto& ep : config_.pub_bind) {
+    try {
+      socket_.bind(ep);
+      resolved.push_back(socket_.get(zmq::sockopt::last_endpoint));
+    } catch (const zmq::error_t& e) {
+      return Error::io("cannot bind publish endpoint '" + ep + "': " + e.what() +
+                       " (is the port in use? use tcp://host:* for a free port)");
+    }
+  }
+  open_ = true;
+  endpoints_ = config_.pub_advertise.empty() ? resolved : config_.pub_advertise;
+  return {};
+}
+
+std::vector<std::string> PublisherSocket::endpoints() const {
+  std::lock_guard lock(mu_);
+  return endpoints_;
+}
+
+void PublisherSocket::send_locked(OutFrame& f) {
+  socket_.send(f.topic, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+  socket_.send(f.body, zmq::send_flags::dontwait);
+  NodeCounters::add(counters_.of(f.channel).sent);
+}
+
+bool PublisherSocket::send(std::span<OutFrame> frames) {
+  std::lock_guard lock(mu_);
+  if (!open_) return false;
+  for (auto& f : frames) send_locked(f);
+  return true;
+}
+
+bool PublisherSocket::send_internal(std::string_view topic, std::string_view body) {
+  std::lock_guard lock(mu_);
+  if (!open_) return false;
+  socket_.send(zmq::buffer(topic), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+  socket_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  return true;
+}
+
+bool PublisherSocket::read_incoming() {
+  bool new_subscriber = false;
+  zmq::message_t msg;
+  std::lock_guard lock(mu_);
+  if (!open_) return false;
+  for (int i = 0; i < kMaxReadsPerCall; ++i) {
+    if (!socket_.recv(msg, zmq::recv_flags::dontwait)) break;
+    const std::string_view m = msg.to_string_view();
+    presence_.on_subscription_message(m);
+    if (m.size() > 1 && m[0] == 1 && m.substr(1, kPresencePrefix.size()) == kPresencePrefix) {
+      new_subscriber = true;
+    }
+  }
+  return new_subscriber;
+}
+
+void PublisherSocket::close() {
+  std::lock_guard lock(mu_);
+  if (!open_) return;
+  open_ = false;
+  try {
+    socket_.close();  // lingers up to linger_ms to flush queued frames
+  } catch (const zmq::error_t& e) {
+    spdlog::warn("vsm: node {} closing the publish socket: {}", config_.name, e.what());
+  }
+}
+
+}  // namespace vsm::detail

@@ -1,0 +1,77 @@
+// The node's XPUB socket and what comes back on it: the subscriptions of remote SUB
+// sockets (ready subscribers, publish/presence_tracker.hpp). Shared by the sender thread
+// and inline publishers under one mutex (a mutex is the memory barrier libzmq requires
+// when a socket changes threads). The mutex is held only around zmq calls, never for
+// disk I/O or encoding. XPUB never blocks: a peer at its high-water mark drops, which
+// its gap detection sees.
+// Thread-safety: every method may be called from any thread; bind() before the others.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "core/node_counters.hpp"
+#include "publish/presence_tracker.hpp"
+#include "publish/publish_queue.hpp"
+#include "vsm/node_config.hpp"
+
+namespace vsm::detail {
+
+class PublisherSocket {
+ public:
+  PublisherSocket(const NodeConfig& config, zmq::context_t& ctx, NodeCounters& counters)
+      : config_(config), ctx_(ctx), counters_(counters) {}
+
+  // Creates the XPUB and binds every NodeConfig::pub_bind endpoint (kIo naming the
+  // endpoint when one cannot be bound).
+  Status bind();
+  std::vector<std::string> endpoints() const;
+  // ZMQ_FD of the XPUB, for the sender's poll (readable = look at the socket).
+  int fd() const noexcept { return fd_; }
+
+  // Sends the frames in order; false when the socket is closed (nothing sent).
+  bool send(std::span<OutFrame> frames);
+  // Sends a fabric message (hello) on an internal '~' topic.
+  bool send_internal(std::string_view topic, std::string_view body);
+  // Reads what subscribers sent (subscriptions) without blocking. Returns true when a
+  // new presence topic arrived: a subscriber became ready (the sender then announces
+  // its heads at once, so a late joiner starts its repair without waiting).
+  bool read_incoming();
+  // Number of sends made on callers' threads (inline publishing), for the sender's poll.
+  void note_inline_send() noexcept { inline_sends_.fetch_add(1, std::memory_order_relaxed); }
+  std::uint64_t inline_sends() const noexcept {
+    return inline_sends_.load(std::memory_order_relaxed);
+  }
+
+  const PresenceTracker& presence() const noexcept { return presence_; }
+  PresenceTracker& presence() noexcept { return presence_; }
+
+  // Further sends fail; the socket is closed (lingering up to linger_ms to flush).
+  // Idempotent. REQUIRES: no thread is inside send() (the lock ensures it).
+  void close();
+
+ private:
+  static constexpr int kMaxReadsPerCall = 2048;
+  void send_locked(OutFrame& f);
+
+  const NodeConfig& config_;
+  zmq::context_t& ctx_;
+  NodeCounters& counters_;
+  mutable std::mutex mu_;  // guards socket_, open_, endpoints_
+  zmq::socket_t socket_;
+  bool open_ = false;
+  std::vector<std::string> endpoints_;
+  int fd_ = -1;
+  PresenceTracker presence_;
+  std::atomic<std::uint64_t> inline_sends_{0};
+};
+
+}  // namespace vsm::detail

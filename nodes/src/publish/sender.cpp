@@ -1,0 +1,96 @@
+#include "publish/sender.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "core/node_thread.hpp"
+#include "vsm/monotonic_clock.hpp"
+
+namespace vsm::detail {
+void Sender::start(Hello hello) {
+  hello_ = std::move(hello);
+  hello_topic_ = hello_topic(hello_.name);
+  thread_ = std::jthread([this](std::stop_token st) { run(st); });
+}
+
+void Sender::stop() {
+  if (!thread_.joinable()) return;
+  thread_.request_stop();
+  queue_.wake();
+  join_unless_self(thread_);
+}
+
+void Sender::run(std::stop_token stop) {
+  set_thread_name("vsm-sender");
+  while (!stop.stop_requested()) {
+    try {
+      wait_for_work();
+      pipeline_.commit_queued(queue_);
+      if (socket_.read_incoming()) hello_due_ = true;
+      const std::uint64_t now = monotonic_ms();
+      if (hello_due_ || now >= next_hello_ms_) {
+        hello_due_ = false;
+        next_hello_ms_ = now + static_cast<std::uint64_t>(std::max(1, config_.hello_interval_ms));
+        send_hello();
+      }
+    } catch (const zmq::error_t& e) {
+      if (e.num() == ETERM) break;
+      if (e.num() != EINTR) spdlog::error("vsm: node {} sender: {}", config_.name, e.what());
+    }
+  }
+  try {
+    pipeline_.commit_queued(queue_);  // the queue is closed: this is the last of it
+  } catch (const zmq::error_t& e) {
+    spdlog::warn("vsm: node {} sender flush: {}", config_.name, e.what());
+  }
+  if (const auto left = pipeline_.pending(); left > 0) {
+    spdlog::error("vsm: node {} stopped with {} published event(s) its log never accepted; "
+                  "they were not sent", config_.name, left);
+  }
+  socket_.close();
+}
+
+// Spins a little for queued frames (idle_spin.hpp says when and how long), then sleeps
+// in zmq_poll until the queue's eventfd or the XPUB's ZMQ_FD is readable, the next
+// hello is due, or (while pending frames wait for the log) the retry interval passed.
+void Sender::wait_for_work() {
+  if (queue_.size() != 0) return;
+  zmq::pollitem_t items[] = {
+      {nullptr, socket_.fd(), ZMQ_POLLIN, 0},  // not the socket: publishers may use it
+      {nullptr, queue_.wake_fd(), ZMQ_POLLIN, 0},
+  };
+  const std::int64_t start = IdleSpin::now_ns();
+  const std::int64_t budget = spin_.budget_ns();
+  for (std::int64_t now = start; now - start < budget; now = IdleSpin::now_ns()) {
+    if (queue_.size() != 0) {
+      spin_.idle_ended(now - start);
+      return;
+    }
+    if (!spin_.relax(start, now - start)) break;
+  }
+  if (queue_.arm_sleep()) {
+    // Inline sends process the XPUB's commands too and may consume the wake-up of its
+    // ZMQ_FD; while they happen, look at the socket again after a short sleep.
+    const std::uint64_t inline_now = socket_.inline_sends();
+    const bool inline_active = inline_now != inline_seen_;
+    inline_seen_ = inline_now;
+    const std::uint64_t now = monotonic_ms();
+    std::int64_t timeout = next_hello_ms_ > now ? static_cast<std::int64_t>(next_hello_ms_ - now) : 0;
+    if (inline_active) timeout = std::min<std::int64_t>(timeout, kInlinePollMs);
+    if (pipeline_.pending() > 0) timeout = std::min<std::int64_t>(timeout, kRetryPendingMs);
+    zmq::poll(items, 2, std::chrono::milliseconds(timeout));
+    queue_.disarm_sleep();
+    if (items[1].revents & ZMQ_POLLIN) queue_.clear_wake();
+  }
+  spin_.idle_ended(IdleSpin::now_ns() - start);
+}
+
+void Sender::send_hello() {
+  hello_.last = pipeline_.sent_heads();
+  hello_buf_.clear();
+  encode_hello(hello_, hello_buf_);
+  socket_.send_internal(hello_topic_, hello_buf_);
+}
+
+}  // namespace vsm::detail

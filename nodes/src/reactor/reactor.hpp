@@ -1,0 +1,99 @@
+// The reactor thread ("vsm-reactor"): owns the SUB socket (the receive side of the data
+// plane) and runs, in one loop, the commands other threads post (subscribe, connect,
+// repair answers, alerts first seen on the algedonic lane, partition announcements),
+// the received messages (handed to a ReactorHandler, receive/receive_path.hpp), and
+// the handler's end-of-turn work (timers, waking consumers). Between bursts it spins
+// briefly (core/idle_spin.hpp), then sleeps in zmq_poll on the SUB and an eventfd.
+// Thread-safety: post()/call()/wake() from any thread; sub() and connected() only on
+// the reactor thread (or before start()).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "core/command_queue.hpp"
+#include "core/event_fd.hpp"
+#include "core/idle_spin.hpp"
+#include "core/node_counters.hpp"
+#include "vsm/node_config.hpp"
+
+namespace vsm::detail {
+
+// What the reactor calls on its thread.
+class ReactorHandler {
+ public:
+  virtual ~ReactorHandler() = default;
+  // One message of the SUB socket (topic and body of a two-frame message).
+  virtual void on_message(std::string_view topic, std::string_view body) = 0;
+  // After a batch of messages (every kWakeBatch messages and at the end of each turn).
+  virtual void on_batch_end() = 0;
+  // Once per loop turn, after the commands and the messages.
+  virtual void on_turn_end() = 0;
+};
+
+class Reactor {
+ public:
+  Reactor(const NodeConfig& config, zmq::context_t& ctx, NodeCounters& counters);
+  ~Reactor();
+  Reactor(const Reactor&) = delete;
+  Reactor& operator=(const Reactor&) = delete;
+
+  // Creates the SUB socket (subscribed to the fabric's hello topic) and the wake-up
+  // descriptor, and connects the static peers. kIo / kInvalid naming what failed.
+  Status open();
+  void start(ReactorHandler& handler);
+  // Refuses further posts after the running commands; the loop ends. Non-blocking.
+  void close();
+  // close() and join (unless called on the reactor thread itself). Idempotent.
+  void stop();
+
+  // Runs `cmd` on the reactor thread; false (dropped) once closed.
+  bool post(CommandQueue::Command cmd);
+  // Runs `fn` on the reactor thread and waits for its status; runs it directly when
+  // called on the reactor thread. kShuttingDown once closed.
+  Status call(std::function<Status()> fn);
+  void wake() const noexcept { wake_.signal(); }
+  bool on_reactor_thread() const noexcept;
+
+  // Reactor thread: the SUB socket and the publishers it is connected to.
+  zmq::socket_t& sub() noexcept { return sub_; }
+  // Connects/disconnects the SUB (idempotent connect; kNotFound for an unknown
+  // disconnect). Reactor thread.
+  Status connect(const std::string& endpoint);
+  Status disconnect(const std::string& endpoint);
+
+ private:
+  static constexpr int kMaxReadsPerTurn = 2048;
+  static constexpr int kWakeBatch = 256;  // consumers are woken at least this often
+  static constexpr std::chrono::milliseconds kIdlePoll{100};
+
+  void run(std::stop_token stop);
+  void turn();
+  void wait_for_work();
+  void read_messages();
+
+  const NodeConfig& config_;
+  zmq::context_t& ctx_;
+  NodeCounters& counters_;
+  zmq::socket_t sub_;
+  CommandQueue commands_{"reactor"};
+  EventFd wake_;
+  std::atomic<bool> sleeping_{false};
+  std::atomic<bool> closing_{false};
+  ReactorHandler* handler_ = nullptr;
+
+  // Reactor thread only.
+  IdleSpin spin_;
+  std::set<std::string> connected_;
+  zmq::message_t topic_, body_;
+  std::jthread thread_;
+};
+
+}  // namespace vsm::detail

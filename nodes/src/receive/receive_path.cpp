@@ -1,0 +1,108 @@
+#include "receive/receive_path.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/hello.hpp"
+#include "vsm/codec.hpp"
+#include "vsm/monotonic_clock.hpp"
+
+namespace vsm::detail {
+
+ReceivePath::ReceivePath(const NodeConfig& config, NodeCounters& counters, HybridClock& clock,
+                         Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log)
+    : config_(config),
+      counters_(counters),
+      clock_(clock),
+      subs_(subs),
+      reliable_(reliable),
+      log_(log) {
+  if (config_.dedup_window_ids > 0) {
+    dedup_ = std::make_unique<DedupWindow>(
+        DedupWindowConfig{config_.dedup_window_ids, config_.dedup_window_ms});
+  }
+}
+
+void ReceivePath::on_message(std::string_view topic, std::string_view body) {
+  if (!topic.empty() && topic.front() == '~') {
+    // Fabric signalling; other '~' topics are reserved for the future: ignored.
+    if (topic.substr(0, kHelloPrefix.size()) == kHelloPrefix) on_hello(body);
+    return;
+  }
+  // Decoded into one reused Event: its strings keep their capacity (no allocation).
+  if (auto st = decode_event_into(body, rx_, config_.limits); !st) {
+    NodeCounters::add(counters_.decode_errors);
+    spdlog::debug("vsm: node {} dropped a malformed event on '{}': {}", config_.name, topic,
+                  st.error().to_string());
+    return;
+  }
+  deliver(rx_);
+}
+
+void ReceivePath::on_turn_end() {
+  reliable_.on_turn_end();
+  subs_.wake_consumers();
+}
+
+void ReceivePath::on_hello(std::string_view body) {
+  auto hello = decode_hello(body);
+  if (!hello) {
+    NodeCounters::add(counters_.decode_errors);
+    return;
+  }
+  NodeCounters::add(counters_.hellos_received);
+  for (Channel c : kAllChannels) {
+    if (!subs_.whole_channel(c)) continue;
+    if (auto missing = sequences_.observe_head(hello->name, c, hello->last[channel_index(c)])) {
+      NodeCounters::add(counters_.gap_events, missing);
+      NodeCounters::add(counters_.of(c).dropped, missing);
+    }
+  }
+  reliable_.on_hello(*hello);
+}
+
+void ReceivePath::deliver(const Event& event) {
+  auto& ch = counters_.of(event.channel);
+  NodeCounters::add(ch.received);
+  clock_.merge(event.ts);
+  if (subs_.whole_channel(event.channel)) {
+    if (auto missing = sequences_.observe(event.ts.node, event.channel, event.seq)) {
+      NodeCounters::add(counters_.gap_events, missing);
+      NodeCounters::add(ch.dropped, missing);
+    }
+  }
+  // Only the first copy of an alert id (lane or data plane) reaches the subscriptions;
+  // the lane counts later ones as duplicates.
+  if (event.channel == Channel::kAlgedonic && first_algedonic_copy_ &&
+      !first_algedonic_copy_(event)) {
+    return;
+  }
+  if (is_duplicate(event)) return;
+  if (config_.log_received) log_.append_received(event);
+  dispatch(event);
+}
+
+// Every matching subscription gets a copy (assigned into a spare slot of its queue, so
+// no allocation); Reliable ones hand theirs to the tracker, which orders, deduplicates
+// and filters it.
+void ReceivePath::dispatch(const Event& event) {
+  auto& ch = counters_.of(event.channel);
+  for (const auto& sp : subs_.all()) {
+    SubscriptionState& s = *sp;
+    if (s.sequenced(event.channel)) {
+      reliable_.feed(s, Event(event));
+      continue;
+    }
+    if (!s.filter().matches(event)) continue;
+    if (!s.push(event)) NodeCounters::add(ch.dropped);
+    NodeCounters::add(ch.delivered);
+    subs_.note_enqueued(s);
+  }
+}
+
+bool ReceivePath::is_duplicate(const Event& event) {
+  if (!dedup_ || dedup_->check_and_insert(event.id, monotonic_ms())) return false;
+  NodeCounters::add(counters_.duplicates);
+  return true;
+}
+
+}  // namespace vsm::detail

@@ -1,0 +1,61 @@
+// What the reactor does with each received message (reactor/reactor.hpp calls it):
+// fabric messages ('~' topics: hellos) update gap tracking and Reliable delivery;
+// events are decoded into one reused Event, counted, merged into the HLC, checked for
+// gaps (BestEffort counting, receive/sequence_tracker.hpp), deduplicated (algedonic
+// copies, the optional id window), logged when log_received is set, and dispatched:
+// Reliable subscriptions get a copy through their tracker, the others the matching
+// events into their queues (subscribe/subscription_state.hpp).
+// Thread-safety: reactor thread only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "core/node_counters.hpp"
+#include "delivery/reliable_delivery.hpp"
+#include "log/node_log.hpp"
+#include "reactor/reactor.hpp"
+#include "receive/sequence_tracker.hpp"
+#include "subscribe/subscriptions.hpp"
+#include "vsm/dedup_window.hpp"
+#include "vsm/hlc.hpp"
+
+namespace vsm::detail {
+
+class ReceivePath final : public ReactorHandler {
+ public:
+  ReceivePath(const NodeConfig& config, NodeCounters& counters, HybridClock& clock,
+              Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log);
+
+  // Algedonic events also arrive on the UDP lane; `first_copy` says whether this is
+  // the first copy of its id (set once, before the reactor starts).
+  void set_algedonic_filter(std::function<bool(const Event&)> first_copy) {
+    first_algedonic_copy_ = std::move(first_copy);
+  }
+
+  void on_message(std::string_view topic, std::string_view body) override;
+  void on_batch_end() override { subs_.wake_consumers(); }
+  void on_turn_end() override;
+
+  // Hands `event` to the matching subscriptions (also alerts first seen on the lane).
+  void dispatch(const Event& event);
+
+ private:
+  void on_hello(std::string_view body);
+  void deliver(const Event& event);
+  bool is_duplicate(const Event& event);
+
+  const NodeConfig& config_;
+  NodeCounters& counters_;
+  HybridClock& clock_;
+  Subscriptions& subs_;
+  ReliableDelivery& reliable_;
+  NodeLog& log_;
+  std::function<bool(const Event&)> first_algedonic_copy_;
+  SequenceTracker sequences_;
+  std::unique_ptr<DedupWindow> dedup_;  // null when disabled
+  Event rx_;  // every received event is decoded into this one
+};
+
+}  // namespace vsm::detail
