@@ -2,13 +2,13 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <string>
 
 #include "command.hpp"
 #include "global_options.hpp"
 #include "node_config_toml.hpp"
 #include "vsm/channel.hpp"
+#include "vsm/host_port.hpp"
 #include "vsm/role.hpp"
 
 namespace vsmcat {
@@ -16,14 +16,10 @@ namespace {
 
 // HOST:PORT with PORT 0..65535 (gossip addresses are UDP host:port, not endpoints).
 vsm::Status validate_host_port(std::string_view what, std::string_view hp) {
-  const auto colon = hp.rfind(':');
-  unsigned port = 0;
-  const char* end = hp.data() + hp.size();
-  if (colon == std::string_view::npos || colon == 0 ||
-      std::from_chars(hp.data() + colon + 1, end, port).ptr != end || colon + 1 == hp.size() ||
-      port > 65535) {
+  if (auto parsed = vsm::parse_host_port(hp, vsm::PortRule::kZeroOk); !parsed) {
     return vsm::Error::invalid(std::string(what) + " '" + std::string(hp) +
-                               "' must be HOST:PORT with PORT 0..65535, e.g. 127.0.0.1:7946");
+                               "' must be HOST:PORT with PORT 0..65535, e.g. 127.0.0.1:7946 (" +
+                               parsed.error().message() + ")");
   }
   return {};
 }
@@ -119,20 +115,9 @@ vsm::Status validate_endpoint(std::string_view ep) {
     return vsm::Error::invalid("endpoint '" + std::string(ep) + "': " + std::string(why) +
                                " (expected tcp://HOST:PORT, tcp://HOST:* or ipc://PATH)");
   };
-  if (ep.starts_with("ipc://")) {
-    return ep.size() > 6 ? vsm::Status() : vsm::Status(bad("empty ipc path"));
-  }
-  if (!ep.starts_with("tcp://")) return bad("unsupported transport");
-  std::string_view rest = ep.substr(6);
-  const auto colon = rest.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return bad("missing host or port");
-  std::string_view port = rest.substr(colon + 1);
-  if (port == "*" || port == "0") return {};
-  unsigned value = 0;
-  auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || p != port.data() + port.size() || value == 0 || value > 65535) {
-    return bad("port must be 1..65535 or '*'");
-  }
+  auto parsed = vsm::parse_endpoint(ep, vsm::PortRule::kWildcardOk);
+  if (!parsed) return bad(parsed.error().message());
+  if (parsed->scheme != "tcp" && parsed->scheme != "ipc") return bad("unsupported transport");
   return {};
 }
 

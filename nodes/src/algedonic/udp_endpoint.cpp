@@ -6,34 +6,25 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
+
+#include "vsm/host_port.hpp"
 
 namespace vsm::detail {
 
 Result<UdpEndpoint> parse_udp_endpoint(std::string_view text) {
-  constexpr std::string_view kScheme = "udp://";
   auto bad = [&](const std::string& why) {
     return Error::invalid("algedonic endpoint '" + std::string(text) + "' " + why +
                           "; expected udp://<IPv4>:<port>, port * or 0 for a free one");
   };
-  if (text.substr(0, kScheme.size()) != kScheme) return bad("does not start with udp://");
-  std::string_view rest = text.substr(kScheme.size());
-  const auto colon = rest.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return bad("has no host:port");
-  UdpEndpoint ep;
-  ep.host.assign(rest.substr(0, colon));
+  auto ep = parse_endpoint(text, PortRule::kWildcardOk);
+  if (!ep) return bad("is malformed (" + ep.error().message() + ")");
+  if (ep->scheme != "udp") return bad("does not start with udp://");
   in_addr addr{};
-  if (::inet_pton(AF_INET, ep.host.c_str(), &addr) != 1) return bad("has no IPv4 literal host");
-  std::string_view port = rest.substr(colon + 1);
-  if (port == "*") return ep;
-  int value = -1;
-  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || ptr != port.data() + port.size() || value < 0 || value > 65535) {
-    return bad("has an invalid port");
+  if (::inet_pton(AF_INET, ep->address.host.c_str(), &addr) != 1) {
+    return bad("has no IPv4 literal host");
   }
-  ep.port = value;
-  return ep;
+  return UdpEndpoint{ep->address.host, ep->address.port};
 }
 
 Result<int> probe_free_udp_port(const std::string& host) {
