@@ -10,12 +10,12 @@
 //   auto receipt = node.publish(std::move(e));  // Result<PublishReceipt>
 //   auto ev = sub.next(std::chrono::seconds(1));
 //
-// One reactor thread owns the SUB socket and shares the XPUB under a mutex: publish()
-// encodes in the caller's thread and sends there when the XPUB is free and nothing is
-// queued (NodeConfig::publish_inline), otherwise hands the frames over a bounded queue.
-// The reactor decodes received events and hands them to subscription queues in
-// batches; Subscription::next_into() reuses the caller's Event. Callback subscriptions
-// run on a dispatcher thread, never on the reactor. Thread-safety: every method is safe to call
+// Threads (docs/THREADING.md): publish() encodes and numbers the event on the caller's
+// thread and commits it there (log, then wire) when nothing is queued
+// (NodeConfig::publish_inline), otherwise hands it to the sender thread over a bounded
+// queue. The reactor thread owns the SUB socket: it decodes received events and hands
+// them to subscription queues in batches; Subscription::next_into() reuses the caller's
+// Event. Callback subscriptions run on a dispatcher thread, never on the reactor. Thread-safety: every method is safe to call
 // from any thread. Lifetime: movable; stop() (or the destructor) joins the threads.
 #pragma once
 
@@ -65,7 +65,9 @@ class Node {
   // Idempotent, non-blocking: stops accepting work; queued events are flushed for up
   // to linger_ms; pending next() calls return empty.
   void close();
-  // close() and wait for the threads. Idempotent.
+  // close() and wait for the threads. Idempotent. May be called from the node's own
+  // callbacks: it then joins every other thread, and a later stop() (or the destructor)
+  // joins the calling one. Destroying the Node from its own callback is allowed too.
   void stop();
 
   // Fills id (if empty), source (node name if empty), ts and seq; validates the event

@@ -79,14 +79,14 @@ struct NodeConfig {
   int recv_hwm_msgs = 100'000;
   // How long close() keeps trying to flush queued events to connected peers.
   int linger_ms = 2'000;
-  // publish() returns QueueFull when this many encoded events wait for the reactor.
+  // publish() returns QueueFull when this many encoded events wait for the sender thread.
   std::size_t publish_queue_capacity = 65'536;
   // When the publish queue is full: 0 = publish() returns QueueFull at once; > 0 =
   // publish() waits up to this long for room, then returns QueueFull.
   int publish_block_timeout_ms = 0;
   // true: publish() sends on the calling thread when the publish socket is free and
   // nothing is queued (one thread hand-off fewer: less CPU and latency per event);
-  // otherwise, and always when false, the event is queued for the reactor thread.
+  // otherwise, and always when false, the event is queued for the sender thread.
   bool publish_inline = true;
 
   // Variety quotas (DESIGN §3): token buckets per (channel, source) with role defaults

@@ -14,7 +14,7 @@
 namespace vsm {
 
 struct ChannelStats {
-  std::uint64_t published = 0;  // accepted by publish() and handed to the reactor
+  std::uint64_t published = 0;  // accepted by publish() (numbered; logged and sent in order)
   std::uint64_t sent = 0;       // written to the XPUB socket
   std::uint64_t received = 0;   // decoded from the SUB socket
   std::uint64_t delivered = 0;  // handed to a subscription (pull queue or callback)

@@ -1,4 +1,4 @@
-// How long a reactor spins before it sleeps in zmq_poll, and how. Sleeping costs a
+// How long a node thread (reactor, sender) spins before it sleeps in zmq_poll, and how. Sleeping costs a
 // publisher's eventfd write, a wake-up and a context switch per batch, and on a VM a
 // halted vCPU takes tens of microseconds to wake: a node relaying a steady stream should
 // not sleep between events. Spinning costs CPU, so the budget follows the stream:
@@ -11,7 +11,7 @@
 //   - a yield that took longer than kLostCpuNs means other threads want this core: the
 //     reactor sleeps now and spins with `pause` only for the next kNoYieldNs, so it does
 //     not queue behind them for a time slice per event.
-// Thread-safety: none; one per reactor thread.
+// Thread-safety: none; one per spinning thread (the reactor and the sender own one each).
 #pragma once
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 // Counts remote subscriber nodes that are ready, from the (un)subscribe messages an
-// XPUB socket reports with ZMQ_XPUB_VERBOSER. Reactor thread feeds it; any thread may
+// XPUB socket reports with ZMQ_XPUB_VERBOSER. The XPUB's readers (sender thread, under the
+// socket mutex) feed it; any thread may
 // wait on it.
 #pragma once
 

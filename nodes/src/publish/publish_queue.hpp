@@ -1,11 +1,12 @@
 // Bounded hand-off of encoded frames from publishing threads to the sender thread
-// (publish/sender.hpp), with an eventfd the sender polls. Publishers encode before they take the lock; under it they
-// only number the frame (seal) and append it, so the lock is held for a few hundred
-// nanoseconds. The sender is woken only when it is (about to be) asleep, so a busy
-// stream costs no system call per event. A full queue fails at once or, with a block
-// timeout, waits for room on a condition variable that only a waiting publisher (and
-// the reactor, when it sees one) ever touches.
-// Thread-safety: admit()/push() from any thread; take()/arm_sleep() from the sender thread only.
+// (publish/sender.hpp), with an eventfd the sender polls. Publishers encode before they
+// take the lock; under it they only number the frame (seal) and append it, so the lock
+// is held for a few hundred nanoseconds. The sender is woken only when it is (about to
+// be) asleep, so a busy stream costs no system call per event. A full queue fails at
+// once or, with a block timeout, waits for room on a condition variable that only a
+// waiting publisher (and the sender, when it sees one) ever touches.
+// Thread-safety: admit()/push()/seal_if_idle() from any thread; take()/arm_sleep() from
+// the sender (or a thread holding the pipeline lock) only.
 #pragma once
 
 #include <atomic>

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "delivery/queue_policy.hpp"
+
 namespace vsm::detail {
 
 namespace {
@@ -30,12 +32,6 @@ SubscriptionState::SubscriptionState(Filter filter, EventCallback callback,
                                                  options_.start_time_ms);
   }
 }
-
-namespace {
-bool same_topic(const Event& a, const Event& b) {
-  return a.channel == b.channel && a.source == b.source && a.type == b.type;
-}
-}  // namespace
 
 void SubscriptionState::add_dead_letters(std::vector<DeadLetter>&& letters) {
   std::lock_guard lock(mu_);
@@ -94,27 +90,16 @@ void SubscriptionState::made_room() {
 }
 
 bool SubscriptionState::push(const Event& event) {
-  bool kept = true;
-  {
-    std::lock_guard lock(mu_);
-    if (closed()) return true;
-    if (options_.mode == DeliveryMode::kLatestOnly) {
-      // Conflation: the older event of the same topic is superseded, not dropped.
-      queue_.erase_first([&](const Event& q) { return same_topic(q, event); });
-    }
-    if (queue_.size() >= options_.queue_capacity) {
-      kept = false;
-      dropped_.fetch_add(1, std::memory_order_relaxed);
-      if (options_.overflow == OverflowPolicy::kDeadLetter) {
-        record_overflow_locked(event);
-        return false;
-      }
-      if (options_.overflow == OverflowPolicy::kDropNewest) return false;
-      queue_.pop_front();
-    }
-    queue_.push(event);
+  std::lock_guard lock(mu_);
+  if (closed()) return true;
+  const ArrivalOutcome outcome = admit_arrival(queue_, event, options_);
+  if (outcome.dropped) dropped_.fetch_add(1, std::memory_order_relaxed);
+  switch (outcome.action) {
+    case Arrival::kQueue: queue_.push(event); break;
+    case Arrival::kDeadLetter: record_overflow_locked(event); break;
+    case Arrival::kDropNewest: break;
   }
-  return kept;
+  return !outcome.dropped;
 }
 
 bool SubscriptionState::wait_for_batch(std::chrono::milliseconds timeout) {
