@@ -1,15 +1,18 @@
 // Test agent for delivery modes: one vsm::Node in its own process, driven by flags,
 // reporting on stdout (one line per fact, first word = key).
 //   delivery_agent pub --name N [--channel C] [--count K] [--wait-subs S] [--sndhwm H]
-//                      [--ring-bytes B]
+//                      [--ring-bytes B] [--block-ms B]
 //     prints "endpoint <ep>", waits for S subscribers, publishes K events whose payload
 //     is their index 0..K-1, prints "published <K>"; then each stdin line "more <M>"
 //     publishes M further events (indices continue) and prints "published <total>";
-//     exits at stdin EOF.
+//     exits at stdin EOF. publish() waits up to B ms for room (publish_block_timeout_ms);
+//     a full queue or a Reliable follower's window (kBackpressure) is retried, and the
+//     first kBackpressure of each batch prints "backpressure". At exit it prints
+//     "flow followers <n> lost <l> timedout <t> backpressure <b>".
 //   delivery_agent sub --name N --peer EP [--channel C] --count K
 //                      [--mode reliable|best_effort|latest_only] [--rcvhwm H]
 //                      [--start-seq S] [--queue Q] [--max-held M] [--slow-every E]
-//                      [--stall] [--idle-ms T] [--repair-timeout-ms R]
+//                      [--stall] [--idle-ms T] [--repair-timeout-ms R] [--hold]
 //     prints "ready"; with --stall prints "stalled" once a repair was requested and its
 //     queue is full, then waits for a stdin line "go". Consumes events checking that the
 //     payload indices arrive exactly once and in order, sleeping 1 ms every E events to
@@ -17,7 +20,8 @@
 //     consumed + counted drops reach K), or after T ms without progress, printing
 //     "result received <n> inorder <0|1> dups <d> dropped <x> dead <ranges> deadevents <e>
 //      repaired <events fetched by repairs>"
-//     then one "dead <from> <to> <reason>" line per dead letter.
+//     then one "dead <from> <to> <reason>" line per dead letter. With --hold it then keeps
+//     its node (and subscription) open without consuming, until stdin closes.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -56,15 +60,23 @@ long long num(const Flags& f, const std::string& k, long long def) {
 }
 
 bool publish_range(vsm::Node& node, vsm::Channel ch, long long from, long long to) {
+  bool said_backpressure = false;
   for (long long i = from; i < to; ++i) {
     vsm::Event e;
     e.channel = ch;
     e.type = "n";
     e.payload = vsm::pack_value(static_cast<std::int64_t>(i));
-    for (int attempt = 0;; ++attempt) {
+    const auto deadline = std::chrono::steady_clock::now() + 120s;
+    for (;;) {
       auto r = node.publish(e);
       if (r) break;
-      if (r.error().code() != vsm::ErrorCode::kQueueFull || attempt > 1'000'000) {
+      const auto code = r.error().code();
+      if (code == vsm::ErrorCode::kBackpressure && !said_backpressure) {
+        said_backpressure = true;
+        say("backpressure");
+      }
+      if ((code != vsm::ErrorCode::kQueueFull && code != vsm::ErrorCode::kBackpressure) ||
+          std::chrono::steady_clock::now() > deadline) {
         fail(r.error().to_string());
         return false;
       }
@@ -81,6 +93,7 @@ int run_pub(const Flags& f) {
   cfg.send_hwm_msgs = static_cast<int>(num(f, "sndhwm", cfg.send_hwm_msgs));
   cfg.replay_ring_bytes_per_channel =
       static_cast<std::size_t>(num(f, "ring-bytes", static_cast<long long>(64u << 20)));
+  cfg.publish_block_timeout_ms = static_cast<int>(num(f, "block-ms", 0));
   auto ch = vsm::parse_channel(flag(f, "channel", "command"));
   if (!ch) return fail("unknown channel");
   vsm::Node node(cfg);
@@ -99,6 +112,10 @@ int run_pub(const Flags& f) {
     total += more;
     say("published " + std::to_string(total));
   }
+  const auto st = node.stats();
+  say("flow followers " + std::to_string(st.reliable_followers) + " lost " +
+      std::to_string(st.reliable_lost) + " timedout " + std::to_string(st.reliable_timed_out) +
+      " backpressure " + std::to_string(st.reliable_backpressure));
   node.stop();
   return 0;
 }
@@ -187,6 +204,12 @@ int run_sub(const Flags& f) {
   for (const auto& d : dead) {
     say("dead " + std::to_string(d.from_seq) + " " + std::to_string(d.to_seq) + " " + d.reason);
   }
+  if (f.count("hold")) {
+    say("holding");
+    std::string line;
+    while (std::getline(std::cin, line)) {
+    }
+  }
   node.stop();
   return 0;
 }
@@ -201,7 +224,7 @@ int main(int argc, char** argv) {
     std::string k = argv[i];
     if (k.rfind("--", 0) != 0) return fail("unexpected argument " + k);
     k = k.substr(2);
-    if (k == "stall") {
+    if (k == "stall" || k == "hold") {
       f[k] = "1";
     } else if (i + 1 < argc) {
       f[k] = argv[++i];

@@ -146,3 +146,40 @@ TEST_CASE("Reliable: a publisher killed during repair leaves dead letters, not a
   CHECK(dead->find(' ', dead->find(' ') + 1) + 1 < dead->size());  // a reason follows the range
   CHECK(sub.wait_exit(20s) == std::optional<int>(0));
 }
+
+TEST_CASE("Reliable flow control: a slow subscriber gets 1,000,000 events exactly once; "
+          "killed, it stops holding the publisher back",
+          "[integration][reliable][flow]") {
+  ChildProcess pub({kAgent, "pub", "--name", "s3.flow", "--count", "1000000", "--wait-subs", "1",
+                    "--block-ms", "100", "--ring-bytes", std::to_string(8u << 20)});
+  auto ep = pub.expect_prefix("endpoint ", 20s);
+  REQUIRE(ep);
+  // A consumer that naps 1 ms every 1,000 events: far slower than the publisher.
+  ChildProcess sub({kAgent, "sub", "--name", "s1.flow", "--peer", *ep, "--count", "1000000",
+                    "--slow-every", "1000", "--idle-ms", "60000", "--hold"});
+  REQUIRE(sub.expect_prefix("ready", 20s));
+  REQUIRE(pub.expect_prefix("published ", 600s) == std::optional<std::string>("1000000"));
+  auto line = sub.expect_prefix("result ", 600s);
+  REQUIRE(line);
+  const SubResult r = parse_result(*line);
+  INFO(*line);
+  CHECK(r.received == 1000000);
+  CHECK(r.inorder == 1);
+  CHECK(r.dups == 0);
+  CHECK(r.dead == 0);
+  REQUIRE(sub.expect_prefix("holding", 20s));
+  // The subscriber no longer reads: its queue fills, its acknowledgements stop moving,
+  // and the publisher is held back by its window...
+  pub.write("more 400000\n");
+  REQUIRE(pub.expect_prefix("backpressure", 120s));
+  // ...until the subscriber dies: its connection closes and the publisher goes on.
+  sub.kill(SIGKILL);
+  REQUIRE(sub.wait_exit(10s));
+  REQUIRE(pub.expect_prefix("published ", 120s) == std::optional<std::string>("1400000"));
+  pub.close_stdin();
+  auto flow = pub.expect_prefix("flow ", 20s);
+  REQUIRE(flow);
+  INFO(*flow);
+  CHECK(flow->find("lost 1") != std::string::npos);
+  CHECK(pub.wait_exit(20s) == std::optional<int>(0));
+}

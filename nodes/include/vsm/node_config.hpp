@@ -60,6 +60,25 @@ struct NodeConfig {
   // are retried); a lane without work for repair_lane_idle_ms ends its thread.
   std::size_t repair_max_lanes = 32;
   std::uint64_t repair_lane_idle_ms = 30'000;
+
+  // Reliable flow control (docs/PROTOCOL.md §1.7). As a publisher: a subscriber node
+  // with Reliable subscriptions acknowledges what it delivered, and this node sends at
+  // most reliable_window_events beyond the slowest acknowledgement (and, without a log,
+  // never evicts an unacknowledged event from its ring); beyond that publish() waits up
+  // to publish_block_timeout_ms, then fails with kBackpressure. 0 turns flow control
+  // off (Reliable subscribers then repair what the ring or log still holds). A follower
+  // that disconnects stops counting at once; one silent for reliable_ack_timeout_ms too.
+  // At most reliable_max_followers subscriber nodes are tracked.
+  std::uint64_t reliable_window_events = 32'768;
+  std::uint64_t reliable_ack_timeout_ms = 5'000;
+  std::size_t reliable_max_followers = 1'024;
+  // As a subscriber: acknowledge progress at most every reliable_ack_interval_ms (and
+  // at once after reliable_ack_every_events deliveries), and at least every
+  // reliable_heartbeat_ms while Reliable subscriptions exist (must stay well below the
+  // publishers' reliable_ack_timeout_ms).
+  int reliable_ack_interval_ms = 10;
+  std::uint64_t reliable_ack_every_events = 4'096;
+  int reliable_heartbeat_ms = 500;
   // Duplicate suppression by event id for BestEffort/LatestOnly subscriptions, for
   // fabrics where an event can arrive twice (a publisher advertising several endpoints,
   // redundant paths after a partition heals): ids remembered by count and age; 0 turns

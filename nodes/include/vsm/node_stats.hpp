@@ -45,6 +45,16 @@ struct NodeStats {
   std::uint64_t duplicates = 0;           // duplicate events dropped
   std::map<std::string, BreakerState> repair_breakers;  // per publisher under repair
 
+  // Reliable flow control (docs/PROTOCOL.md §1.7). Publisher side:
+  std::uint64_t reliable_followers = 0;    // live subscriber nodes acknowledging us
+  std::uint64_t reliable_held = 0;         // events held back now (a follower's window)
+  std::uint64_t reliable_backpressure = 0; // publish() calls failed with kBackpressure
+  std::uint64_t reliable_lost = 0;         // followers gone (connection closed)
+  std::uint64_t reliable_timed_out = 0;    // followers dropped after reliable_ack_timeout_ms
+  std::uint64_t acks_received = 0;
+  // Subscriber side:
+  std::uint64_t acks_sent = 0;
+
   const ChannelStats& of(Channel c) const { return channels[channel_index(c)]; }
   ChannelStats total() const {
     ChannelStats t;

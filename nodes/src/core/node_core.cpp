@@ -14,8 +14,9 @@ NodeCore::NodeCore(NodeConfig config)
       publish_(config_, clock_, counters_, ctx_, log_),
       subscriptions_(instance_, dispatcher_),
       reactor_(config_, ctx_, counters_),
-      reliable_(config_, counters_, subscriptions_,
-                [this](std::function<void()> cmd) { return reactor_.post(std::move(cmd)); }),
+      reliable_(config_, instance_, counters_, subscriptions_,
+                [this](std::function<void()> cmd) { return reactor_.post(std::move(cmd)); },
+                [this](std::string_view frame) { return reactor_.send_upstream(frame); }),
       receive_(config_, counters_, clock_, subscriptions_, reliable_, log_),
       // Alerts first seen on the lane reach ordinary subscriptions through the reactor,
       // which owns them; the lane never waits for it.
@@ -51,7 +52,7 @@ Status NodeCore::start() {
   if (auto st = log_.open(); !st) return st;
   if (auto st = publish_.open(); !st) return st;
   if (auto st = reactor_.open(); !st) return st;
-  subscriptions_.attach(reactor_.sub());
+  subscriptions_.attach([this](std::string_view p, bool on) { reactor_.set_topic(p, on); });
   if (auto st = algedonic_.start(); !st) return st;
   receive_.set_algedonic_filter([this](const Event& e) { return algedonic_.first_copy(e); });
   reliable_.start();
@@ -199,6 +200,8 @@ NodeStats NodeCore::stats() const {
   s.dead_letters = counters_.dead_letters.load();
   s.duplicates = counters_.duplicates.load();
   s.repair_breakers = reliable_.breaker_states();
+  s.reliable_backpressure = counters_.reliable_backpressure.load();
+  s.acks_sent = counters_.acks_sent.load();
   return s;
 }
 

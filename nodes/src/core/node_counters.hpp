@@ -29,6 +29,8 @@ struct NodeCounters {
   std::atomic<std::uint64_t> repaired_events{0};
   std::atomic<std::uint64_t> dead_letters{0};
   std::atomic<std::uint64_t> duplicates{0};
+  std::atomic<std::uint64_t> reliable_backpressure{0};
+  std::atomic<std::uint64_t> acks_sent{0};
 
   ChannelCounters& of(Channel c) { return channels[channel_index(c)]; }
   static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {

@@ -2,12 +2,21 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/ack.hpp"
+#include "vsm/monotonic_clock.hpp"
+
 namespace vsm::detail {
 
-ReliableDelivery::ReliableDelivery(const NodeConfig& config, NodeCounters& counters,
-                                   Subscriptions& subs,
-                                   std::function<bool(std::function<void()>)> post)
-    : config_(config), counters_(counters), subs_(subs), post_(std::move(post)) {}
+ReliableDelivery::ReliableDelivery(const NodeConfig& config, std::string instance,
+                                   NodeCounters& counters, Subscriptions& subs,
+                                   std::function<bool(std::function<void()>)> post,
+                                   std::function<bool(std::string_view)> send_upstream)
+    : config_(config),
+      counters_(counters),
+      subs_(subs),
+      instance_(std::move(instance)),
+      post_(std::move(post)),
+      send_upstream_(std::move(send_upstream)) {}
 
 void ReliableDelivery::start(std::unique_ptr<RepairTransport> transport) {
   RepairWorkerConfig rc;
@@ -64,6 +73,7 @@ void ReliableDelivery::apply(SubscriptionState& s, TrackerOutput& out) {
       continue;
     }
     NodeCounters::add(counters_.of(ch).delivered);
+    ++delivered_since_ack_;
     subs_.note_enqueued(s);
   }
   NodeCounters::add(counters_.duplicates, tracker.take_duplicates());
@@ -105,6 +115,7 @@ void ReliableDelivery::on_hello(const Hello& hello) {
   auto& known = publisher_instances_[hello.name];
   const bool restarted = !known.empty() && known != hello.instance;
   known = hello.instance;
+  if (acked_.emplace(hello.name, AckState{}).second) next_ack_ms_ = 0;  // introduce us now
   for (Channel c : kAllChannels) {
     const std::uint64_t head = hello.last[channel_index(c)];
     for (const auto& s : subs_.all()) {
@@ -117,6 +128,46 @@ void ReliableDelivery::on_hello(const Hello& hello) {
 
 void ReliableDelivery::on_turn_end() {
   if (resume_due_) resume_paused();
+  if (acked_.empty()) return;
+  const std::uint64_t now = monotonic_ms();
+  if (now >= next_ack_ms_ || delivered_since_ack_ >= config_.reliable_ack_every_events) {
+    next_ack_ms_ = now + static_cast<std::uint64_t>(std::max(1, config_.reliable_ack_interval_ms));
+    delivered_since_ack_ = 0;
+    if (any_reliable()) send_acks(now);
+  }
+}
+
+bool ReliableDelivery::any_reliable() const {
+  for (const auto& s : subs_.all()) {
+    if (s->tracker() != nullptr) return true;
+  }
+  return false;
+}
+
+// Per publisher: the lowest position over this node's Reliable subscriptions of each
+// channel they sequence; sent when it moved, or as a heartbeat.
+void ReliableDelivery::send_acks(std::uint64_t now_ms) {
+  const auto heartbeat = static_cast<std::uint64_t>(std::max(1, config_.reliable_heartbeat_ms));
+  for (auto& [publisher, state] : acked_) {
+    std::array<std::optional<std::uint64_t>, kChannelCount> pos{};
+    for (const auto& s : subs_.all()) {
+      const ReliableTracker* t = s->tracker();
+      if (t == nullptr) continue;
+      for (Channel c : kAllChannels) {
+        if (!s->sequenced(c)) continue;
+        const std::uint64_t p = t->delivered_up_to(publisher, c);
+        auto& slot = pos[channel_index(c)];
+        slot = slot ? std::min(*slot, p) : p;
+      }
+    }
+    if (pos == state.sent && now_ms < state.sent_ms + heartbeat) continue;
+    ack_buf_.clear();
+    encode_ack(publisher, instance_, pos, ack_buf_);
+    if (!send_upstream_(ack_buf_)) return;
+    NodeCounters::add(counters_.acks_sent);
+    state.sent = pos;
+    state.sent_ms = now_ms;
+  }
 }
 
 void ReliableDelivery::resume_paused() {

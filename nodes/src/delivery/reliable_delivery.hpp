@@ -10,7 +10,10 @@
 // breaker_states() (any thread).
 #pragma once
 
+#include <array>
 #include <functional>
+#include <optional>
+#include <string_view>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,9 +29,11 @@ namespace vsm::detail {
 
 class ReliableDelivery {
  public:
-  // `post` runs a command on the reactor thread (false once the node closes).
-  ReliableDelivery(const NodeConfig& config, NodeCounters& counters, Subscriptions& subs,
-                   std::function<bool(std::function<void()>)> post);
+  // `post` runs a command on the reactor thread (false once the node closes);
+  // `send_upstream` sends an acknowledgement frame to the publishers (reactor thread).
+  ReliableDelivery(const NodeConfig& config, std::string instance, NodeCounters& counters,
+                   Subscriptions& subs, std::function<bool(std::function<void()>)> post,
+                   std::function<bool(std::string_view)> send_upstream);
 
   // Creates the repair worker (with `transport`, or the control-plane client when null).
   void start(std::unique_ptr<RepairTransport> transport = nullptr);
@@ -39,7 +44,8 @@ class ReliableDelivery {
   void feed(SubscriptionState& s, Event&& event);
   // A publisher's hello: where to repair from, and its heads per channel.
   void on_hello(const Hello& hello);
-  // Once per reactor turn: resumes paused streams whose queue has room again.
+  // Once per reactor turn: resumes paused streams whose queue has room again, and
+  // acknowledges progress to the publishers (core/ack.hpp) when due.
   void on_turn_end();
 
   std::map<std::string, BreakerState> breaker_states() const;
@@ -53,15 +59,28 @@ class ReliableDelivery {
   void on_repair_done(const RepairRequest& req, Result<ReplayBatch> result);  // lane thread
   void finish_repair(const RepairRequest& req, Result<ReplayBatch>& result);
   void resume_paused();
+  void send_acks(std::uint64_t now_ms);
+  bool any_reliable() const;
+
+  struct AckState {
+    std::array<std::optional<std::uint64_t>, kChannelCount> sent;
+    std::uint64_t sent_ms = 0;
+  };
 
   const NodeConfig& config_;
   NodeCounters& counters_;
   Subscriptions& subs_;
+  const std::string instance_;
   const std::function<bool(std::function<void()>)> post_;
+  const std::function<bool(std::string_view)> send_upstream_;
   std::unique_ptr<RepairWorker> repairs_;
   TrackerOutput out_;  // scratch, reused
   std::map<std::string, std::string> publisher_instances_;  // from hellos: name -> instance
   bool resume_due_ = false;  // a Reliable queue may have room again
+  std::map<std::string, AckState> acked_;  // per publisher (from hellos)
+  std::uint64_t next_ack_ms_ = 0;
+  std::uint64_t delivered_since_ack_ = 0;
+  std::string ack_buf_;
 };
 
 }  // namespace vsm::detail

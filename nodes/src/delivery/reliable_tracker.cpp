@@ -55,6 +55,13 @@ ReliableTracker::Stream& ReliableTracker::stream(const std::string& publisher, C
   return *cached_;
 }
 
+std::uint64_t ReliableTracker::delivered_up_to(const std::string& publisher,
+                                               Channel channel) const {
+  auto it = streams_.find({publisher, channel});
+  if (it == streams_.end() || it->second.next == 0 || it->second.resolving) return 0;
+  return it->second.next - 1;
+}
+
 void ReliableTracker::on_live(Event&& event, TrackerOutput& out) {
   const std::uint64_t seq = event.seq;
   const Channel channel = event.channel;

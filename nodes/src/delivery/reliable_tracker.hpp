@@ -79,6 +79,9 @@ class ReliableTracker {
     return n;
   }
   std::size_t buffered() const noexcept { return buffered_; }
+  // The last seq of `publisher`'s `channel` handed out for delivery (0: none yet, or
+  // not started): what the node acknowledges to the publisher (core/ack.hpp).
+  std::uint64_t delivered_up_to(const std::string& publisher, Channel channel) const;
 
  private:
   struct Stream {

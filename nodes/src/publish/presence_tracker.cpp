@@ -4,23 +4,29 @@
 
 namespace vsm::detail {
 
-void PresenceTracker::on_subscription_message(std::string_view message) {
-  if (message.empty()) return;
+PresenceTracker::Change PresenceTracker::on_subscription_message(std::string_view message,
+                                                                 std::string_view* instance) {
+  if (message.empty()) return Change::kNone;
   const bool subscribe = message[0] == 1;
-  auto instance = presence_instance(message.substr(1));
-  if (!instance) return;
+  auto id = presence_instance(message.substr(1));
+  if (!id) return Change::kNone;
+  if (instance != nullptr) *instance = *id;
   std::lock_guard lock(mu_);
-  auto it = instances_.find(*instance);
+  auto it = instances_.find(*id);
   if (subscribe) {
-    if (it == instances_.end()) {
-      instances_.emplace(std::string(*instance), 1);
-    } else {
-      ++it->second;
-    }
     cv_.notify_all();
-  } else if (it != instances_.end() && --it->second == 0) {
-    instances_.erase(it);
+    if (it == instances_.end()) {
+      instances_.emplace(std::string(*id), 1);
+      return Change::kReady;
+    }
+    ++it->second;
+    return Change::kNone;
   }
+  if (it != instances_.end() && --it->second == 0) {
+    instances_.erase(it);
+    return Change::kGone;
+  }
+  return Change::kNone;
 }
 
 std::size_t PresenceTracker::ready() const {

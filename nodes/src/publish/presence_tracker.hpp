@@ -16,8 +16,11 @@ namespace vsm::detail {
 
 class PresenceTracker {
  public:
-  // `message` is an XPUB subscription message: 0x01|0x00 followed by the topic.
-  void on_subscription_message(std::string_view message);
+  enum class Change { kNone, kReady, kGone };
+  // `message` is an XPUB subscription message: 0x01|0x00 followed by the topic. Says
+  // whether it made a subscriber instance ready (its first presence topic) or gone
+  // (its last one unsubscribed, or its connection closed); `*instance` names it.
+  Change on_subscription_message(std::string_view message, std::string_view* instance = nullptr);
   std::size_t ready() const;
   bool wait_for(std::size_t n, std::chrono::milliseconds timeout) const;
   // Wakes waiters (used at shutdown).

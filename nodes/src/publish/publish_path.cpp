@@ -58,13 +58,10 @@ Result<PublishReceipt> PublishPath::publish(Event&& event, PublishOrigin origin)
     if (auto st = admit_quota(event); !st) return st.error();
     block_ms = config_.publish_block_timeout_ms;
   }
-  if (auto failing = pipeline_.failing()) {
-    return Error::io("event log unavailable, publishing is held: " + failing->message());
+  if (pipeline_.log_failing()) {
+    if (auto held = pipeline_.held_error()) return *held;  // the log's error, at once
   }
-  if (auto st = queue_.admit(block_ms); !st) {  // before encoding
-    if (st.error().code() == ErrorCode::kQueueFull) NodeCounters::add(counters_.publish_queue_full);
-    return st.error();
-  }
+  if (auto st = queue_.admit(block_ms); !st) return queue_error(st.error());  // before encoding
   // Encoded outside the queue lock into a per-thread buffer; seq and ts are patched in
   // under the lock, so the wire order of a channel is its seq order.
   thread_local std::string scratch;
@@ -106,12 +103,23 @@ Result<PublishReceipt> PublishPath::enqueue(Event& event, OutFrame&& frame,
   }
   if (!committed) {
     if (Status st = queue_.push(std::move(frame), block_ms, seal); !st) {
-      if (st.error().code() == ErrorCode::kQueueFull) NodeCounters::add(counters_.publish_queue_full);
-      return st.error();
+      return queue_error(st.error());
     }
   }
   NodeCounters::add(counters_.of(ch).published);
   return PublishReceipt{std::move(event.id), seq};
+}
+
+// A full queue while the pipeline holds frames back is the Reliable window (or the
+// log): say so, with the slowest follower's name, instead of a bare QueueFull.
+Error PublishPath::queue_error(const Error& e) {
+  if (e.code() != ErrorCode::kQueueFull) return e;
+  if (auto held = pipeline_.held_error(); held && held->code() == ErrorCode::kBackpressure) {
+    NodeCounters::add(counters_.reliable_backpressure);
+    return *held;
+  }
+  NodeCounters::add(counters_.publish_queue_full);
+  return e;
 }
 
 Status PublishPath::admit_quota(const Event& event) {
@@ -135,6 +143,8 @@ void PublishPath::fill_stats(NodeStats& s) const {
   }
   s.publish_queue_depth = queue_.size();
   s.subscribers = socket_.presence().ready();
+  pipeline_.flow().fill_stats(s);
+  s.reliable_held = pipeline_.held();
 }
 
 }  // namespace vsm::detail

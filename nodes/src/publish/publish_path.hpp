@@ -66,6 +66,7 @@ class PublishPath {
 
  private:
   Status admit_quota(const Event& event);
+  Error queue_error(const Error& e);
   Result<PublishReceipt> enqueue(Event& event, OutFrame&& frame, const SequenceSlots& slots,
                                  int block_ms);
 

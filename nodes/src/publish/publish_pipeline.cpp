@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "vsm/monotonic_clock.hpp"
 
 namespace vsm::detail {
 
@@ -11,23 +12,45 @@ PublishPipeline::PublishPipeline(const NodeConfig& config, NodeLog& log, Publish
       log_(log),
       socket_(socket),
       counters_(counters),
-      ring_(config.replay_ring_bytes_per_channel) {}
+      ring_(config.replay_ring_bytes_per_channel),
+      flow_(config.name, ReliableFlowConfig{config.reliable_window_events,
+                                            config.reliable_ack_timeout_ms,
+                                            config.reliable_max_followers}) {}
 
-std::size_t PublishPipeline::commit_queued(PublishQueue& queue) {
+void PublishPipeline::commit_queued(PublishQueue& queue) {
   std::lock_guard lock(mu_);
-  queue.take(batch_);
-  if (!pending_.empty()) {
-    // Keep seq order: what failed before goes first.
-    pending_.insert(pending_.end(), std::make_move_iterator(batch_.begin()),
-                    std::make_move_iterator(batch_.end()));
+  if (!held_.empty()) {
+    batch_.swap(held_);
+    held_count_.store(0, std::memory_order_relaxed);
+    commit_locked(batch_);
     batch_.clear();
-    batch_.swap(pending_);
+    if (!held_.empty()) return;  // still held: the queue keeps the rest (publishers wait)
   }
-  const std::size_t n = batch_.size();
-  if (n == 0) return 0;
+  queue.take(batch_);
+  if (batch_.empty()) return;
   commit_locked(batch_);
   batch_.clear();
-  return n - pending_.size();
+}
+
+std::size_t PublishPipeline::admitted(std::span<const OutFrame> frames) const {
+  if (config_.reliable_window_events == 0 || !flow_.has_followers()) {
+    return frames.size();  // fast path: no Reliable follower, nothing to check
+  }
+  std::size_t n = 0;
+  for (const auto& f : frames) {
+    if (!flow_.permits(f.channel, f.seq)) break;
+    const std::uint64_t floor = flow_.floor(f.channel);
+    if (!log_.enabled() && floor != UINT64_MAX && !ring_.fits_above(f.channel, f.body.size(), floor)) {
+      break;  // without a log the ring is the only retention: keep what is unacknowledged
+    }
+    ++n;
+  }
+  return n;
+}
+
+void PublishPipeline::hold(std::span<OutFrame> frames) {
+  for (auto& f : frames) held_.push_back(std::move(f));
+  held_count_.store(held_.size(), std::memory_order_relaxed);
 }
 
 bool PublishPipeline::log_frames(std::span<OutFrame> frames) {
@@ -39,6 +62,7 @@ bool PublishPipeline::log_frames(std::span<OutFrame> frames) {
     if (log_error_) {
       spdlog::info("vsm: node {} event log writable again; publishing resumes", config_.name);
       log_error_.reset();
+      log_failing_.store(false, std::memory_order_relaxed);
     }
     return true;
   }
@@ -47,29 +71,47 @@ bool PublishPipeline::log_frames(std::span<OutFrame> frames) {
                   "can: {}", config_.name, frames.size(), st.error().to_string());
   }
   log_error_ = st.error();
+  log_failing_.store(true, std::memory_order_relaxed);
   return false;
 }
 
 void PublishPipeline::commit_locked(std::span<OutFrame> frames) {
-  if (!log_frames(frames)) {
-    for (auto& f : frames) pending_.push_back(std::move(f));
-    pending_count_.store(pending_.size(), std::memory_order_relaxed);
+  const std::size_t n = admitted(frames);
+  std::span<OutFrame> now = frames.first(n);
+  if (n < frames.size()) hold(frames.subspan(n));
+  if (now.empty()) return;
+  if (!log_frames(now)) {
+    // Keep seq order: these go before what was just held.
+    std::vector<OutFrame> rest;
+    rest.swap(held_);
+    hold(now);
+    hold(rest);
     return;
   }
-  pending_count_.store(0, std::memory_order_relaxed);
-  for (auto& f : frames) ring_.append(f.channel, f.seq, f.body.to_string_view());
-  if (!socket_.send(frames)) return;  // closing: the frames are in the log already
+  for (auto& f : now) ring_.append(f.channel, f.seq, f.body.to_string_view());
+  if (!socket_.send(now)) return;  // closing: the frames are in the log already
   std::array<std::uint64_t, kChannelCount> last{};
-  for (const auto& f : frames) last[channel_index(f.channel)] = f.seq;
+  for (const auto& f : now) last[channel_index(f.channel)] = f.seq;
   for (std::size_t i = 0; i < kChannelCount; ++i) {
     if (last[i] != 0) sent_[i].store(last[i], std::memory_order_release);
   }
 }
 
-std::optional<Error> PublishPipeline::failing() const {
-  if (pending_count_.load(std::memory_order_relaxed) == 0) return std::nullopt;
+void PublishPipeline::on_upstream(std::string_view frame) {
+  auto ack = decode_ack(frame);
+  if (!ack) {
+    NodeCounters::add(counters_.decode_errors);
+    return;
+  }
+  flow_.on_ack(*ack, sent_heads(), monotonic_ms());
+}
+
+std::optional<Error> PublishPipeline::held_error() const {
+  if (held_count_.load(std::memory_order_relaxed) == 0) return std::nullopt;
   std::lock_guard lock(mu_);
-  return log_error_;
+  if (log_error_) return Error::io("event log unavailable, publishing is held: " + log_error_->message());
+  if (held_.empty()) return std::nullopt;
+  return Error::backpressure("publishing is held back: " + flow_.describe_block(held_.front().channel));
 }
 
 std::array<std::uint64_t, kChannelCount> PublishPipeline::sent_heads() const {

@@ -2,13 +2,16 @@
 // them: appends them to the event log (write() done), copies them into the replay ring,
 // then sends them on the XPUB. One commit at a time, under the pipeline lock, so the log
 // order and the wire order are the seq order. The caller is the sender thread (queued
-// frames) or a publishing thread (NodeConfig::publish_inline, nothing queued).
+// frames) or a publishing thread (NodeConfig::publish_inline, nothing queued or held).
 //
-// Durability (docs/LOG_FORMAT.md): a frame leaves on the wire only after the log
-// accepted it. When the log fails, the frames stay here, in order, and are retried by
-// the sender (never dropped, never sent unlogged) until the log heals or the node
-// closes; publish() refuses new events meanwhile (failing()).
-// Thread-safety: every method may be called from any thread.
+// Frames are held back, in order, and committed later by the sender when
+//   - the log refuses them (durability, docs/LOG_FORMAT.md: a frame leaves on the wire
+//     only after the log accepted it; never dropped, never sent unlogged), or
+//   - a Reliable follower's window is full (publish/reliable_flow.hpp).
+// While frames are held, queued ones stay in the queue, so publish() feels it: it waits
+// for room up to publish_block_timeout_ms, then fails (held_error() says why).
+// Thread-safety: every method may be called from any thread; the XpubListener methods
+// from the sender thread.
 #pragma once
 
 #include <array>
@@ -26,34 +29,37 @@
 #include "log/node_log.hpp"
 #include "publish/publish_queue.hpp"
 #include "publish/publisher_socket.hpp"
+#include "publish/reliable_flow.hpp"
 #include "publish/retain_ring.hpp"
 
 namespace vsm::detail {
 
-class PublishPipeline {
+class PublishPipeline final : public XpubListener {
  public:
   PublishPipeline(const NodeConfig& config, NodeLog& log, PublisherSocket& socket,
                   NodeCounters& counters);
 
-  // Inline publishing: when no commit is running, nothing waits and the socket is open,
-  // seals `frame` through `queue` (seal_if_idle) and commits it on the calling thread.
-  // True when committed; false when the caller must queue it instead.
+  // Inline publishing: when no commit is running, nothing is held and the socket is
+  // open, seals `frame` through `queue` (seal_if_idle) and commits it on the calling
+  // thread. True when sealed here (committed, or held); false: queue it instead.
   template <typename Seal>
   Result<bool> try_commit_inline(OutFrame& frame, PublishQueue& queue, Seal& seal) {
     std::unique_lock lock(mu_, std::try_to_lock);
-    if (!lock.owns_lock() || !pending_.empty()) return false;
+    if (!lock.owns_lock() || !held_.empty()) return false;
     auto sealed = queue.seal_if_idle(frame, seal);
     if (!sealed || !*sealed) return sealed;
     commit_locked(std::span<OutFrame>(&frame, 1));
     socket_.note_inline_send();
     return true;
   }
-  // Sender: takes everything queued and commits it (after frames a failed log left
-  // pending). Returns the number of frames sent.
-  std::size_t commit_queued(PublishQueue& queue);
+  // Sender: commits what is held, then (if nothing is held any more) what is queued.
+  void commit_queued(PublishQueue& queue);
 
-  // True while the log refuses appends (frames are pending); the error says why.
-  std::optional<Error> failing() const;
+  // Why frames are held (the log's error, or the slowest Reliable follower); empty when
+  // nothing is held.
+  std::optional<Error> held_error() const;
+  std::uint64_t held() const noexcept { return held_count_.load(std::memory_order_relaxed); }
+  bool log_failing() const noexcept { return log_failing_.load(std::memory_order_relaxed); }
 
   // Per channel, the last seq sent on the XPUB (hellos announce these).
   std::array<std::uint64_t, kChannelCount> sent_heads() const;
@@ -61,25 +67,36 @@ class PublishPipeline {
   ReplaySlice replay_slice(Channel channel, std::uint64_t from, std::uint64_t to,
                            std::size_t max) const;
   const RetainRing& ring() const noexcept { return ring_; }
-  std::uint64_t pending() const noexcept { return pending_count_.load(std::memory_order_relaxed); }
+  ReliableFlow& flow() noexcept { return flow_; }
+  const ReliableFlow& flow() const noexcept { return flow_; }
+
+  // XpubListener (sender thread).
+  void on_subscriber_gone(std::string_view instance) override { flow_.on_gone(instance); }
+  void on_upstream(std::string_view frame) override;
 
  private:
-  // Holding mu_: log, ring, send. Frames the log refused stay in pending_.
+  // Holding mu_: commits the longest prefix of `frames` that flow control admits (log,
+  // ring, send); the rest is appended to held_.
   void commit_locked(std::span<OutFrame> frames);
+  // How many frames from the front flow control lets go now.
+  std::size_t admitted(std::span<const OutFrame> frames) const;
   bool log_frames(std::span<OutFrame> frames);
+  void hold(std::span<OutFrame> frames);
 
   const NodeConfig& config_;
   NodeLog& log_;
   PublisherSocket& socket_;
   NodeCounters& counters_;
   RetainRing ring_;
+  ReliableFlow flow_;
 
-  mutable std::mutex mu_;          // the pipeline lock: one commit at a time
-  std::vector<OutFrame> batch_;    // under mu_: frames taken from the queue
-  std::vector<OutFrame> pending_;  // under mu_: sealed, not yet logged (log failing)
+  mutable std::mutex mu_;                // the pipeline lock: one commit at a time
+  std::vector<OutFrame> batch_;          // under mu_: frames taken from the queue
+  std::vector<OutFrame> held_;           // under mu_: sealed, not committed yet
   std::vector<std::string_view> views_;  // under mu_: scratch for the log append
   std::optional<Error> log_error_;       // under mu_
-  std::atomic<std::uint64_t> pending_count_{0};
+  std::atomic<std::uint64_t> held_count_{0};
+  std::atomic<bool> log_failing_{false};
   std::array<std::atomic<std::uint64_t>, kChannelCount> sent_{};
 };
 

@@ -58,19 +58,32 @@ bool PublisherSocket::send_internal(std::string_view topic, std::string_view bod
   return true;
 }
 
-bool PublisherSocket::read_incoming() {
+bool PublisherSocket::read_incoming(XpubListener& listener) {
   bool new_subscriber = false;
   zmq::message_t msg;
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (!open_) return false;
-  for (int i = 0; i < kMaxReadsPerCall; ++i) {
+  // Upstream frames are handled after the socket is released (they may take other
+  // locks); a few are kept, the rest of a burst waits for the next call.
+  for (int i = 0; i < kMaxReadsPerCall && pending_upstream_.size() < kMaxUpstreamPerCall; ++i) {
     if (!socket_.recv(msg, zmq::recv_flags::dontwait)) break;
     const std::string_view m = msg.to_string_view();
-    presence_.on_subscription_message(m);
-    if (m.size() > 1 && m[0] == 1 && m.substr(1, kPresencePrefix.size()) == kPresencePrefix) {
-      new_subscriber = true;
+    if (m.empty() || (m[0] != 0 && m[0] != 1)) {
+      pending_upstream_.emplace_back(m);
+      continue;
+    }
+    std::string_view instance;
+    switch (presence_.on_subscription_message(m, &instance)) {
+      case PresenceTracker::Change::kReady: new_subscriber = true; break;
+      case PresenceTracker::Change::kGone: gone_.emplace_back(instance); break;
+      case PresenceTracker::Change::kNone: break;
     }
   }
+  lock.unlock();
+  for (const auto& g : gone_) listener.on_subscriber_gone(g);
+  for (const auto& u : pending_upstream_) listener.on_upstream(u);
+  gone_.clear();
+  pending_upstream_.clear();
   return new_subscriber;
 }
 

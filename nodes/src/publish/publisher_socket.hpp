@@ -25,6 +25,16 @@
 
 namespace vsm::detail {
 
+// What comes back on the XPUB besides subscriptions (read_incoming()).
+class XpubListener {
+ public:
+  virtual ~XpubListener() = default;
+  // A subscriber node's presence went away (its connection closed or it unsubscribed).
+  virtual void on_subscriber_gone(std::string_view instance) = 0;
+  // A message a subscriber's XSUB sent upstream (Reliable acknowledgements).
+  virtual void on_upstream(std::string_view frame) = 0;
+};
+
 class PublisherSocket {
  public:
   PublisherSocket(const NodeConfig& config, zmq::context_t& ctx, NodeCounters& counters)
@@ -41,10 +51,10 @@ class PublisherSocket {
   bool send(std::span<OutFrame> frames);
   // Sends a fabric message (hello) on an internal '~' topic.
   bool send_internal(std::string_view topic, std::string_view body);
-  // Reads what subscribers sent (subscriptions) without blocking. Returns true when a
-  // new presence topic arrived: a subscriber became ready (the sender then announces
-  // its heads at once, so a late joiner starts its repair without waiting).
-  bool read_incoming();
+  // Reads what subscribers sent (subscriptions, upstream messages) without blocking.
+  // Returns true when a subscriber became ready (the sender then announces its heads at
+  // once, so a late joiner starts its repair without waiting).
+  bool read_incoming(XpubListener& listener);
   // Number of sends made on callers' threads (inline publishing), for the sender's poll.
   void note_inline_send() noexcept { inline_sends_.fetch_add(1, std::memory_order_relaxed); }
   std::uint64_t inline_sends() const noexcept {
@@ -60,6 +70,7 @@ class PublisherSocket {
 
  private:
   static constexpr int kMaxReadsPerCall = 2048;
+  static constexpr std::size_t kMaxUpstreamPerCall = 256;
   void send_locked(OutFrame& f);
 
   const NodeConfig& config_;
@@ -72,6 +83,9 @@ class PublisherSocket {
   int fd_ = -1;
   PresenceTracker presence_;
   std::atomic<std::uint64_t> inline_sends_{0};
+  // Sender thread only (read_incoming() runs there): reused between calls.
+  std::vector<std::string> gone_;
+  std::vector<std::string> pending_upstream_;
 };
 
 }  // namespace vsm::detail

@@ -37,6 +37,28 @@ void RetainRing::append(Channel channel, std::uint64_t seq, std::string_view enc
   lane.write = end;
 }
 
+bool RetainRing::fits_above(Channel channel, std::size_t bytes, std::uint64_t floor) const {
+  if (capacity_ == 0 || bytes > capacity_) return true;
+  std::lock_guard lock(mu_);
+  const Lane& lane = lanes_[channel_index(channel)];
+  std::size_t begin = lane.write;
+  std::size_t end = begin + bytes;
+  std::size_t wrap_from = capacity_;  // a wrap abandons [write, capacity)
+  if (end > capacity_) {
+    wrap_from = lane.write;
+    begin = 0;
+    end = bytes;
+  }
+  // The entries append() would evict are a prefix of the deque (see evict_overlap()).
+  for (const Entry& e : lane.entries) {
+    const bool in_tail = e.offset + e.length > wrap_from;
+    const bool overlaps = e.offset < end && begin < e.offset + e.length;
+    if (!in_tail && !overlaps) break;
+    if (e.seq > floor) return false;
+  }
+  return true;
+}
+
 std::vector<std::string> RetainRing::range(Channel channel, std::uint64_t from, std::uint64_t to,
                                            std::size_t max, std::uint64_t* oldest) const {
   std::vector<std::string> out;

@@ -25,6 +25,11 @@ class RetainRing {
   // REQUIRES: seq is one more than the previous seq appended on `channel`.
   void append(Channel channel, std::uint64_t seq, std::string_view encoded);
 
+  // True when appending `bytes` to `channel` would not evict any seq above `floor`
+  // (Reliable flow control: what a follower has not acknowledged stays retained).
+  // Always true when the ring is disabled or `bytes` can never fit.
+  bool fits_above(Channel channel, std::size_t bytes, std::uint64_t floor) const;
+
   // Encoded events with from <= seq <= to (at most `max`), oldest first. Returns the
   // first sequence still retained on that channel in `*oldest` (0 when empty).
   std::vector<std::string> range(Channel channel, std::uint64_t from, std::uint64_t to,

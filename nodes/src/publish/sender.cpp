@@ -27,8 +27,12 @@ void Sender::run(std::stop_token stop) {
     try {
       wait_for_work();
       pipeline_.commit_queued(queue_);
-      if (socket_.read_incoming()) hello_due_ = true;
+      if (socket_.read_incoming(pipeline_)) hello_due_ = true;
       const std::uint64_t now = monotonic_ms();
+      if (pipeline_.flow().has_followers() && now >= next_expire_ms_) {
+        next_expire_ms_ = now + kExpireEveryMs;
+        pipeline_.flow().expire(now);
+      }
       if (hello_due_ || now >= next_hello_ms_) {
         hello_due_ = false;
         next_hello_ms_ = now + static_cast<std::uint64_t>(std::max(1, config_.hello_interval_ms));
@@ -44,7 +48,7 @@ void Sender::run(std::stop_token stop) {
   } catch (const zmq::error_t& e) {
     spdlog::warn("vsm: node {} sender flush: {}", config_.name, e.what());
   }
-  if (const auto left = pipeline_.pending(); left > 0) {
+  if (const auto left = pipeline_.held(); left > 0) {
     spdlog::error("vsm: node {} stopped with {} published event(s) its log never accepted; "
                   "they were not sent", config_.name, left);
   }
@@ -53,32 +57,39 @@ void Sender::run(std::stop_token stop) {
 
 // Spins a little for queued frames (idle_spin.hpp says when and how long), then sleeps
 // in zmq_poll until the queue's eventfd or the XPUB's ZMQ_FD is readable, the next
-// hello is due, or (while pending frames wait for the log) the retry interval passed.
+// hello is due, or, while frames are held back, a short retry interval passed (acks of
+// Reliable followers arrive on the XPUB; a failing log is retried).
 void Sender::wait_for_work() {
-  if (queue_.size() != 0) return;
+  const bool held = pipeline_.held() > 0;
+  if (!held && queue_.size() != 0) return;
   zmq::pollitem_t items[] = {
       {nullptr, socket_.fd(), ZMQ_POLLIN, 0},  // not the socket: publishers may use it
       {nullptr, queue_.wake_fd(), ZMQ_POLLIN, 0},
   };
+  const std::uint64_t now = monotonic_ms();
+  std::int64_t timeout = next_hello_ms_ > now ? static_cast<std::int64_t>(next_hello_ms_ - now) : 0;
+  if (pipeline_.flow().has_followers()) timeout = std::min<std::int64_t>(timeout, kExpireEveryMs);
+  if (held) {
+    // The queue is not what we wait for now: acknowledgements (or the log) are.
+    const int retry = pipeline_.log_failing() ? kRetryHeldMs : kFlowPollMs;
+    zmq::poll(items, 1, std::chrono::milliseconds(std::min<std::int64_t>(timeout, retry)));
+    return;
+  }
   const std::int64_t start = IdleSpin::now_ns();
   const std::int64_t budget = spin_.budget_ns();
-  for (std::int64_t now = start; now - start < budget; now = IdleSpin::now_ns()) {
+  for (std::int64_t t = start; t - start < budget; t = IdleSpin::now_ns()) {
     if (queue_.size() != 0) {
-      spin_.idle_ended(now - start);
+      spin_.idle_ended(t - start);
       return;
     }
-    if (!spin_.relax(start, now - start)) break;
+    if (!spin_.relax(start, t - start)) break;
   }
   if (queue_.arm_sleep()) {
     // Inline sends process the XPUB's commands too and may consume the wake-up of its
     // ZMQ_FD; while they happen, look at the socket again after a short sleep.
     const std::uint64_t inline_now = socket_.inline_sends();
-    const bool inline_active = inline_now != inline_seen_;
+    if (inline_now != inline_seen_) timeout = std::min<std::int64_t>(timeout, kInlinePollMs);
     inline_seen_ = inline_now;
-    const std::uint64_t now = monotonic_ms();
-    std::int64_t timeout = next_hello_ms_ > now ? static_cast<std::int64_t>(next_hello_ms_ - now) : 0;
-    if (inline_active) timeout = std::min<std::int64_t>(timeout, kInlinePollMs);
-    if (pipeline_.pending() > 0) timeout = std::min<std::int64_t>(timeout, kRetryPendingMs);
     zmq::poll(items, 2, std::chrono::milliseconds(timeout));
     queue_.disarm_sleep();
     if (items[1].revents & ZMQ_POLLIN) queue_.clear_wake();

@@ -37,7 +37,9 @@ class Sender {
 
  private:
   static constexpr int kInlinePollMs = 2;
-  static constexpr int kRetryPendingMs = 100;
+  static constexpr int kRetryHeldMs = 100;   // held frames (log failing) are retried this often
+  static constexpr int kExpireEveryMs = 100;  // silent Reliable followers are looked for this often
+  static constexpr int kFlowPollMs = 2;       // held by a follower's window: look for acks this often
 
   void run(std::stop_token stop);
   void wait_for_work();
@@ -54,6 +56,7 @@ class Sender {
   std::string hello_topic_;
   std::string hello_buf_;
   std::uint64_t next_hello_ms_ = 0;
+  std::uint64_t next_expire_ms_ = 0;
   std::uint64_t inline_seen_ = 0;
   bool hello_due_ = true;  // announce at once: subscribers may already be connected
   std::jthread thread_;

@@ -17,12 +17,12 @@ Reactor::~Reactor() { stop(); }
 Status Reactor::open() {
   if (auto st = wake_.open(); !st) return st;
   try {
-    sub_ = zmq::socket_t(ctx_, zmq::socket_type::sub);
+    sub_ = zmq::socket_t(ctx_, zmq::socket_type::xsub);
     sub_.set(zmq::sockopt::rcvhwm, config_.recv_hwm_msgs);
     sub_.set(zmq::sockopt::linger, 0);
     // Publishers' announcements (Reliable delivery, tail-loss counting). '~' sorts
     // after every channel, before the presence topics (internal_topics.hpp).
-    sub_.set(zmq::sockopt::subscribe, kHelloPrefix);
+    set_topic(kHelloPrefix, true);
   } catch (const zmq::error_t& e) {
     return Error::io(std::string("creating the subscribe socket: ") + e.what());
   }
@@ -73,6 +73,20 @@ Status Reactor::call(std::function<Status()> fn) {
   if (!posted) return Error::shutting_down("node is closing");
   wake_.signal();
   return future.get();
+}
+
+void Reactor::set_topic(std::string_view prefix, bool subscribe) {
+  // XSUB takes (un)subscriptions as messages: 0x01/0x00 followed by the prefix.
+  zmq::message_t msg(prefix.size() + 1);
+  auto* p = msg.data<char>();
+  p[0] = subscribe ? 1 : 0;
+  prefix.copy(p + 1, prefix.size());
+  (void)sub_.send(msg, zmq::send_flags::dontwait);
+}
+
+bool Reactor::send_upstream(std::string_view frame) {
+  if (closing_) return false;
+  return sub_.send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
 }
 
 Status Reactor::connect(const std::string& endpoint) {

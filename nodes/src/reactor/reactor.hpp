@@ -1,5 +1,5 @@
-// The reactor thread ("vsm-reactor"): owns the SUB socket (the receive side of the data
-// plane) and runs, in one loop, the commands other threads post (subscribe, connect,
+// The reactor thread ("vsm-reactor"): owns the XSUB socket (the receive side of the data
+// plane: a SUB that can also send upstream, for Reliable acknowledgements, core/ack.hpp) and runs, in one loop, the commands other threads post (subscribe, connect,
 // repair answers, alerts first seen on the algedonic lane, partition announcements),
 // the received messages (handed to a ReactorHandler, receive/receive_path.hpp), and
 // the handler's end-of-turn work (timers, waking consumers). Between bursts it spins
@@ -62,9 +62,12 @@ class Reactor {
   void wake() const noexcept { wake_.signal(); }
   bool on_reactor_thread() const noexcept;
 
-  // Reactor thread: the SUB socket and the publishers it is connected to.
-  zmq::socket_t& sub() noexcept { return sub_; }
-  // Connects/disconnects the SUB (idempotent connect; kNotFound for an unknown
+  // Reactor thread (or before start()): (un)subscribes the XSUB to a topic prefix.
+  void set_topic(std::string_view prefix, bool subscribe);
+  // Reactor thread: sends one frame upstream to every connected publisher (never
+  // blocks; a publisher at its high-water mark misses it). False once closed.
+  bool send_upstream(std::string_view frame);
+  // Connects/disconnects the XSUB (idempotent connect; kNotFound for an unknown
   // disconnect). Reactor thread.
   Status connect(const std::string& endpoint);
   Status disconnect(const std::string& endpoint);

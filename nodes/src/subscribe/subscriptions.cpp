@@ -17,7 +17,7 @@ void Subscriptions::count_whole_channel(const SubscriptionState& s, int delta) {
 }
 
 void Subscriptions::add(const std::shared_ptr<SubscriptionState>& state) {
-  for (const auto& p : state->prefixes()) sub_->set(zmq::sockopt::subscribe, p);
+  for (const auto& p : state->prefixes()) set_topic_(p, true);
   count_whole_channel(*state, +1);
   subs_.push_back(state);
   if (state->has_callback()) dispatcher_.add(state);
@@ -27,7 +27,7 @@ void Subscriptions::add(const std::shared_ptr<SubscriptionState>& state) {
 void Subscriptions::remove(const std::shared_ptr<SubscriptionState>& state) {
   auto it = std::find(subs_.begin(), subs_.end(), state);
   if (it == subs_.end()) return;
-  for (const auto& p : state->prefixes()) sub_->set(zmq::sockopt::unsubscribe, p);
+  for (const auto& p : state->prefixes()) set_topic_(p, false);
   count_whole_channel(*state, -1);
   subs_.erase(it);
   std::erase(wake_list_, state.get());
@@ -43,8 +43,8 @@ SubscriptionState* Subscriptions::find(std::uint64_t id) const {
 
 void Subscriptions::refresh_presence() {
   std::string next = presence_topic(instance_, ++presence_generation_);
-  sub_->set(zmq::sockopt::subscribe, next);
-  if (!presence_topic_.empty()) sub_->set(zmq::sockopt::unsubscribe, presence_topic_);
+  set_topic_(next, true);
+  if (!presence_topic_.empty()) set_topic_(presence_topic_, false);
   presence_topic_ = std::move(next);
 }
 

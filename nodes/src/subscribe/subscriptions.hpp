@@ -7,11 +7,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include <zmq.hpp>
 
 #include "subscribe/dispatcher.hpp"
 #include "subscribe/subscription_state.hpp"
@@ -23,7 +23,10 @@ class Subscriptions {
   Subscriptions(std::string instance, Dispatcher& dispatcher)
       : instance_(std::move(instance)), dispatcher_(dispatcher) {}
 
-  void attach(zmq::socket_t& sub) noexcept { sub_ = &sub; }
+  // How to (un)subscribe the receive socket to a topic prefix (Reactor::set_topic).
+  void attach(std::function<void(std::string_view prefix, bool subscribe)> set_topic) {
+    set_topic_ = std::move(set_topic);
+  }
 
   void add(const std::shared_ptr<SubscriptionState>& state);
   void remove(const std::shared_ptr<SubscriptionState>& state);
@@ -47,7 +50,7 @@ class Subscriptions {
 
   const std::string instance_;
   Dispatcher& dispatcher_;
-  zmq::socket_t* sub_ = nullptr;
+  std::function<void(std::string_view, bool)> set_topic_;
   std::vector<std::shared_ptr<SubscriptionState>> subs_;
   std::array<int, kChannelCount> whole_channel_{};
   std::string presence_topic_;
