@@ -1,7 +1,7 @@
 // Writes msgpack through a raw cursor into memory the caller sized in advance: the
-// envelope encoder's hot path, without std::string's capacity check and out-of-line
+// frame encoder's hot path, without std::string's capacity check and out-of-line
 // append per field. Same (smallest) encodings as MsgpackWriter, which stays the
-// reference (tests/lib compares the envelope with one built by MsgpackWriter).
+// reference (tests/lib compares the event map with one built by MsgpackWriter).
 // REQUIRES: the memory ahead of the cursor holds everything written.
 #pragma once
 
@@ -36,6 +36,20 @@ class MsgpackCursor {
       be(n, 4);
     }
     raw(s);
+  }
+  void bin(std::string_view b) noexcept {
+    const std::size_t n = b.size();
+    if (n <= 0xff) {
+      byte(0xc4);
+      be(n, 1);
+    } else if (n <= 0xffff) {
+      byte(0xc5);
+      be(n, 2);
+    } else {
+      byte(0xc6);
+      be(n, 4);
+    }
+    raw(b);
   }
   void uint(std::uint64_t v) noexcept {
     if (v < 128) {

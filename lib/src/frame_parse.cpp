@@ -1,0 +1,52 @@
+#include "frame_parse.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "vsm/frame_format.hpp"
+
+namespace vsm::detail {
+namespace {
+
+// A bounded, printable copy of untrusted bytes for an error message.
+std::string printable(std::string_view bytes) {
+  std::string s(bytes.substr(0, 64));
+  for (char& c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b >= 0x7f) c = '?';
+  }
+  return s;
+}
+
+}  // namespace
+
+std::optional<std::size_t> find_separator(std::string_view frame) noexcept {
+  const std::size_t n = std::min(frame.size(), frame_format::kMaxTopicBytes + 1);
+  const void* at = std::memchr(frame.data(), frame_format::kSeparator, n);
+  if (at == nullptr) return std::nullopt;
+  return static_cast<std::size_t>(static_cast<const char*>(at) - frame.data());
+}
+
+Result<ParsedFrame> parse_frame(std::string_view frame, const CodecLimits& limits) {
+  if (frame.size() > limits.max_frame_bytes) {
+    return Error::too_large("frame of " + std::to_string(frame.size()) +
+                            " bytes exceeds max_frame_bytes " +
+                            std::to_string(limits.max_frame_bytes));
+  }
+  const auto sep = find_separator(frame);
+  if (!sep) {
+    return Error::invalid("frame has no 0x00 after a topic of at most " +
+                          std::to_string(frame_format::kMaxTopicBytes) +
+                          " bytes (not a protocol 2 data frame)");
+  }
+  const std::string_view topic = frame.substr(0, *sep);
+  auto parts = parse_topic(topic);
+  if (!parts) {
+    return Error::invalid("topic '" + printable(topic) +
+                          "' is not <channel>/<source>/<type> with valid names");
+  }
+  if (*sep + 1 == frame.size()) return Error::invalid("frame has no body after its topic");
+  return ParsedFrame{frame.substr(0, *sep + 1), *parts, frame.substr(*sep + 1)};
+}
+
+}  // namespace vsm::detail
