@@ -7,13 +7,13 @@
 namespace vsm {
 
 Status decode_event_into(std::string_view frame, Event& out, const CodecLimits& limits) {
-  auto reader = FrameReader::open(frame, limits);
-  if (!reader) return std::move(reader).error();
-  if (reader->is_batch()) {
-    return Error::invalid("frame holds a batch of " + std::to_string(reader->event_count()) +
+  FrameReader reader;
+  if (auto st = reader.reset(frame, limits); !st) return st;
+  if (reader.is_batch()) {
+    return Error::invalid("frame holds a batch of " + std::to_string(reader.event_count()) +
                           " events; read it with FrameReader or decode_frame()");
   }
-  return reader->next_into(out);
+  return reader.next_into(out);
 }
 
 Result<Event> decode_event(std::string_view frame, const CodecLimits& limits) {

@@ -171,8 +171,9 @@ Status encode_event(const Event& e, std::string& out, const CodecLimits& limits)
 Result<SequenceSlots> encode_event_unsequenced(const Event& e, std::string_view ts_node,
                                                std::string& out, const CodecLimits& limits) {
   assert(validate_event(e).ok());
-  if (!ts_node.empty() && !is_valid_name(ts_node)) {
-    return Error::invalid("ts.node '" + std::string(ts_node) + "' must be a valid node name");
+  assert(ts_node.empty() || is_valid_name(ts_node));
+  if (ts_node.size() > kMaxNameBytes) {  // a cheap guard; the full rule is the caller's
+    return Error::invalid("ts.node must be at most 255 bytes");
   }
   SequenceSlots slots;
   if (auto st = encode_frame(e, ts_node, out, limits, &slots); !st) return st.error();
@@ -187,9 +188,9 @@ Result<std::string> encode_event(const Event& event, const CodecLimits& limits) 
 
 void patch_sequence(char* frame, const SequenceSlots& slots, std::uint64_t wall_ms,
                     std::uint32_t logical, std::uint64_t seq) noexcept {
-  MsgpackCursor::put_be(frame + slots.wall_ms, wall_ms, 8);
-  MsgpackCursor::put_be(frame + slots.logical, logical, 4);
-  MsgpackCursor::put_be(frame + slots.seq, seq, 8);
+  MsgpackCursor::put_be64(frame + slots.wall_ms, wall_ms);
+  MsgpackCursor::put_be32(frame + slots.logical, logical);
+  MsgpackCursor::put_be64(frame + slots.seq, seq);
 }
 
 }  // namespace vsm

@@ -1,5 +1,6 @@
 #include "event_decoder.hpp"
 
+#include <cstring>
 #include <optional>
 
 #include "vsm/frame_format.hpp"
@@ -12,6 +13,16 @@ namespace fmt = frame_format;
 static_assert(fmt::kKeyCount <= 32, "seen_ is a 32-bit mask of known keys");
 
 constexpr std::uint32_t bit(std::uint8_t key) { return 1u << key; }
+
+// string::assign that skips the generic replace path when the length is unchanged: a
+// receiver decodes the same source, type and node into the same Event over and over.
+void assign(std::string& s, std::string_view v) {
+  if (s.size() == v.size()) {
+    if (!v.empty()) std::memcpy(s.data(), v.data(), v.size());
+  } else {
+    s.assign(v);
+  }
+}
 constexpr std::uint32_t kRequired = bit(fmt::kKeyId) | bit(fmt::kKeyChannel) | bit(fmt::kKeySeq);
 
 // Fills `e` in place. Field handlers return false after recording the error: the Error
@@ -39,7 +50,7 @@ class EventMapDecoder {
                                         : (seen_ & bit(fmt::kKeyChannel)) == 0 ? "2 (channel)"
                                                                                : "3 (seq)"));
     }
-    if ((seen_ & bit(fmt::kKeyNode)) == 0) e_.ts.node.assign(topic_.source);
+    if ((seen_ & bit(fmt::kKeyNode)) == 0) assign(e_.ts.node, topic_.source);
     if ((seen_ & bit(fmt::kKeyMetadata)) == 0) e_.metadata.clear();
     return {};
   }
@@ -48,10 +59,10 @@ class EventMapDecoder {
   // Every optional field takes its default unless the map has it; metadata is reset by
   // run() only when absent, so its nodes can be recycled by metadata().
   void reset_defaults() {
-    e_.source.assign(topic_.source);
-    e_.type.assign(topic_.type);
+    assign(e_.source, topic_.source);
+    assign(e_.type, topic_.type);
     e_.channel = topic_.channel;
-    e_.target.assign(kBroadcastTarget);
+    assign(e_.target, kBroadcastTarget);
     e_.payload.clear();
     e_.ts.wall_ms = 0;
     e_.ts.logical = 0;
@@ -63,7 +74,7 @@ class EventMapDecoder {
   bool field(std::uint64_t key) {
     if (key < fmt::kKeyCount) {
       const auto k = static_cast<std::uint8_t>(key);
-      if (seen_ & bit(k)) return fail(Error::invalid("event map repeats key " + std::to_string(k)));
+      if (seen_ & bit(k)) return fail_repeated(k);
       seen_ |= bit(k);
     }
     switch (key) {
@@ -83,18 +94,31 @@ class EventMapDecoder {
       default: break;
     }
     // Unknown key: skip its value (forward compatibility).
-    if (!skip()) {
-      return fail(Error::invalid("malformed value for unknown key " + std::to_string(key)));
-    }
-    return true;
+    return skip() || fail_unknown(key);
   }
 
-  bool fail(Error e) {
+  // Errors are built out of line, so that field() and its handlers, called for every
+  // key of every event, keep a small stack frame.
+  [[gnu::cold, gnu::noinline]] bool fail(Error e) {
     error_.emplace(std::move(e));
     return false;
   }
-  bool fail_type(const char* key, const char* what) {
+  [[gnu::cold, gnu::noinline]] bool fail_type(const char* key, const char* what) {
     return fail(Error::invalid(std::string("key ") + key + " must be " + what));
+  }
+  [[gnu::cold, gnu::noinline]] bool fail_repeated(std::uint8_t key) {
+    return fail(Error::invalid("event map repeats key " + std::to_string(key)));
+  }
+  [[gnu::cold, gnu::noinline]] bool fail_unknown(std::uint64_t key) {
+    return fail(Error::invalid("malformed value for unknown key " + std::to_string(key)));
+  }
+  [[gnu::cold, gnu::noinline]] bool fail_version(std::uint64_t v) {
+    return fail(Error::unsupported("event version " + std::to_string(v) + " is newer than " +
+                                   std::to_string(fmt::kVersion) + "; upgrade vsmfabric"));
+  }
+  [[gnu::cold, gnu::noinline]] bool fail_channel(std::uint64_t v) {
+    return fail(Error::invalid("channel " + std::to_string(v) + " in the event does not match '" +
+                               std::string(channel_name(topic_.channel)) + "' in the topic"));
   }
 
   std::optional<std::string_view> skip(std::size_t depth_used = 0) {
@@ -106,29 +130,21 @@ class EventMapDecoder {
   bool version() {
     auto v = r_.read_uint();
     if (!v) return fail_type("0 (version)", "an unsigned integer");
-    if (*v > fmt::kVersion) {
-      return fail(Error::unsupported("event version " + std::to_string(*v) + " is newer than " +
-                                     std::to_string(fmt::kVersion) + "; upgrade vsmfabric"));
-    }
-    return true;
+    return *v <= fmt::kVersion || fail_version(*v);
   }
 
   bool id() {
     auto b = r_.read_bin();
     if (!b || b->size() != EventId::kSize) return fail_type("1 (id)", "a 16-byte bin");
     e_.id = *EventId::from_bytes(*b);
-    if (e_.id.is_nil()) return fail(Error::invalid("event id is nil (all zero)"));
+    if (e_.id.is_nil()) return fail_type("1 (id)", "16 bytes, not all zero");
     return true;
   }
 
   bool channel() {
     auto v = r_.read_uint();
     if (!v || *v >= kChannelCount) return fail_type("2 (channel)", "an integer 0..4");
-    if (static_cast<Channel>(*v) != topic_.channel) {
-      return fail(Error::invalid("channel " + std::to_string(*v) + " in the event does not match '" +
-                                 std::string(channel_name(topic_.channel)) + "' in the topic"));
-    }
-    return true;
+    return static_cast<Channel>(*v) == topic_.channel || fail_channel(*v);
   }
 
   bool uint(std::uint64_t& out, const char* key) {
@@ -153,7 +169,7 @@ class EventMapDecoder {
     if (!s || !is_valid_name(*s)) {
       return fail_type(key, "a name: 1..255 bytes of UTF-8 without '/' or control characters");
     }
-    out.assign(*s);
+    assign(out, *s);
     return true;
   }
 
@@ -162,7 +178,7 @@ class EventMapDecoder {
     if (!s || s->size() > fmt::kMaxStringFieldBytes || !is_valid_utf8(*s)) {
       return fail_type(key, "a string of at most 255 bytes of UTF-8");
     }
-    out.assign(*s);
+    assign(out, *s);
     return true;
   }
 
@@ -175,15 +191,12 @@ class EventMapDecoder {
 
   bool payload() {
     auto v = skip();
-    if (!v) {
-      return fail(Error::invalid(
-          "key 11 (payload) is not well-formed msgpack within the limits (depth, sizes)"));
-    }
+    if (!v) return fail_type("11 (payload)", "well-formed msgpack within the limits (depth, sizes)");
     e_.payload.assign_encoded(*v);
     return true;
   }
 
-  bool metadata();
+  [[gnu::noinline]] bool metadata();
 
   MsgpackReader& r_;
   const TopicParts& topic_;

@@ -50,17 +50,21 @@ bool read_field(MsgpackReader& r, std::uint64_t key, const CodecLimits& limits, 
 
 }  // namespace
 
-Result<EventHeader> peek_event_header(std::string_view frame, const CodecLimits& limits) {
-  auto parsed = detail::parse_frame(frame, limits);
-  if (!parsed) return std::move(parsed).error();
-  MsgpackReader r(parsed->body);
+Status peek_event_header(std::string_view frame, EventHeader& h, const CodecLimits& limits) {
+  detail::ParsedFrame parsed;
+  if (const auto fault = detail::parse_frame(frame, limits, parsed);
+      fault != detail::FrameFault::kNone) {
+    return detail::frame_error(fault, frame, limits);
+  }
+  MsgpackReader r(parsed.body);
   auto n = r.read_map_header();
   if (!n) return Error::invalid("not a single-event frame: the body is not a msgpack map");
   if (*n > fmt::kMaxEventKeys) return Error::invalid("event map has more than 64 keys");
-  EventHeader h;
-  h.channel = parsed->topic.channel;
-  h.source = parsed->topic.source;
-  h.type = parsed->topic.type;
+  h.channel = parsed.topic.channel;
+  h.source = parsed.topic.source;
+  h.type = parsed.topic.type;
+  h.target = h.node = h.correlation_id = {};  // the optional fields' defaults
+  h.wall_ms = 0;
   std::uint32_t seen = 0;
   for (std::uint32_t i = 0; i < *n; ++i) {
     auto key = r.read_uint();
@@ -79,7 +83,7 @@ Result<EventHeader> peek_event_header(std::string_view frame, const CodecLimits&
   if ((seen & kRequired) != kRequired) return Error::invalid("event lacks id, channel or seq");
   if (h.target.empty()) h.target = kBroadcastTarget;
   if ((seen & bit(fmt::kKeyNode)) == 0) h.node = h.source;
-  return h;
+  return {};
 }
 
 }  // namespace vsm

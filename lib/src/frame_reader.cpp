@@ -14,37 +14,55 @@ bool is_array_tag(unsigned char t) noexcept { return (t & 0xf0) == 0x90 || t == 
 
 }  // namespace
 
-Result<FrameReader> FrameReader::open(std::string_view frame, const CodecLimits& limits) {
-  auto parsed = detail::parse_frame(frame, limits);
-  if (!parsed) return std::move(parsed).error();
-  const std::string_view body = parsed->body;
-  const auto tag = static_cast<unsigned char>(body[0]);
+Status FrameReader::reset(std::string_view frame, const CodecLimits& limits) {
+  count_ = read_ = pos_ = 0;  // done() until the frame passes
+  batch_ = stopped_ = false;
+  last_map_ = {};
+  detail::ParsedFrame parsed;
+  if (const auto fault = detail::parse_frame(frame, limits, parsed);
+      fault != detail::FrameFault::kNone) {
+    return detail::frame_error(fault, frame, limits);
+  }
+  const auto tag = static_cast<unsigned char>(parsed.body[0]);
+  std::size_t count = 1;
+  std::size_t header = 0;
   if (is_map_tag(tag)) {
-    if (body.size() > limits.max_event_bytes) {
-      return Error::too_large("event of " + std::to_string(body.size()) +
+    if (parsed.body.size() > limits.max_event_bytes) {
+      return Error::too_large("event of " + std::to_string(parsed.body.size()) +
                               " bytes exceeds max_event_bytes " +
                               std::to_string(limits.max_event_bytes));
     }
-    return FrameReader(parsed->head, parsed->topic, body, limits);
-  }
-  if (!is_array_tag(tag)) {
+  } else if (is_array_tag(tag)) {
+    MsgpackReader r(parsed.body);
+    auto n = r.read_array_header();
+    if (!n) return Error::invalid("batch array header is truncated");
+    if (*n == 0) return Error::invalid("batch frame holds no event");
+    if (*n > limits.max_batch_events) {
+      return Error::too_large("batch of " + std::to_string(*n) +
+                              " events exceeds max_batch_events " +
+                              std::to_string(limits.max_batch_events));
+    }
+    if (*n > r.remaining()) {
+      return Error::invalid("batch declares " + std::to_string(*n) + " events in " +
+                            std::to_string(r.remaining()) + " bytes");
+    }
+    count = *n;
+    header = r.position();
+  } else {
     return Error::invalid("frame body is neither a msgpack map (one event) nor an array (a batch)");
   }
-  MsgpackReader r(body);
-  auto n = r.read_array_header();
-  if (!n) return Error::invalid("batch array header is truncated");
-  if (*n == 0) return Error::invalid("batch frame holds no event");
-  if (*n > limits.max_batch_events) {
-    return Error::too_large("batch of " + std::to_string(*n) + " events exceeds max_batch_events " +
-                            std::to_string(limits.max_batch_events));
-  }
-  if (*n > r.remaining()) {
-    return Error::invalid("batch declares " + std::to_string(*n) + " events in " +
-                          std::to_string(r.remaining()) + " bytes");
-  }
-  FrameReader reader(parsed->head, parsed->topic, body.substr(r.position()), limits);
-  reader.count_ = *n;
-  reader.batch_ = true;
+  head_ = parsed.head;
+  topic_ = parsed.topic;
+  body_ = parsed.body.substr(header);
+  limits_ = limits;
+  count_ = count;
+  batch_ = header != 0;
+  return {};
+}
+
+Result<FrameReader> FrameReader::open(std::string_view frame, const CodecLimits& limits) {
+  FrameReader reader;
+  if (auto st = reader.reset(frame, limits); !st) return st.error();
   return reader;
 }
 

@@ -5,6 +5,7 @@
 // REQUIRES: the memory ahead of the cursor holds everything written.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -76,6 +77,16 @@ class MsgpackCursor {
   void raw(std::string_view bytes) noexcept {
     if (!bytes.empty()) std::memcpy(p_, bytes.data(), bytes.size());
     p_ += bytes.size();
+  }
+
+  // Big-endian stores of the fixed-width values a publisher patches in.
+  static void put_be64(char* at, std::uint64_t v) noexcept {
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+    std::memcpy(at, &v, 8);
+  }
+  static void put_be32(char* at, std::uint32_t v) noexcept {
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+    std::memcpy(at, &v, 4);
   }
 
   // Big-endian store of the low `bytes` bytes of v at `at`.

@@ -62,8 +62,9 @@ void check_round_trip(std::string_view input, const std::vector<Event>& events,
     if (!enc2 || *enc2 != *enc) die("encoding is not a fixed point", input);
     auto single = vsm::decode_event(singles[i]);
     if (!single || !(*single == e)) die("the event's single-event frame decodes differently", input);
-    auto h = vsm::peek_event_header(singles[i]);
-    if (!h || h->id != e.id || h->seq != e.seq || h->node != e.ts.node || h->target != e.target) {
+    vsm::EventHeader h;
+    if (!vsm::peek_event_header(singles[i], h) || h.id != e.id || h.seq != e.seq ||
+        h.node != e.ts.node || h.target != e.target || h.channel != e.channel) {
       die("header peek disagrees with decode", input);
     }
     encoded[i] = std::move(*enc);
@@ -77,7 +78,8 @@ void check_round_trip(std::string_view input, const std::vector<Event>& events,
 // The property under test. Returns true when every event of `input` decoded.
 bool check_one(std::string_view input, const CodecLimits& limits) {
   (void)vsm::validate_msgpack(input, limits);
-  (void)vsm::peek_event_header(input, limits);
+  vsm::EventHeader header;
+  (void)vsm::peek_event_header(input, header, limits);
   auto reader = vsm::FrameReader::open(input, limits);
   if (!reader) {
     if (reader.error().message().empty()) die("error without a message", input);

@@ -236,7 +236,7 @@ TEST_CASE("codec: unsequenced encoding is patched in place to the sequenced even
   CHECK(own.size() + 2 + e.ts.node.size() == size);  // key, str header, name
   // Same limits as encode_event(); the event itself was validated by the caller.
   std::string kept = "x";
-  CHECK_FALSE(encode_event_unsequenced(e, "bad/node", kept).ok());
+  CHECK_FALSE(encode_event_unsequenced(e, std::string(256, 'n'), kept).ok());
   CodecLimits tiny;
   tiny.max_event_bytes = 16;
   auto big = encode_event_unsequenced(e, "n", kept, tiny);

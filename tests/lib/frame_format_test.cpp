@@ -81,11 +81,11 @@ TEST_CASE("frame format: the full example", "[frame_format]") {
   e.payload = Value::from_encoded(std::string("\x81\xa4temp\xcb\x40\x58\x60\0\0\0\0\0", 15));
   CHECK(decode_event(bytes).value() == e);
   CHECK(encode_event(e).value() == bytes);
-  auto h = peek_event_header(bytes);
-  REQUIRE(h.ok());
-  CHECK(h->node == "node-a");
-  CHECK(h->target == "s5");
-  CHECK(h->correlation_id == "corr-1");
+  EventHeader h;
+  REQUIRE(peek_event_header(bytes, h).ok());
+  CHECK(h.node == "node-a");
+  CHECK(h.target == "s5");
+  CHECK(h.correlation_id == "corr-1");
 }
 
 TEST_CASE("frame format: the published example is the publisher's fixed-width encoding",

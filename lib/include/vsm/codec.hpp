@@ -41,7 +41,8 @@ Result<std::string> encode_event(const Event& event, const CodecLimits& limits =
 // event.ts and event.seq are ignored. patch_sequence() then fills in the real values in
 // place. Same limits and failure behaviour as encode_event(), but the caller has
 // validated the event: REQUIRES validate_event(event) passed (publish() checks it
-// first; it is not repeated here). ts_node must be empty or a valid name.
+// first; it is not repeated here) and ts_node is empty or a valid name (a node checks
+// its name once, at start; only its length is checked here).
 //   if (!validate_event(e)) ...;
 //   auto slots = encode_event_unsequenced(e, node_name, buf);   // no lock held
 //   ... under the lock: patch_sequence(buf.data(), *slots, ts.wall_ms, ts.logical, seq);

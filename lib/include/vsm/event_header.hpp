@@ -5,7 +5,8 @@
 // peeks fine may still fail decode_event() (names, UTF-8, payload). Errors allocate
 // their message; success never allocates. Thread-safety: pure function.
 //
-//   if (auto h = vsm::peek_event_header(frame); h && h->channel == Channel::kAudit) ...
+//   vsm::EventHeader h;
+//   if (vsm::peek_event_header(frame, h) && h.channel == Channel::kAudit) ...
 #pragma once
 
 #include <cstdint>
@@ -29,7 +30,9 @@ struct EventHeader {
   std::uint64_t wall_ms = 0;        // ts.wall_ms; 0 when absent
 };
 
-// REQUIRES nothing of `frame`: a batch frame, or anything malformed, is an Error.
-Result<EventHeader> peek_event_header(std::string_view frame, const CodecLimits& limits = {});
+// Fills `out` from a single-event frame. A batch frame, or anything malformed, is an
+// Error, and `out` is then unspecified. An out-parameter rather than a Result: a log
+// scan peeks every record, and this way success costs no copy of the header.
+Status peek_event_header(std::string_view frame, EventHeader& out, const CodecLimits& limits = {});
 
 }  // namespace vsm

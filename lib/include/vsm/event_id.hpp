@@ -40,7 +40,7 @@ class EventId {
   // variant are not checked (ids from other systems are accepted as they are).
   static Result<EventId> parse(std::string_view text);
 
-  bool is_nil() const noexcept { return *this == EventId(); }
+  bool is_nil() const noexcept { return (word(0) | word(1)) == 0; }
   // The 16 bytes as they go on the wire.
   std::string_view bytes() const noexcept {
     return {reinterpret_cast<const char*>(bytes_.data()), kSize};
@@ -51,10 +51,21 @@ class EventId {
   std::string uuid_string() const;     // the bare uuid (36 characters)
   void append_to(std::string& out) const;  // to_string() without a new string
 
-  friend constexpr auto operator<=>(const EventId&, const EventId&) = default;
-  friend constexpr bool operator==(const EventId&, const EventId&) = default;
+  // Byte order (the order of the text form). Equality compares two words, not bytes:
+  // dedup and replay compare ids per event.
+  friend std::strong_ordering operator<=>(const EventId& a, const EventId& b) noexcept {
+    return std::memcmp(a.bytes_.data(), b.bytes_.data(), kSize) <=> 0;
+  }
+  friend bool operator==(const EventId& a, const EventId& b) noexcept {
+    return ((a.word(0) ^ b.word(0)) | (a.word(1) ^ b.word(1))) == 0;
+  }
 
  private:
+  std::uint64_t word(int i) const noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, bytes_.data() + 8 * i, 8);
+    return w;
+  }
   std::array<std::uint8_t, kSize> bytes_{};
 };
 

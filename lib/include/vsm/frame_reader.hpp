@@ -6,14 +6,14 @@
 // that breaks a rule is reported by next_into() and skipped; when the frame cannot be
 // read past it, done() becomes true and unread() counts the events lost with it.
 //
-//   auto frame = FrameReader::open(bytes, limits);
-//   if (!frame) { count_decode_error(frame.error()); return; }
-//   while (!frame->done()) {
-//     if (auto st = frame->next_into(event); !st) { count_dropped_event(st.error()); continue; }
-//     log.append(frame->event_head(), frame->event_map());  // its single-event frame
+//   FrameReader frame;                                        // reused per received frame
+//   if (auto st = frame.reset(bytes, limits); !st) { count_decode_error(st.error()); return; }
+//   while (!frame.done()) {
+//     if (auto st = frame.next_into(event); !st) { count_dropped_event(st.error()); continue; }
+//     log.append(frame.event_head(), frame.event_map());    // its single-event frame
 //     deliver(event);
 //   }
-//   count_dropped_events(frame->unread());
+//   count_dropped_events(frame.unread());
 #pragma once
 
 #include <cstddef>
@@ -27,10 +27,15 @@ namespace vsm {
 
 class FrameReader {
  public:
-  // Checks the frame-level rules: size (kTooLarge above limits.max_frame_bytes), the
-  // separator, the topic, and the body's first header: one event map (kTooLarge above
-  // max_event_bytes) or a batch of 1..max_batch_events events (an empty batch is
-  // kInvalid, a longer one kTooLarge). Events themselves are checked by next_into().
+  FrameReader() = default;  // reads nothing (done()) until reset()
+
+  // Starts reading `frame`, after checking the frame-level rules: size (kTooLarge above
+  // limits.max_frame_bytes), the separator, the topic, and the body's first header: one
+  // event map (kTooLarge above max_event_bytes) or a batch of 1..max_batch_events events
+  // (an empty batch is kInvalid, a longer one kTooLarge). Events themselves are checked
+  // by next_into(). On error the reader is done() with nothing to read.
+  Status reset(std::string_view frame, const CodecLimits& limits = {});
+  // reset() on a new reader.
   static Result<FrameReader> open(std::string_view frame, const CodecLimits& limits = {});
 
   const TopicParts& topic() const noexcept { return topic_; }  // views into the frame
@@ -42,6 +47,7 @@ class FrameReader {
   std::size_t unread() const noexcept { return stopped_ ? count_ - read_ : 0; }
 
   // Decodes the next event into `out`, reusing out's buffers (decode_event_into()).
+  // Allocates nothing once out's buffers are big enough, unless it fails.
   // Fails for an event that breaks a rule of the event map or its limits; trailing bytes
   // after the last event fail the last one. REQUIRES: !done().
   Status next_into(Event& out);
@@ -57,16 +63,12 @@ class FrameReader {
   void append_event_frame(std::string& out) const;
 
  private:
-  FrameReader(std::string_view head, const TopicParts& topic, std::string_view body,
-              const CodecLimits& limits)
-      : head_(head), topic_(topic), body_(body), limits_(limits) {}
-
   std::string_view head_;
-  TopicParts topic_;
+  TopicParts topic_{};
   std::string_view body_;  // the event map(s), after a batch's array header
   CodecLimits limits_;
   std::size_t pos_ = 0;    // in body_: start of the next event
-  std::size_t count_ = 1;
+  std::size_t count_ = 0;
   std::size_t read_ = 0;   // events next_into() consumed
   bool batch_ = false;
   bool stopped_ = false;
