@@ -171,10 +171,10 @@ Status encode_event(const Event& e, std::string& out, const CodecLimits& limits)
 Result<SequenceSlots> encode_event_unsequenced(const Event& e, std::string_view ts_node,
                                                std::string& out, const CodecLimits& limits) {
   assert(validate_event(e).ok());
-  assert(ts_node.empty() || is_valid_name(ts_node));
   if (ts_node.size() > kMaxNameBytes) {  // a cheap guard; the full rule is the caller's
     return Error::invalid("ts.node must be at most 255 bytes");
   }
+  assert(ts_node.empty() || is_valid_name(ts_node));
   SequenceSlots slots;
   if (auto st = encode_frame(e, ts_node, out, limits, &slots); !st) return st.error();
   return slots;

@@ -39,7 +39,7 @@ struct Event {
 
   friend bool operator==(const Event&, const Event&) = default;
   // Member-wise (string swaps), cheaper than std::swap's three moves of the whole
-  // envelope; Subscription::next_into() swaps every received event.
+  // event; Subscription::next_into() swaps every received event.
   friend void swap(Event& a, Event& b) noexcept {
     using std::swap;
     swap(a.id, b.id);

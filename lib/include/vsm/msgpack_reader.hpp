@@ -1,6 +1,6 @@
 // A bounds-checked msgpack cursor for decoding untrusted bytes without exceptions or
 // allocation. Every read returns an empty optional on malformed or truncated input and
-// the cursor then stays in a failed state. Used by all decoders (envelope, gossip, log).
+// the cursor then stays in a failed state. Used by all decoders (frames, gossip, log).
 #pragma once
 
 #include <bit>
