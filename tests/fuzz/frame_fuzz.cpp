@@ -8,6 +8,7 @@
 // (bit flips, interesting bytes, truncation, insertion, deletion, splices, length-field
 // corruption) for a bounded number of iterations or seconds:
 //   frame_fuzz [--iterations N] [--max-seconds S] [--seed X]
+//   frame_fuzz --write-seeds DIR      (the seed frames, a corpus for the libFuzzer build)
 // With -DVSM_LIBFUZZER=1 (clang, -fsanitize=fuzzer) it exposes LLVMFuzzerTestOneInput
 // instead of main().
 #include <algorithm>
@@ -333,6 +334,21 @@ CodecLimits random_limits(Rng& rng) {
 
 }  // namespace
 
+// The seed frames as files, a starting corpus for the libFuzzer build.
+int write_seeds(const std::string& dir) {
+  int n = 0;
+  for (const auto& s : seeds()) {
+    const std::string path = dir + "/seed-" + std::to_string(n++);
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr || std::fwrite(s.data(), 1, s.size(), f) != s.size() || std::fclose(f) != 0) {
+      std::fprintf(stderr, "frame_fuzz: cannot write %s\n", path.c_str());
+      return 1;
+    }
+  }
+  std::printf("frame_fuzz: wrote %d seed frames to %s\n", n, dir.c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   std::uint64_t iterations = 200'000;
   double max_seconds = 10.0;
@@ -342,8 +358,10 @@ int main(int argc, char** argv) {
     if (flag == "--iterations") iterations = std::strtoull(argv[i + 1], nullptr, 10);
     else if (flag == "--max-seconds") max_seconds = std::strtod(argv[i + 1], nullptr);
     else if (flag == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 0);
+    else if (flag == "--write-seeds") return write_seeds(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: frame_fuzz [--iterations N] [--max-seconds S] [--seed X]\n");
+      std::fprintf(stderr, "usage: frame_fuzz [--iterations N] [--max-seconds S] [--seed X] "
+                           "| --write-seeds DIR\n");
       return 2;
     }
   }
