@@ -82,7 +82,8 @@ void BM_IdEncodePatch(benchmark::State& state) {  // what publish() does per eve
 BENCHMARK(BM_IdEncodePatch)->Arg(100);
 
 void BM_DecodeInto(benchmark::State& state) {
-  const std::string frame = published_frame(bench_event(static_cast<std::size_t>(state.range(0))), 1);
+  const std::string frame =
+      published_frame(bench_event(static_cast<std::size_t>(state.range(0))), 1);
   Event into;
   for (auto _ : state) {
     auto st = vsm::decode_event_into(frame, into);
@@ -95,7 +96,8 @@ BENCHMARK(BM_DecodeInto)->Arg(16)->Arg(100)->Arg(1024);
 std::vector<std::string> published_frames(std::size_t payload_bytes) {
   const Event e = bench_event(payload_bytes);
   std::vector<std::string> frames;
-  for (int i = 1; i <= kBatch; ++i) frames.push_back(published_frame(e, static_cast<std::uint64_t>(i)));
+  for (int i = 1; i <= kBatch; ++i)
+    frames.push_back(published_frame(e, static_cast<std::uint64_t>(i)));
   return frames;
 }
 
@@ -130,7 +132,8 @@ void BM_BatchReadInto(benchmark::State& state) {  // per event: FrameReader::nex
 BENCHMARK(BM_BatchReadInto)->Arg(100);
 
 void BM_PeekHeader(benchmark::State& state) {
-  const std::string frame = published_frame(bench_event(static_cast<std::size_t>(state.range(0))), 1);
+  const std::string frame =
+      published_frame(bench_event(static_cast<std::size_t>(state.range(0))), 1);
   vsm::EventHeader header;
   for (auto _ : state) {
     benchmark::DoNotOptimize(vsm::peek_event_header(frame, header));

@@ -9,7 +9,7 @@
 namespace vsm {
 namespace {
 
-constexpr std::size_t kHeaderSlot = 3;      // array 16: 0xdc + big-endian count
+constexpr std::size_t kHeaderSlot = 3;  // array 16: 0xdc + big-endian count
 constexpr std::size_t kMaxArray16 = 0xffff;
 
 bool is_map_tag(unsigned char t) noexcept { return (t & 0xf0) == 0x80 || t == 0xde || t == 0xdf; }
@@ -33,7 +33,8 @@ std::size_t BatchBuilder::frame_bytes() const noexcept {
 BatchBuilder::Add BatchBuilder::add(std::string_view frame) {
   assert(!finished_);
   const auto sep = detail::find_separator(frame);
-  if (!sep || *sep + 1 >= frame.size() || !is_map_tag(static_cast<unsigned char>(frame[*sep + 1]))) {
+  if (!sep || *sep + 1 >= frame.size() ||
+      !is_map_tag(static_cast<unsigned char>(frame[*sep + 1]))) {
     return Add::kInvalid;
   }
   const std::string_view head = frame.substr(0, *sep + 1);

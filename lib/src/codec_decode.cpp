@@ -35,7 +35,8 @@ Result<std::vector<Event>> decode_frame(std::string_view frame, const CodecLimit
 }
 
 Status validate_msgpack(std::string_view bytes, const CodecLimits& limits) {
-  if (bytes.size() > limits.max_event_bytes) return Error::too_large("value exceeds max_event_bytes");
+  if (bytes.size() > limits.max_event_bytes)
+    return Error::too_large("value exceeds max_event_bytes");
   MsgpackReader r(bytes);
   if (!r.skip_value(limits.max_depth, limits.max_string_bytes, limits.max_container_items)) {
     return Error::invalid("not well-formed msgpack (or beyond depth/size limits)");

@@ -153,8 +153,8 @@ Status encode_frame(const Event& e, std::string_view ts_node, std::string& out,
   const std::size_t map_size = static_cast<std::size_t>(w.pos() - map);
   if (map_size > limits.max_event_bytes) {
     out.resize(start);
-    return Error::too_large("encoded event is " + std::to_string(map_size) +
-                            " bytes, limit is " + std::to_string(limits.max_event_bytes) +
+    return Error::too_large("encoded event is " + std::to_string(map_size) + " bytes, limit is " +
+                            std::to_string(limits.max_event_bytes) +
                             " (max_event_bytes); send large blobs out of band");
   }
   out.resize(start + static_cast<std::size_t>(w.pos() - base));

@@ -41,7 +41,8 @@ class EventMapDecoder {
     reset_defaults();
     for (std::uint32_t i = 0; i < *n; ++i) {
       auto key = r_.read_uint();
-      if (!key) return Error::invalid("event map key " + std::to_string(i) + " is not an unsigned integer");
+      if (!key)
+        return Error::invalid("event map key " + std::to_string(i) + " is not an unsigned integer");
       if (!field(*key)) return std::move(*error_);
     }
     if ((seen_ & kRequired) != kRequired) {
@@ -191,7 +192,8 @@ class EventMapDecoder {
 
   bool payload() {
     auto v = skip();
-    if (!v) return fail_type("11 (payload)", "well-formed msgpack within the limits (depth, sizes)");
+    if (!v)
+      return fail_type("11 (payload)", "well-formed msgpack within the limits (depth, sizes)");
     e_.payload.assign_encoded(*v);
     return true;
   }
@@ -211,7 +213,8 @@ class EventMapDecoder {
 bool EventMapDecoder::metadata() {
   auto n = r_.read_map_header();
   if (!n) return fail_type("12 (metadata)", "a map");
-  if (*n > limits_.max_container_items) return fail(Error::invalid("metadata has too many entries"));
+  if (*n > limits_.max_container_items)
+    return fail(Error::invalid("metadata has too many entries"));
   std::map<std::string, Value> spare;
   spare.swap(e_.metadata);
   for (std::uint32_t i = 0; i < *n; ++i) {
@@ -220,7 +223,8 @@ bool EventMapDecoder::metadata() {
       return fail_type("12 (metadata)", "a map with UTF-8 string keys");
     }
     auto v = skip(1);
-    if (!v) return fail(Error::invalid("metadata value for '" + std::string(*k) + "' is malformed"));
+    if (!v)
+      return fail(Error::invalid("metadata value for '" + std::string(*k) + "' is malformed"));
     if (spare.empty()) {
       e_.metadata[std::string(*k)].assign_encoded(*v);
       continue;

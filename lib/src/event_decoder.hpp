@@ -12,7 +12,7 @@ namespace vsm::detail {
 // Reads one map at the reader's position into `out`, whose source and type come from
 // `topic`. Reuses out's buffers (strings, payload, metadata nodes). On error `out` holds
 // a valid but unspecified event and the reader's position is unspecified.
-Status decode_event_map(MsgpackReader& reader, const TopicParts& topic,
-                        const CodecLimits& limits, Event& out);
+Status decode_event_map(MsgpackReader& reader, const TopicParts& topic, const CodecLimits& limits,
+                        Event& out);
 
 }  // namespace vsm::detail

@@ -43,8 +43,8 @@ bool read_field(MsgpackReader& r, std::uint64_t key, const CodecLimits& limits, 
     case fmt::kKeyTarget: return str(h.target);
     case fmt::kKeyCorrelation: return str(h.correlation_id);
     default:
-      return r.skip_value(limits.max_depth + 1, limits.max_string_bytes,
-                          limits.max_container_items).has_value();
+      return r.skip_value(limits.max_depth + 1, limits.max_string_bytes, limits.max_container_items)
+          .has_value();
   }
 }
 
@@ -68,7 +68,8 @@ Status peek_event_header(std::string_view frame, EventHeader& h, const CodecLimi
   std::uint32_t seen = 0;
   for (std::uint32_t i = 0; i < *n; ++i) {
     auto key = r.read_uint();
-    if (!key) return Error::invalid("event map key " + std::to_string(i) + " is not an unsigned integer");
+    if (!key)
+      return Error::invalid("event map key " + std::to_string(i) + " is not an unsigned integer");
     if (*key < fmt::kKeyCount) {
       if (seen & bit(*key)) return Error::invalid("event map repeats key " + std::to_string(*key));
       seen |= bit(*key);

@@ -13,9 +13,8 @@ namespace {
 // thread-local generator state is copied by fork()).
 std::atomic<std::uint32_t> g_fork_generation{0};
 bool register_fork_hook() noexcept {
-  return ::pthread_atfork(nullptr, nullptr, [] {
-           g_fork_generation.fetch_add(1, std::memory_order_relaxed);
-         }) == 0;
+  return ::pthread_atfork(nullptr, nullptr,
+                          [] { g_fork_generation.fetch_add(1, std::memory_order_relaxed); }) == 0;
 }
 
 // xoshiro256** seeded through splitmix64 from std::random_device: fast, and 128 random

@@ -55,8 +55,7 @@ Error frame_error(FrameFault fault, std::string_view frame, const CodecLimits& l
     case FrameFault::kBadTopic:
       return Error::invalid("topic '" + printable(frame.substr(0, frame.find('\0'))) +
                             "' is not <channel>/<source>/<type> with valid names");
-    case FrameFault::kNoBody:
-      return Error::invalid("frame has no body after its topic");
+    case FrameFault::kNoBody: return Error::invalid("frame has no body after its topic");
     case FrameFault::kNone: break;
   }
   assert(false && "frame_error() of a frame without a fault");

@@ -1,12 +1,12 @@
 // BatchBuilder: batch frames from single-event frames without re-encoding; count and
 // byte limits, mixed topics, oversize and invalid frames, the smallest array header.
-#include <catch2/catch.hpp>
+#include "vsm/batch_builder.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "sample_event.hpp"
-#include "vsm/batch_builder.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/frame_reader.hpp"
 
@@ -132,8 +132,8 @@ TEST_CASE("batch builder: other topics, oversize and invalid frames", "[batch_bu
 
   BatchBuilder c;
   CHECK(c.add("") == Add::kInvalid);
-  CHECK(c.add("command/s1/t") == Add::kInvalid);  // no separator
-  CHECK(c.add(std::string("command/s1/t\0", 13)) == Add::kInvalid);  // no body
+  CHECK(c.add("command/s1/t") == Add::kInvalid);                             // no separator
+  CHECK(c.add(std::string("command/s1/t\0", 13)) == Add::kInvalid);          // no body
   CHECK(c.add(std::string("command/s1/t\0\x91\x80", 15)) == Add::kInvalid);  // a batch
   CHECK(c.empty());
 }

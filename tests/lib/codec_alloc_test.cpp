@@ -2,7 +2,6 @@
 // global operator new is counted while a publisher's and a receiver's per-event work
 // runs over reused buffers.
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <new>
 #include <string>

@@ -1,8 +1,9 @@
 // peek_event_header: the header fields of a single-event frame as views, agreeing with
 // decode_event(), and its rejections.
-#include <catch2/catch.hpp>
+#include "vsm/event_header.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,7 +11,6 @@
 #include "frame_fixtures.hpp"
 #include "sample_event.hpp"
 #include "vsm/codec.hpp"
-#include "vsm/event_header.hpp"
 
 namespace vsm {
 namespace {
@@ -73,8 +73,7 @@ TEST_CASE("event header: unknown keys and any key order", "[event_header]") {
   check_agrees(frame_of(f));
 }
 
-TEST_CASE("event header: rejects what is not a well-formed single-event frame",
-          "[event_header]") {
+TEST_CASE("event header: rejects what is not a well-formed single-event frame", "[event_header]") {
   const std::string map = event_map(base_fields());
   Fields repeated = base_fields();
   repeated.emplace_back(3, mp_uint(6));

@@ -1,11 +1,12 @@
 // EventId: random v4 bytes, uniqueness (threads, forked children), text form and parse,
 // ordering and hashing.
-#include <catch2/catch.hpp>
+#include "vsm/event_id.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <set>
 #include <string>
@@ -13,8 +14,6 @@
 #include <type_traits>
 #include <unordered_set>
 #include <vector>
-
-#include "vsm/event_id.hpp"
 
 namespace vsm {
 
@@ -26,8 +25,8 @@ TEST_CASE("event id: generated ids are version 4 and never nil", "[event_id]") {
   for (int i = 0; i < 1000; ++i) {
     const EventId id = EventId::generate();
     REQUIRE_FALSE(id.is_nil());
-    REQUIRE((id.data()[6] >> 4) == 4);           // version nibble
-    REQUIRE((id.data()[8] & 0xc0) == 0x80);      // RFC 4122 variant
+    REQUIRE((id.data()[6] >> 4) == 4);       // version nibble
+    REQUIRE((id.data()[8] & 0xc0) == 0x80);  // RFC 4122 variant
   }
 }
 
@@ -100,7 +99,7 @@ TEST_CASE("event id: text form and parse round trip", "[event_id]") {
   CHECK(id->bytes() == "\x3f\x2b\x8c\x1e\x9a\x4d\x4c\x55\x8e\x0f\x1b\x2c\x3d\x4e\x5f\x60");
   CHECK(id->to_string() == "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60");
   CHECK(id->uuid_string() == "3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60");
-  CHECK(EventId::parse("3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60").value() == *id);  // bare
+  CHECK(EventId::parse("3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60").value() == *id);      // bare
   CHECK(EventId::parse("evt_3F2B8C1E-9A4D-4C55-8E0F-1B2C3D4E5F60").value() == *id);  // upper
   std::string out = "id=";
   id->append_to(out);
@@ -117,11 +116,11 @@ TEST_CASE("event id: text form and parse round trip", "[event_id]") {
 
 TEST_CASE("event id: parse rejects anything else with kInvalid", "[event_id]") {
   for (const char* bad : {"", "evt_", "evt_1", "evt_interop-1",
-                          "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f6",     // one digit short
-                          "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f600",   // one too many
-                          "evt_3f2b8c1e9a4d-4c55-8e0f-1b2c3d4e5f60-",    // dash misplaced
-                          "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5g60",    // not hex
-                          "EVT_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60",    // prefix case
+                          "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f6",    // one digit short
+                          "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f600",  // one too many
+                          "evt_3f2b8c1e9a4d-4c55-8e0f-1b2c3d4e5f60-",   // dash misplaced
+                          "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5g60",   // not hex
+                          "EVT_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60",   // prefix case
                           "uuid:3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60"}) {
     INFO(bad);
     auto r = EventId::parse(bad);

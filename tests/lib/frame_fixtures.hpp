@@ -40,15 +40,14 @@ inline std::string mp_array_header(std::uint32_t n) {
   return s;
 }
 
-inline constexpr std::string_view kIdBytes = "\x3f\x2b\x8c\x1e\x9a\x4d\x4c\x55\x8e\x0f\x1b\x2c\x3d\x4e\x5f\x60";
+inline constexpr std::string_view kIdBytes =
+    "\x3f\x2b\x8c\x1e\x9a\x4d\x4c\x55\x8e\x0f\x1b\x2c\x3d\x4e\x5f\x60";
 inline constexpr std::string_view kTopic = "command/s1/t";
 
 using Fields = std::vector<std::pair<std::uint64_t, std::string>>;  // key -> encoded value
 
 // The required fields of a valid event on channel command: id, channel 0, seq 5.
-inline Fields base_fields() {
-  return {{1, mp_bin(kIdBytes)}, {2, mp_uint(0)}, {3, mp_uint(5)}};
-}
+inline Fields base_fields() { return {{1, mp_bin(kIdBytes)}, {2, mp_uint(0)}, {3, mp_uint(5)}}; }
 
 inline std::string event_map(const Fields& fields) {
   std::string s;

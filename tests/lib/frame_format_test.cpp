@@ -2,7 +2,6 @@
 // from the document itself) decode to the events they describe and re-encode byte for
 // byte, and ZeroMQ-style prefix subscriptions filter real frames as §1.2 says.
 #include <catch2/catch.hpp>
-
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -48,7 +47,8 @@ std::map<std::string, std::string> golden_frames() {
 EventId doc_id() { return EventId::parse("evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60").value(); }
 
 bool subscribed(std::string_view prefix, std::string_view frame) {  // what ZeroMQ SUB does
-  return frame.size() >= prefix.size() && std::memcmp(frame.data(), prefix.data(), prefix.size()) == 0;
+  return frame.size() >= prefix.size() &&
+         std::memcmp(frame.data(), prefix.data(), prefix.size()) == 0;
 }
 
 }  // namespace

@@ -1,14 +1,14 @@
 // FrameReader: single and batch frames, per-event errors, frame-level limits, and the
 // single-event frame of every event of a batch.
-#include <catch2/catch.hpp>
+#include "vsm/frame_reader.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "frame_fixtures.hpp"
 #include "sample_event.hpp"
 #include "vsm/codec.hpp"
-#include "vsm/frame_reader.hpp"
 
 namespace vsm {
 namespace {
@@ -100,8 +100,8 @@ TEST_CASE("frame reader: a batch yields its events in order, each as its own fra
 TEST_CASE("frame reader: a bad event in a batch is dropped, the others are read",
           "[frame_reader]") {
   auto event_maps = maps(5);
-  event_maps[1] = event_map(with(base_fields(), 2, mp_uint(3)));       // channel != topic
-  event_maps[3] = event_map(with(base_fields(), 6, mp_str("a/b")));    // bad node name
+  event_maps[1] = event_map(with(base_fields(), 2, mp_uint(3)));     // channel != topic
+  event_maps[3] = event_map(with(base_fields(), 6, mp_str("a/b")));  // bad node name
   auto r = read_all(batch_of(event_maps));
   CHECK(r.seqs == std::vector<std::uint64_t>{1, 3, 5});
   CHECK(r.errors == 2);
@@ -132,8 +132,7 @@ TEST_CASE("frame reader: past an unreadable event the rest is counted as unread"
   CHECK(r.unread == 0);
 }
 
-TEST_CASE("frame reader: trailing bytes after the last event fail that event",
-          "[frame_reader]") {
+TEST_CASE("frame reader: trailing bytes after the last event fail that event", "[frame_reader]") {
   auto r = read_all(batch_of(maps(3)) + std::string(1, '\xc0'));
   CHECK(r.seqs == std::vector<std::uint64_t>{1, 2});
   CHECK(r.errors == 1);
@@ -146,9 +145,10 @@ TEST_CASE("frame reader: frame-level batch rules", "[frame_reader]") {
     CHECK(reader.error().code() == code);
     CHECK_FALSE(reader.error().message().empty());
   };
-  check_open(frame(kTopic, mp_array_header(0)), ErrorCode::kInvalid);  // empty batch
+  check_open(frame(kTopic, mp_array_header(0)), ErrorCode::kInvalid);          // empty batch
   check_open(frame(kTopic, std::string("\xdc\x00", 2)), ErrorCode::kInvalid);  // truncated header
-  check_open(frame(kTopic, mp_array_header(100) + maps(1)[0]), ErrorCode::kInvalid);  // 100 in 24 bytes
+  check_open(frame(kTopic, mp_array_header(100) + maps(1)[0]),
+             ErrorCode::kInvalid);  // 100 in 24 bytes
   CodecLimits limits;
   limits.max_batch_events = 4;
   check_open(batch_of(maps(5)), ErrorCode::kTooLarge, limits);
@@ -163,7 +163,8 @@ TEST_CASE("frame reader: frame-level batch rules", "[frame_reader]") {
 
 TEST_CASE("frame reader: max_event_bytes applies to each event of a batch", "[frame_reader]") {
   auto event_maps = maps(3);
-  event_maps[1] = event_map(with(with(base_fields(), 3, mp_uint(2)), 11, mp_str(std::string(100, 'x'))));
+  event_maps[1] =
+      event_map(with(with(base_fields(), 3, mp_uint(2)), 11, mp_str(std::string(100, 'x'))));
   CodecLimits limits;
   limits.max_event_bytes = 60;
   auto r = read_all(batch_of(event_maps), limits);

@@ -1,11 +1,10 @@
 // is_valid_utf8 against a straightforward decoder of RFC 3629 over every 1- to
 // 3-byte sequence and selected 4-byte ones, in every position of the 8-byte ASCII scan.
-#include <catch2/catch.hpp>
+#include "vsm/utf8.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
-
-#include "vsm/utf8.hpp"
 
 namespace vsm {
 namespace {
@@ -15,7 +14,11 @@ bool reference_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto b = static_cast<unsigned char>(s[i]);
-    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    std::size_t len = b < 0x80         ? 1
+                      : (b >> 5) == 6  ? 2
+                      : (b >> 4) == 14 ? 3
+                      : (b >> 3) == 30 ? 4
+                                       : 0;
     if (len == 0 || i + len > s.size()) return false;
     std::uint32_t cp = len == 1 ? b : b & (0x7f >> len);
     for (std::size_t k = 1; k < len; ++k) {
@@ -38,17 +41,16 @@ TEST_CASE("utf8: known valid and invalid strings", "[utf8]") {
     INFO(ok);
     CHECK(is_valid_utf8(ok));
   }
-  for (const char* bad : {"\x80", "\xbf", "\xc0\x80", "\xc1\xbf", "\xc3", "\xe0\x80\x80",
-                          "\xe0\x9f\xbf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\x80",
-                          "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff", "\xfe",
-                          "abcdefgh\xe2\x9c", "abcdefghijklmno\x80"}) {
+  for (const char* bad :
+       {"\x80", "\xbf", "\xc0\x80", "\xc1\xbf", "\xc3", "\xe0\x80\x80", "\xe0\x9f\xbf",
+        "\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+        "\xff", "\xfe", "abcdefgh\xe2\x9c", "abcdefghijklmno\x80"}) {
     INFO(bad);
     CHECK_FALSE(is_valid_utf8(bad));
   }
 }
 
-TEST_CASE("utf8: agrees with the reference on every short sequence, at every offset",
-          "[utf8]") {
+TEST_CASE("utf8: agrees with the reference on every short sequence, at every offset", "[utf8]") {
   std::string seq;
   const auto check_all_offsets = [&] {
     for (std::size_t pad : {0u, 3u, 7u, 8u, 13u}) {

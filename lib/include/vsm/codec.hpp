@@ -46,7 +46,7 @@ Result<std::string> encode_event(const Event& event, const CodecLimits& limits =
 //   if (!validate_event(e)) ...;
 //   auto slots = encode_event_unsequenced(e, node_name, buf);   // no lock held
 //   ... under the lock: patch_sequence(buf.data(), *slots, ts.wall_ms, ts.logical, seq);
-struct SequenceSlots {  // byte offsets from the first byte of the frame
+struct SequenceSlots {      // byte offsets from the first byte of the frame
   std::size_t wall_ms = 0;  // 8 bytes, big-endian
   std::size_t logical = 0;  // 4 bytes
   std::size_t seq = 0;      // 8 bytes

@@ -27,7 +27,7 @@ struct EventHeader {
   std::string_view correlation_id;  // empty when absent
   EventId id;
   std::uint64_t seq = 0;
-  std::uint64_t wall_ms = 0;        // ts.wall_ms; 0 when absent
+  std::uint64_t wall_ms = 0;  // ts.wall_ms; 0 when absent
 };
 
 // Fills `out` from a single-event frame. A batch frame, or anything malformed, is an

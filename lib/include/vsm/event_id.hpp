@@ -47,8 +47,8 @@ class EventId {
   }
   const std::array<std::uint8_t, kSize>& data() const noexcept { return bytes_; }
 
-  std::string to_string() const;       // "evt_" + uuid
-  std::string uuid_string() const;     // the bare uuid (36 characters)
+  std::string to_string() const;           // "evt_" + uuid
+  std::string uuid_string() const;         // the bare uuid (36 characters)
   void append_to(std::string& out) const;  // to_string() without a new string
 
   // Byte order (the order of the text form). Equality compares two words, not bytes:

@@ -67,9 +67,9 @@ class FrameReader {
   TopicParts topic_{};
   std::string_view body_;  // the event map(s), after a batch's array header
   CodecLimits limits_;
-  std::size_t pos_ = 0;    // in body_: start of the next event
+  std::size_t pos_ = 0;  // in body_: start of the next event
   std::size_t count_ = 0;
-  std::size_t read_ = 0;   // events next_into() consumed
+  std::size_t read_ = 0;  // events next_into() consumed
   bool batch_ = false;
   bool stopped_ = false;
   std::string_view last_map_;
