@@ -166,7 +166,12 @@ def main():
         return 1
     n = 0
     for ev in (from_file(args.events) if args.events else generated(args)):
-        pub.publish(ev)
+        try:
+            pub.publish(ev)
+        except (ValueError, KeyError, TypeError) as e:  # e.g. an id that is not a UUID
+            print("publisher.py: event %d not published: %r" % (n + 1, e), file=sys.stderr)
+            pub.close(0)
+            return 1
         n += 1
     pub.close()
     print("publisher.py: published %d event(s)" % n, file=sys.stderr, flush=True)
