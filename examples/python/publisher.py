@@ -20,7 +20,6 @@ import uuid
 import msgpack
 import zmq
 
-ENVELOPE_VERSION = 1
 CHANNELS = ("command", "coordination", "audit", "algedonic", "resource_bargain")
 PRESENCE_PREFIX = b"~vsm/sub/"
 
@@ -39,6 +38,36 @@ def from_json_value(v):
     if isinstance(v, list):
         return [from_json_value(x) for x in v]
     return v
+
+
+def event_id(text):
+    """Text id ("evt_<uuid>" or a bare uuid) -> its 16 bytes; empty -> a random UUID v4."""
+    if not text:
+        return uuid.uuid4().bytes
+    return uuid.UUID(text[4:] if text.startswith("evt_") else text).bytes
+
+
+def event_map(ev):
+    """An event (JSON field names) -> its msgpack map (PROTOCOL.md §1.3): integer keys in
+    ascending order, defaults omitted, so packb() gives the bytes a C++ node encodes."""
+    ts, source = ev.get("ts") or {}, ev["source"]
+    m = {1: event_id(ev.get("id")), 2: CHANNELS.index(ev["channel"]), 3: ev["seq"]}
+    optional = [(4, ts.get("wall_ms"), 0), (5, ts.get("logical"), 0),
+                (6, ts.get("node"), source), (7, ev.get("target"), "broadcast"),
+                (8, ev.get("priority"), 1), (9, ev.get("correlation_id"), ""),
+                (10, ev.get("causation_id"), "")]
+    m.update((k, v) for k, v, default in optional if v is not None and v != default and v != "")
+    if ev.get("payload") is not None:
+        m[11] = from_json_value(ev["payload"])
+    if ev.get("metadata"):
+        m[12] = {k: from_json_value(v) for k, v in sorted(ev["metadata"].items())}
+    return m
+
+
+def encode_frame(ev):
+    """One event -> a single-event frame: b"<channel>/<source>/<type>" 0x00 map."""
+    topic = "%s/%s/%s" % (ev["channel"], ev["source"], ev["type"])
+    return topic.encode() + b"\0" + msgpack.packb(event_map(ev))
 
 
 class Publisher:
@@ -76,36 +105,17 @@ class Publisher:
         now = int(time.time() * 1000)
         wall, logical = self.last_ts
         self.last_ts = (now, 0) if now > wall else (wall, logical + 1)
-        return [self.last_ts[0], self.last_ts[1], self.node]
+        return {"wall_ms": self.last_ts[0], "logical": self.last_ts[1], "node": self.node}
 
     def publish(self, ev):
         """ev uses the full JSON field names; missing fields get defaults."""
-        channel = ev["channel"]
-        if channel not in CHANNELS:
-            raise ValueError("unknown channel %r" % channel)
-        self.seq[channel] = self.seq.get(channel, 0) + 1
-        ts = ev.get("ts")
-        env = {
-            "v": ENVELOPE_VERSION,
-            "id": ev.get("id") or "evt_" + str(uuid.uuid4()),
-            "src": ev.get("source") or self.node,
-            "tgt": ev.get("target") or "broadcast",
-            "ch": channel,
-            "typ": ev["type"],
-            "pl": from_json_value(ev.get("payload")),
-            "ts": [ts["wall_ms"], ts["logical"], ts["node"]] if ts else self.next_ts(),
-            "seq": ev.get("seq", self.seq[channel]),
-        }
-        if ev.get("priority", 1) != 1:
-            env["pri"] = ev["priority"]
-        if ev.get("correlation_id"):
-            env["cid"] = ev["correlation_id"]
-        if ev.get("causation_id"):
-            env["cau"] = ev["causation_id"]
-        if ev.get("metadata"):
-            env["md"] = {k: from_json_value(x) for k, x in ev["metadata"].items()}
-        topic = "%s/%s/%s" % (env["ch"], env["src"], env["typ"])
-        self.sock.send_multipart([topic.encode(), msgpack.packb(env, use_bin_type=True)])
+        if ev["channel"] not in CHANNELS:
+            raise ValueError("unknown channel %r" % ev["channel"])
+        self.seq[ev["channel"]] = self.seq.get(ev["channel"], 0) + 1
+        ev = dict(ev, source=ev.get("source") or self.node)
+        ev.setdefault("seq", self.seq[ev["channel"]])
+        ev["ts"] = ev.get("ts") or self.next_ts()
+        self.sock.send(encode_frame(ev))
 
     def close(self, linger_ms=2000):
         self.sock.close(linger=linger_ms)
@@ -156,7 +166,12 @@ def main():
         return 1
     n = 0
     for ev in (from_file(args.events) if args.events else generated(args)):
-        pub.publish(ev)
+        try:
+            pub.publish(ev)
+        except (ValueError, KeyError, TypeError) as e:  # e.g. an id that is not a UUID
+            print("publisher.py: event %d not published: %r" % (n + 1, e), file=sys.stderr)
+            pub.close(0)
+            return 1
         n += 1
     pub.close()
     print("publisher.py: published %d event(s)" % n, file=sys.stderr, flush=True)

@@ -20,7 +20,7 @@ import uuid
 import msgpack
 import zmq
 
-ENVELOPE_VERSION = 1
+VERSION = 2
 CHANNELS = ("command", "coordination", "audit", "algedonic", "resource_bargain")
 
 
@@ -53,38 +53,52 @@ def value_json(v):
         return {"$msgpack": base64.b64encode(msgpack.packb(v, use_bin_type=True)).decode()}
 
 
-def decode(frame):
-    """Envelope bytes -> the JSON event (full field names). Raises ValueError."""
-    env = msgpack.unpackb(frame, raw=False, strict_map_key=False)
-    if not isinstance(env, dict):
-        raise ValueError("envelope is not a map")
-    if env.get("v", 0) > ENVELOPE_VERSION:
-        raise ValueError("unsupported envelope version %r" % env.get("v"))
-    for key in ("id", "src", "ch", "typ", "ts", "seq"):
-        if key not in env:
-            raise ValueError("missing required key %r" % key)
-    wall_ms, logical, node = env["ts"]
+def decode_event(m, channel, source, type_):
+    """One event map (PROTOCOL.md §1.3) -> the JSON event (full field names)."""
+    if not isinstance(m, dict) or not all(isinstance(k, int) for k in m):
+        raise ValueError("event is not a map with integer keys")
+    if m.get(0, VERSION) > VERSION:
+        raise ValueError("unsupported version %r" % m[0])
+    if not (1 in m and 2 in m and 3 in m):
+        raise ValueError("missing id, channel or seq")
+    if m[2] != CHANNELS.index(channel):
+        raise ValueError("channel %r does not match the topic" % m[2])
     return {
-        "id": env["id"],
-        "source": env["src"],
-        "target": env.get("tgt", "broadcast"),
-        "channel": env["ch"],
-        "type": env["typ"],
-        "payload": value_json(env.get("pl")),
-        "ts": {"wall_ms": wall_ms, "logical": logical, "node": node},
-        "priority": env.get("pri", 1),
-        "correlation_id": env.get("cid"),
-        "causation_id": env.get("cau"),
-        "seq": env["seq"],
-        "metadata": {k: value_json(x) for k, x in env.get("md", {}).items()},
+        "id": "evt_" + str(uuid.UUID(bytes=m[1])),
+        "source": source,
+        "target": m.get(7) or "broadcast",
+        "channel": channel,
+        "type": type_,
+        "payload": value_json(m.get(11)),
+        "ts": {"wall_ms": m.get(4, 0), "logical": m.get(5, 0), "node": m.get(6, source)},
+        "priority": m.get(8, 1),
+        "correlation_id": m.get(9),
+        "causation_id": m.get(10),
+        "seq": m[3],
+        "metadata": {k: value_json(x) for k, x in m.get(12, {}).items()},
     }
+
+
+def decode_frame(frame):
+    """A data-plane frame -> its JSON events: one, or all of a batch. Raises ValueError."""
+    topic, sep, body = frame.partition(b"\0")
+    channel, source, type_ = topic.decode().split("/")
+    if not sep or channel not in CHANNELS:
+        raise ValueError("not a <channel>/<source>/<type> 0x00 <body> frame")
+    body = msgpack.unpackb(body, raw=False, strict_map_key=False)
+    events = body if isinstance(body, list) else [body]  # an array is a batch
+    if not events:
+        raise ValueError("empty batch")
+    return [decode_event(m, channel, source, type_) for m in events]
 
 
 def topic_prefixes(args):
     channels = [args.channel] if args.channel else list(CHANNELS)
-    prefix = [c + "/" for c in channels]
+    prefix = [(c + "/").encode() for c in channels]
+    if args.source and args.type:  # the separator ends the topic: exactly this type
+        return [p + ("%s/%s" % (args.source, args.type)).encode() + b"\0" for p in prefix]
     if args.source:
-        prefix = [p + args.source + "/" + (args.type or "") for p in prefix]
+        return [p + (args.source + "/").encode() for p in prefix]
     return prefix
 
 
@@ -105,7 +119,7 @@ def main():
     for ep in args.connect:
         sock.connect(ep)
     for prefix in topic_prefixes(args):
-        sock.setsockopt(zmq.SUBSCRIBE, prefix.encode())
+        sock.setsockopt(zmq.SUBSCRIBE, prefix)
     # Presence last: when a publisher sees it, the filter topics above are in place.
     sock.setsockopt(zmq.SUBSCRIBE, ("~vsm/sub/%s/1" % uuid.uuid4().hex).encode())
     if args.ready_file:
@@ -124,18 +138,21 @@ def main():
                       % (received, args.count), file=sys.stderr)
                 rc = 1
             break
-        frames = sock.recv_multipart()
-        if len(frames) != 2 or frames[0].startswith(b"~vsm/"):
-            continue  # not a data-plane event (internal topic or malformed)
+        frame = sock.recv()
+        if frame.startswith(b"~"):
+            continue  # the fabric's own messages (hello), not events
         try:
-            event = decode(frames[1])
-        except (ValueError, TypeError, msgpack.UnpackException) as e:
-            print("subscriber.py: dropped malformed event: %s" % e, file=sys.stderr)
+            events = decode_frame(frame)
+        except (ValueError, TypeError, KeyError, msgpack.UnpackException) as e:
+            print("subscriber.py: dropped a malformed frame: %s" % e, file=sys.stderr)
             continue
-        if args.type and event["type"] != args.type:
-            continue
-        print(json.dumps(event, separators=(",", ":")), flush=True)
-        received += 1
+        for event in events:
+            if args.type and event["type"] != args.type:
+                continue
+            print(json.dumps(event, separators=(",", ":")), flush=True)
+            received += 1
+            if received == args.count:
+                break
     sock.close(linger=0)
     ctx.term()
     return rc

@@ -1,10 +1,11 @@
 // Writes msgpack through a raw cursor into memory the caller sized in advance: the
-// envelope encoder's hot path, without std::string's capacity check and out-of-line
+// frame encoder's hot path, without std::string's capacity check and out-of-line
 // append per field. Same (smallest) encodings as MsgpackWriter, which stays the
-// reference (tests/lib compares the envelope with one built by MsgpackWriter).
+// reference (tests/lib compares the event map with one built by MsgpackWriter).
 // REQUIRES: the memory ahead of the cursor holds everything written.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -37,6 +38,20 @@ class MsgpackCursor {
     }
     raw(s);
   }
+  void bin(std::string_view b) noexcept {
+    const std::size_t n = b.size();
+    if (n <= 0xff) {
+      byte(0xc4);
+      be(n, 1);
+    } else if (n <= 0xffff) {
+      byte(0xc5);
+      be(n, 2);
+    } else {
+      byte(0xc6);
+      be(n, 4);
+    }
+    raw(b);
+  }
   void uint(std::uint64_t v) noexcept {
     if (v < 128) {
       byte(static_cast<std::uint8_t>(v));
@@ -62,6 +77,16 @@ class MsgpackCursor {
   void raw(std::string_view bytes) noexcept {
     if (!bytes.empty()) std::memcpy(p_, bytes.data(), bytes.size());
     p_ += bytes.size();
+  }
+
+  // Big-endian stores of the fixed-width values a publisher patches in.
+  static void put_be64(char* at, std::uint64_t v) noexcept {
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+    std::memcpy(at, &v, 8);
+  }
+  static void put_be32(char* at, std::uint32_t v) noexcept {
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+    std::memcpy(at, &v, 4);
   }
 
   // Big-endian store of the low `bytes` bytes of v at `at`.

@@ -67,7 +67,7 @@ std::optional<std::string_view> MsgpackReader::read_str_slow() {
   return s;
 }
 
-std::optional<std::string_view> MsgpackReader::read_bin() {
+std::optional<std::string_view> MsgpackReader::read_bin_slow() {
   // No fixbin in msgpack: use an impossible fix mask.
   auto n = read_len(0x00, 0x01, 0x00, 0xc5, 0xc6, 0xc4);
   if (!n || !need(*n)) return fail();
@@ -168,9 +168,9 @@ bool MsgpackReader::read_nil() {
   return true;
 }
 
-std::optional<std::string_view> MsgpackReader::skip_value(std::size_t max_depth,
-                                                          std::size_t max_string_bytes,
-                                                          std::size_t max_items) {
+std::optional<std::string_view> MsgpackReader::skip_value_slow(std::size_t max_depth,
+                                                               std::size_t max_string_bytes,
+                                                               std::size_t max_items) {
   const std::size_t start = pos_;
   if (!skip_inner(0, max_depth, max_string_bytes, max_items)) return fail();
   return data_.substr(start, pos_ - start);

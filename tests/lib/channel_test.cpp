@@ -100,4 +100,47 @@ TEST_CASE("channel: a type prefix also matches longer types (filtered exactly la
   CHECK(prefix_matches(topic_prefix(Channel::kCommand, "s1", "alert"), longer));
 }
 
+TEST_CASE("channel: an exact type prefix ends with the frame separator", "[channel]") {
+  // On the wire the topic is followed by 0x00 (frame_format.hpp), so the separator in
+  // the prefix makes the type exact (frame_format_test checks it on real frames).
+  CHECK(exact_topic_prefix(Channel::kCommand, "s1", "alert") ==
+        std::string("command/s1/alert\0", 17));
+  const std::string longer = make_topic(Channel::kCommand, "s1", "alert_high") + '\0';
+  const std::string exact = make_topic(Channel::kCommand, "s1", "alert") + '\0';
+  CHECK_FALSE(prefix_matches(exact_topic_prefix(Channel::kCommand, "s1", "alert"), longer));
+  CHECK(prefix_matches(exact_topic_prefix(Channel::kCommand, "s1", "alert"), exact + "body"));
+}
+
+TEST_CASE("channel: names must be valid UTF-8", "[channel]") {
+  CHECK(is_valid_name("\xe2\x9c\x93 check"));
+  CHECK(is_valid_name("\xf0\x9f\x98\x80"));
+  CHECK_FALSE(is_valid_name("\xff"));
+  CHECK_FALSE(is_valid_name("caf\xc3"));             // truncated sequence
+  CHECK_FALSE(is_valid_name("\xc0\xaf"));            // overlong '/'
+  CHECK_FALSE(is_valid_name("long ascii name \xed\xa0\x80"));  // surrogate after 8-byte words
+  CHECK_FALSE(parse_topic("command/s\xff/t").has_value());
+}
+
+TEST_CASE("channel: the word-at-a-time name check agrees with a byte loop", "[channel]") {
+  const auto reference = [](std::string_view name) {
+    if (name.empty() || name.size() > kMaxNameBytes) return false;
+    for (unsigned char c : name) {
+      if (c == '/' || c < 0x20 || c == 0x7f || c >= 0x80) return false;
+    }
+    return true;
+  };
+  // ASCII bytes only (UTF-8 has its own test): every byte value in every position class.
+  for (int c = 0; c < 0x80; ++c) {
+    const std::string b(1, static_cast<char>(c));
+    for (std::size_t len : {1u, 2u, 3u, 4u, 5u, 7u, 8u, 9u, 15u, 16u, 17u, 255u}) {
+      for (std::size_t at = 0; at < len; at += (len > 20 ? 37 : 1)) {
+        std::string name(len, 'a');
+        name[at] = static_cast<char>(c);
+        INFO("byte " << c << " at " << at << " of " << len);
+        CHECK(is_valid_name(name) == reference(name));
+      }
+    }
+  }
+}
+
 }  // namespace vsm

@@ -1,7 +1,7 @@
-// Envelope codec, encoding side: round trip of every field, wire form, validation.
+// Event codec, encoding side: round trip of every field, defaults omitted, wire form,
+// validation, the unsequenced encoding patched in place.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -10,11 +10,12 @@
 
 #include "sample_event.hpp"
 #include "vsm/codec.hpp"
-#include "vsm/envelope_format.hpp"
+#include "vsm/frame_format.hpp"
 #include "vsm/msgpack_writer.hpp"
 
 namespace vsm {
 namespace {
+namespace fmt = frame_format;
 
 Event round_trip(const Event& e) {
   auto bytes = encode_event(e);
@@ -23,6 +24,14 @@ Event round_trip(const Event& e) {
   INFO((back.ok() ? std::string() : back.error().to_string()));
   REQUIRE(back.ok());
   return std::move(back).value();
+}
+
+// The event map of a frame, as msgpack-cxx reads it.
+std::map<int, msgpack::object> body_map(const std::string& frame, msgpack::object_handle& oh) {
+  const auto sep = frame.find('\0');
+  REQUIRE(sep != std::string::npos);
+  oh = msgpack::unpack(frame.data() + sep + 1, frame.size() - sep - 1);
+  return oh.get().as<std::map<int, msgpack::object>>();
 }
 
 }  // namespace
@@ -49,11 +58,13 @@ TEST_CASE("codec: full event round trips every field", "[codec]") {
 }
 
 TEST_CASE("codec: minimal event round trips with defaults", "[codec]") {
-  const Event e = test::minimal_event();
+  Event e = test::minimal_event();
+  e.ts.node = e.source;  // an absent ts.node decodes as the source
   const Event back = round_trip(e);
   CHECK(back == e);
   CHECK(back.target == kBroadcastTarget);
   CHECK(back.priority == kPriorityNormal);
+  CHECK(back.ts == HlcTimestamp{0, 0, "s3"});
   CHECK(back.correlation_id.empty());
   CHECK(back.causation_id.empty());
   CHECK(back.metadata.empty());
@@ -62,7 +73,7 @@ TEST_CASE("codec: minimal event round trips with defaults", "[codec]") {
 
 TEST_CASE("codec: every channel, priority and extreme numbers round trip", "[codec]") {
   for (Channel c : kAllChannels) {
-    for (std::uint8_t p = 0; p <= envelope_format::kMaxPriority; ++p) {
+    for (std::uint8_t p = 0; p <= fmt::kMaxPriority; ++p) {
       Event e = test::minimal_event();
       e.channel = c;
       e.priority = p;
@@ -74,46 +85,49 @@ TEST_CASE("codec: every channel, priority and extreme numbers round trip", "[cod
   }
 }
 
-TEST_CASE("codec: wire form is readable by msgpack-cxx", "[codec]") {
-  auto bytes = encode_event(test::full_event());
+TEST_CASE("codec: the frame is topic, 0x00, then a map with integer keys", "[codec]") {
+  const Event full = test::full_event();
+  auto bytes = encode_event(full);
   REQUIRE(bytes.ok());
-  auto oh = msgpack::unpack(bytes->data(), bytes->size());
-  auto m = oh.get().as<std::map<std::string, msgpack::object>>();
-  CHECK(m.at("v").as<std::uint64_t>() == envelope_format::kEnvelopeVersion);
-  CHECK(m.at("id").as<std::string>() == test::full_event().id);
-  CHECK(m.at("src").as<std::string>() == "s1.ops-3");
-  CHECK(m.at("tgt").as<std::string>() == "s5");
-  CHECK(m.at("ch").as<std::string>() == "algedonic");
-  CHECK(m.at("typ").as<std::string>() == "overheat");
-  CHECK(m.at("pri").as<int>() == 3);
-  CHECK(m.at("cid").as<std::string>() == "corr-1");
-  CHECK(m.at("cau").as<std::string>() == "evt_cause");
-  CHECK(m.at("seq").as<std::uint64_t>() == 42);
-  auto ts = m.at("ts").as<std::tuple<std::uint64_t, std::uint32_t, std::string>>();
-  CHECK(std::get<0>(ts) == 1'700'000'000'123);
-  CHECK(std::get<1>(ts) == 7);
-  CHECK(std::get<2>(ts) == "node-a");
-  CHECK(m.at("pl").as<std::map<std::string, double>>().at("temp") == 97.5);
-  CHECK(m.at("md").as<std::map<std::string, msgpack::object>>().size() == 3);
+  CHECK(bytes->rfind("algedonic/s1.ops-3/overheat" + std::string(1, '\0'), 0) == 0);
+  msgpack::object_handle oh;
+  auto m = body_map(*bytes, oh);
+  CHECK(m.size() == 12);  // every key but the version
+  CHECK(m.count(fmt::kKeyVersion) == 0);
+  CHECK(m.at(fmt::kKeyId).as<std::vector<char>>().size() == 16);
+  CHECK(m.at(fmt::kKeyChannel).as<int>() == 3);
+  CHECK(m.at(fmt::kKeySeq).as<std::uint64_t>() == 42);
+  CHECK(m.at(fmt::kKeyWallMs).as<std::uint64_t>() == 1'700'000'000'123);
+  CHECK(m.at(fmt::kKeyLogical).as<std::uint32_t>() == 7);
+  CHECK(m.at(fmt::kKeyNode).as<std::string>() == "node-a");
+  CHECK(m.at(fmt::kKeyTarget).as<std::string>() == "s5");
+  CHECK(m.at(fmt::kKeyPriority).as<int>() == 3);
+  CHECK(m.at(fmt::kKeyCorrelation).as<std::string>() == "corr-1");
+  CHECK(m.at(fmt::kKeyCausation).as<std::string>() == "evt_cause");
+  CHECK(m.at(fmt::kKeyPayload).as<std::map<std::string, double>>().at("temp") == 97.5);
+  CHECK(m.at(fmt::kKeyMetadata).as<std::map<std::string, msgpack::object>>().size() == 3);
 
-  // Defaults are omitted; an empty target is sent as "broadcast".
-  Event e = test::minimal_event();
-  e.target.clear();
-  auto min = encode_event(e);
-  REQUIRE(min.ok());
-  auto oh2 = msgpack::unpack(min->data(), min->size());
-  auto m2 = oh2.get().as<std::map<std::string, msgpack::object>>();
-  CHECK(m2.count("pri") == 0);
-  CHECK(m2.count("cid") == 0);
-  CHECK(m2.count("cau") == 0);
-  CHECK(m2.count("md") == 0);
-  CHECK(m2.at("tgt").as<std::string>() == "broadcast");
-  CHECK(m2.at("pl").is_nil());
+  // Defaults are omitted: broadcast (also when empty), normal priority, nil payload,
+  // zero timestamps, a node equal to the source, no ids, no metadata.
+  for (std::string target : {"", "broadcast"}) {
+    Event e = test::minimal_event();
+    e.target = target;
+    e.ts.node = e.source;
+    e.payload = Value::nil();
+    auto min = encode_event(e);
+    REQUIRE(min.ok());
+    msgpack::object_handle oh2;
+    auto m2 = body_map(*min, oh2);
+    CHECK(m2.size() == 3);
+    CHECK(m2.count(fmt::kKeyId) == 1);
+    CHECK(m2.count(fmt::kKeyChannel) == 1);
+    CHECK(m2.count(fmt::kKeySeq) == 1);
+  }
 }
 
 TEST_CASE("codec: payload of every msgpack type round trips byte for byte", "[codec]") {
   std::vector<Value> payloads = {
-      Value(), Value::nil(), pack_value(true), pack_value(false),
+      pack_value(true), pack_value(false),
       pack_value(std::uint8_t{0}), pack_value(std::uint64_t{127}), pack_value(std::uint64_t{128}),
       pack_value(std::uint64_t{65535}), pack_value(std::uint64_t{65536}),
       pack_value(std::uint64_t{0xffffffffULL}), pack_value(std::numeric_limits<std::uint64_t>::max()),
@@ -139,6 +153,12 @@ TEST_CASE("codec: payload of every msgpack type round trips byte for byte", "[co
     CHECK(back.payload.encoded() == p.encoded());
     CHECK(back.metadata.at("p").encoded() == p.encoded());
   }
+  // No payload and a nil payload are the same event: nil, omitted from the map.
+  for (const Value& none : {Value(), Value::nil()}) {
+    Event e = test::full_event();
+    e.payload = none;
+    CHECK(round_trip(e).payload == Value::nil());
+  }
 }
 
 TEST_CASE("codec: encode appends to a reused buffer and restores it on failure", "[codec]") {
@@ -153,6 +173,7 @@ TEST_CASE("codec: encode appends to a reused buffer and restores it on failure",
   auto st = encode_event(test::full_event(), kept, tiny);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().code() == ErrorCode::kTooLarge);
+  CHECK(st.error().message().find("max_event_bytes") != std::string::npos);
   CHECK(kept == "keep");
 }
 
@@ -167,40 +188,52 @@ TEST_CASE("codec: validate_event rejects invalid fields", "[codec]") {
   };
   Event e = test::minimal_event();
   REQUIRE(validate_event(e).ok());
-  { auto x = e; x.id.clear(); expect_invalid(x); }
-  { auto x = e; x.id = std::string(256, 'i'); expect_invalid(x); }
+  { auto x = e; x.id = EventId(); expect_invalid(x); }
   { auto x = e; x.source = "a/b"; expect_invalid(x); }
   { auto x = e; x.source.clear(); expect_invalid(x); }
+  { auto x = e; x.source = "caf\xc3"; expect_invalid(x); }  // truncated UTF-8
   { auto x = e; x.type = "bad\n"; expect_invalid(x); }
   { auto x = e; x.type = std::string(256, 't'); expect_invalid(x); }
+  { auto x = e; x.type = "\xc0\xaf"; expect_invalid(x); }  // overlong '/'
   { auto x = e; x.target = "x/y"; expect_invalid(x); }
+  { auto x = e; x.target = "\xed\xa0\x80"; expect_invalid(x); }  // a surrogate
+  { auto x = e; x.ts.node = "n/1"; expect_invalid(x); }
+  { auto x = e; x.ts.node = std::string(256, 'n'); expect_invalid(x); }
   { auto x = e; x.channel = static_cast<Channel>(9); expect_invalid(x); }
-  { auto x = e; x.priority = envelope_format::kMaxPriority + 1; expect_invalid(x); }
-  // Fields the decoder bounds to 255 bytes must be bounded on encode too, otherwise the
-  // fabric would emit envelopes that every receiver rejects.
+  { auto x = e; x.priority = fmt::kMaxPriority + 1; expect_invalid(x); }
+  // Fields the decoder bounds must be bounded on encode too, otherwise the fabric would
+  // emit events that every receiver rejects.
   { auto x = e; x.correlation_id = std::string(256, 'c'); expect_invalid(x); }
   { auto x = e; x.causation_id = std::string(256, 'c'); expect_invalid(x); }
-  { auto x = e; x.ts.node = std::string(256, 'n'); expect_invalid(x); }
-  { auto x = e; x.correlation_id = std::string(255, 'c'); CHECK(round_trip(x) == x); }
+  { auto x = e; x.correlation_id = "\xff"; expect_invalid(x); }
+  { auto x = e; x.metadata["\xfe"] = Value::nil(); expect_invalid(x); }
+  { auto x = e; x.correlation_id = std::string(255, 'c'); CHECK(round_trip(x).correlation_id == x.correlation_id); }
+  { auto x = e; x.source = "s\xc3\xbc\xe2\x9c\x93"; CHECK(round_trip(x).source == x.source); }
 }
 
 TEST_CASE("codec: unsequenced encoding is patched in place to the sequenced event",
           "[codec]") {
   Event e = test::full_event();
-  std::string out = "prefix";  // the envelope is appended; slots are relative to it
+  std::string out = "prefix";  // the frame is appended; slots are relative to it
   const std::size_t start = out.size();
   auto slots = encode_event_unsequenced(e, e.ts.node, out);
   REQUIRE(slots.ok());
-  for (std::uint64_t seq : {std::uint64_t{1}, std::uint64_t{300},
+  const std::size_t size = out.size() - start;
+  for (std::uint64_t seq : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{300},
                             std::numeric_limits<std::uint64_t>::max()}) {
     e.seq = seq;
-    e.ts.wall_ms = 1'700'000'000'123 + seq % 7;
+    e.ts.wall_ms = seq == 0 ? 0 : 1'700'000'000'123 + seq % 7;
     e.ts.logical = static_cast<std::uint32_t>(seq % 70'000);
     patch_sequence(out.data() + start, *slots, e.ts.wall_ms, e.ts.logical, e.seq);
+    CHECK(out.size() - start == size);  // fixed width: patching never moves a byte
     auto back = decode_event(std::string_view(out).substr(start));
     REQUIRE(back.ok());
     CHECK(*back == e);
   }
+  // The publisher's own name as ts.node is omitted when it is also the source.
+  std::string own;
+  REQUIRE(encode_event_unsequenced(e, e.source, own).ok());
+  CHECK(own.size() + 2 + e.ts.node.size() == size);  // key, str header, name
   // Same limits as encode_event(); the event itself was validated by the caller.
   std::string kept = "x";
   CHECK_FALSE(encode_event_unsequenced(e, std::string(256, 'n'), kept).ok());
@@ -213,68 +246,62 @@ TEST_CASE("codec: unsequenced encoding is patched in place to the sequenced even
 }
 
 namespace {
-// The envelope as MsgpackWriter (the reference smallest-form writer) builds it.
-std::string reference_envelope(const Event& e) {
-  std::string out;
+// The frame as MsgpackWriter (the reference smallest-form writer) builds it.
+std::string reference_frame(const Event& e) {
+  std::string out = make_topic(e.channel, e.source, e.type);
+  out.push_back('\0');
   MsgpackWriter w(out);
-  std::uint32_t fields = 9;
-  fields += e.priority != kPriorityNormal;
-  fields += !e.correlation_id.empty();
-  fields += !e.causation_id.empty();
-  fields += !e.metadata.empty();
-  w.map_header(fields);
-  w.str("v");
-  w.uint(envelope_format::kEnvelopeVersion);
-  w.str("id");
-  w.str(e.id);
-  w.str("src");
-  w.str(e.source);
-  w.str("tgt");
-  w.str(e.target.empty() ? kBroadcastTarget : std::string_view(e.target));
-  w.str("ch");
-  w.str(channel_name(e.channel));
-  w.str("typ");
-  w.str(e.type);
-  w.str("pl");
-  w.raw(e.payload.encoded());
-  w.str("ts");
-  w.array_header(3);
-  w.uint(e.ts.wall_ms);
-  w.uint(e.ts.logical);
-  w.str(e.ts.node);
-  w.str("seq");
-  w.uint(e.seq);
-  if (e.priority != kPriorityNormal) {
-    w.str("pri");
-    w.uint(e.priority);
+  std::vector<std::pair<std::uint8_t, std::string>> fields;
+  const auto add = [&](std::uint8_t key, auto&& write) {
+    std::string v;
+    MsgpackWriter vw(v);
+    write(vw);
+    fields.emplace_back(key, std::move(v));
+  };
+  add(fmt::kKeyId, [&](MsgpackWriter& v) { v.bin(e.id.bytes()); });
+  add(fmt::kKeyChannel, [&](MsgpackWriter& v) { v.uint(static_cast<std::uint8_t>(e.channel)); });
+  add(fmt::kKeySeq, [&](MsgpackWriter& v) { v.uint(e.seq); });
+  if (e.ts.wall_ms) add(fmt::kKeyWallMs, [&](MsgpackWriter& v) { v.uint(e.ts.wall_ms); });
+  if (e.ts.logical) add(fmt::kKeyLogical, [&](MsgpackWriter& v) { v.uint(e.ts.logical); });
+  if (!e.ts.node.empty() && e.ts.node != e.source) {
+    add(fmt::kKeyNode, [&](MsgpackWriter& v) { v.str(e.ts.node); });
   }
+  if (e.target != kBroadcastTarget) add(fmt::kKeyTarget, [&](MsgpackWriter& v) { v.str(e.target); });
+  if (e.priority != 1) add(fmt::kKeyPriority, [&](MsgpackWriter& v) { v.uint(e.priority); });
   if (!e.correlation_id.empty()) {
-    w.str("cid");
-    w.str(e.correlation_id);
+    add(fmt::kKeyCorrelation, [&](MsgpackWriter& v) { v.str(e.correlation_id); });
   }
   if (!e.causation_id.empty()) {
-    w.str("cau");
-    w.str(e.causation_id);
+    add(fmt::kKeyCausation, [&](MsgpackWriter& v) { v.str(e.causation_id); });
+  }
+  if (e.payload.encoded() != std::string_view("\xc0", 1)) {
+    add(fmt::kKeyPayload, [&](MsgpackWriter& v) { v.raw(e.payload.encoded()); });
   }
   if (!e.metadata.empty()) {
-    w.str("md");
-    w.map_header(static_cast<std::uint32_t>(e.metadata.size()));
-    for (const auto& [k, v] : e.metadata) {
-      w.str(k);
-      w.raw(v.encoded());
-    }
+    add(fmt::kKeyMetadata, [&](MsgpackWriter& v) {
+      v.map_header(static_cast<std::uint32_t>(e.metadata.size()));
+      for (const auto& [k, val] : e.metadata) {
+        v.str(k);
+        v.raw(val.encoded());
+      }
+    });
+  }
+  w.map_header(static_cast<std::uint32_t>(fields.size()));
+  for (const auto& [k, v] : fields) {
+    w.uint(k);
+    w.raw(v);
   }
   return out;
 }
 }  // namespace
 
 TEST_CASE("codec: encoding is byte for byte the smallest form MsgpackWriter emits", "[codec]") {
-  std::vector<Event> events = {test::full_event(), test::minimal_event()};
+  std::vector<Event> events = {test::full_event()};
   for (std::size_t n : {31u, 32u, 255u}) {
     Event e = test::full_event();
-    e.id = std::string(n, 'i');
     e.source = std::string(n, 's');
     e.correlation_id = std::string(n, 'c');
+    e.target = std::string(n, 't');
     events.push_back(e);
   }
   for (std::uint64_t v : {std::uint64_t{127}, std::uint64_t{128}, std::uint64_t{256},
@@ -292,7 +319,7 @@ TEST_CASE("codec: encoding is byte for byte the smallest form MsgpackWriter emit
   for (const Event& e : events) {
     auto bytes = encode_event(e);
     REQUIRE(bytes.ok());
-    CHECK(*bytes == reference_envelope(e));
+    CHECK(*bytes == reference_frame(e));
   }
 }
 

@@ -12,7 +12,7 @@ namespace vsm::test {
 // Every optional field set, non-default priority, metadata of several types.
 inline Event full_event() {
   Event e;
-  e.id = "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60";
+  e.id = EventId::parse("evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60").value();
   e.source = "s1.ops-3";
   e.target = "s5";
   e.channel = Channel::kAlgedonic;
@@ -32,13 +32,13 @@ inline Event full_event() {
 // Only the required fields.
 inline Event minimal_event() {
   Event e;
-  e.id = "evt_1";
+  e.id = EventId::parse("00000000-0000-4000-8000-000000000001").value();
   e.source = "s3";
   e.type = "t";
   return e;
 }
 
-// msgpack-cxx packer over a std::string-like sbuffer, for building hand-made envelopes.
+// msgpack-cxx packer over a std::string-like sbuffer, for building hand-made frames.
 inline std::string to_string(const msgpack::sbuffer& b) { return std::string(b.data(), b.size()); }
 
 }  // namespace vsm::test

@@ -31,8 +31,9 @@ std::string_view channel_name(Channel channel) noexcept;
 std::optional<Channel> parse_channel(std::string_view text) noexcept;
 inline std::size_t channel_index(Channel c) noexcept { return static_cast<std::size_t>(c); }
 
-// Names used as topic components (source, type): 1..255 bytes, no '/', no control
-// characters. Targets follow the same rule.
+// Names used as topic components (source, type): 1..255 bytes of valid UTF-8, no '/',
+// no control characters (bytes < 0x20 and 0x7f). Targets and node names follow the
+// same rule.
 inline constexpr std::size_t kMaxNameBytes = 255;
 bool is_valid_name(std::string_view name) noexcept;
 
@@ -43,6 +44,11 @@ std::string make_topic(Channel channel, std::string_view source, std::string_vie
 // REQUIRES: type is set only when source is set.
 std::string topic_prefix(Channel channel, std::optional<std::string_view> source = std::nullopt,
                          std::optional<std::string_view> type = std::nullopt);
+
+// The subscription prefix for exactly one type: "<channel>/<source>/<type>" plus the
+// frame separator byte 0x00 (frame_format.hpp), which ends every topic on the wire, so
+// "alert" does not also match "alert_high" as topic_prefix() does.
+std::string exact_topic_prefix(Channel channel, std::string_view source, std::string_view type);
 
 struct TopicParts {
   Channel channel;

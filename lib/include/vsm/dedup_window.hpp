@@ -8,10 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <functional>
-#include <string>
-#include <string_view>
 #include <unordered_set>
+
+#include "vsm/event_id.hpp"
 
 namespace vsm {
 
@@ -27,9 +26,9 @@ class DedupWindow {
   DedupWindow& operator=(const DedupWindow&) = delete;
 
   // True if `id` is new (and remembers it); false for a duplicate within the window.
-  bool check_and_insert(std::string_view id, std::uint64_t now_ms);
+  bool check_and_insert(const EventId& id, std::uint64_t now_ms);
   // True if `id` is currently remembered. Does not insert.
-  bool contains(std::string_view id, std::uint64_t now_ms);
+  bool contains(const EventId& id, std::uint64_t now_ms);
 
   std::size_t size() const noexcept { return ids_.size(); }
   std::uint64_t duplicates() const noexcept { return duplicates_; }
@@ -37,22 +36,16 @@ class DedupWindow {
   std::uint64_t evicted_by_age() const noexcept { return evicted_age_; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
   struct Entry {
-    std::string id;
+    EventId id;
     std::uint64_t seen_ms;
   };
   void expire(std::uint64_t now_ms);
+  void forget_oldest() noexcept;
 
   DedupWindowConfig config_;
-  std::deque<Entry> order_;  // oldest first; deque keeps element addresses stable
-  // Views into order_[i].id: deque push_back/pop_front never move other elements.
-  std::unordered_set<std::string_view, Hash, std::equal_to<>> ids_;
+  std::deque<Entry> order_;  // oldest first
+  std::unordered_set<EventId> ids_;
   std::uint64_t duplicates_ = 0;
   std::uint64_t evicted_count_ = 0;
   std::uint64_t evicted_age_ = 0;

@@ -1,5 +1,5 @@
-// The event envelope (DESIGN §1). Plain value type; the wire form lives in
-// envelope_format.hpp and codec.hpp.
+// The event (DESIGN §1). Plain value type; the wire form lives in frame_format.hpp
+// and codec.hpp.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "vsm/channel.hpp"
+#include "vsm/event_id.hpp"
 #include "vsm/hlc.hpp"
 #include "vsm/value.hpp"
 
@@ -23,7 +24,7 @@ enum Priority : std::uint8_t {
 inline constexpr std::string_view kBroadcastTarget = "broadcast";
 
 struct Event {
-  std::string id;                      // "evt_<uuid>"; assigned by publish() when empty
+  EventId id;                          // 16 random bytes; assigned by publish() when nil
   std::string source;                  // emitting subsystem/node, e.g. "s1.ops-3"
   std::string target{kBroadcastTarget};// subsystem, node name, or "broadcast"
   Channel channel = Channel::kCommand;
@@ -31,14 +32,14 @@ struct Event {
   Value payload;                       // any msgpack value, opaque to the fabric
   HlcTimestamp ts;                     // assigned by publish()
   std::uint8_t priority = kPriorityNormal;  // 0..3
-  std::string correlation_id;          // optional ("" = absent)
-  std::string causation_id;            // optional ("" = absent)
+  std::string correlation_id;          // optional ("" = absent), any trace id
+  std::string causation_id;            // optional ("" = absent), e.g. an id's to_string()
   std::uint64_t seq = 0;               // per-publisher sequence, assigned by publish()
   std::map<std::string, Value> metadata;
 
   friend bool operator==(const Event&, const Event&) = default;
   // Member-wise (string swaps), cheaper than std::swap's three moves of the whole
-  // envelope; Subscription::next_into() swaps every received event.
+  // event; Subscription::next_into() swaps every received event.
   friend void swap(Event& a, Event& b) noexcept {
     using std::swap;
     swap(a.id, b.id);

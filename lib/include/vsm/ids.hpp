@@ -1,16 +1,15 @@
-// Event ids: "evt_" + a random (version 4) UUID. Thread-safe (thread-local generator).
+// Random identifiers: event ids (event_id.hpp) and bare UUID strings.
+// Thread-safe (thread-local generator).
 #pragma once
 
 #include <string>
-#include <string_view>
+
+#include "vsm/event_id.hpp"
 
 namespace vsm {
 
-inline constexpr std::string_view kEventIdPrefix = "evt_";
-
-// e.g. "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60"
-std::string new_event_id();
-// A bare random UUID v4 string (used for node instance ids).
+// A bare random UUID v4 string, e.g. "3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60" (used for
+// node instance ids).
 std::string new_uuid();
 
 }  // namespace vsm

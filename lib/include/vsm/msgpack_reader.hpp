@@ -1,6 +1,6 @@
 // A bounds-checked msgpack cursor for decoding untrusted bytes without exceptions or
 // allocation. Every read returns an empty optional on malformed or truncated input and
-// the cursor then stays in a failed state. Used by all decoders (envelope, gossip, log).
+// the cursor then stays in a failed state. Used by all decoders (frames, gossip, log).
 #pragma once
 
 #include <bit>
@@ -56,7 +56,17 @@ class MsgpackReader {
     }
     return read_str_slow();
   }
-  std::optional<std::string_view> read_bin();
+  std::optional<std::string_view> read_bin() {  // bin 8 inline: event ids, small payloads
+    if (peek() == 0xc4 && remaining() >= 2) {
+      const std::size_t n = static_cast<unsigned char>(data_[pos_ + 1]);
+      if (remaining() - 2 >= n) {
+        const std::string_view b = data_.substr(pos_ + 2, n);
+        pos_ += 2 + n;
+        return b;
+      }
+    }
+    return read_bin_slow();
+  }
   std::optional<std::uint64_t> read_uint() {  // positive ints only
     const int t = peek();
     if (t >= 0 && t < 0x80) {
@@ -78,7 +88,31 @@ class MsgpackReader {
   // container size limits. Returns the skipped bytes.
   std::optional<std::string_view> skip_value(std::size_t max_depth = 32,
                                              std::size_t max_string_bytes = 1 << 20,
-                                             std::size_t max_items = 1 << 16);
+                                             std::size_t max_items = 1 << 16) {
+    // Inline: the values payloads mostly are (one str or bin of < 64 KiB, a small int).
+    const int t = peek();
+    std::size_t header = 0;
+    std::size_t n = 0;
+    if (t >= 0 && (t < 0x80 || t >= 0xe0)) {
+      header = 1;
+    } else if ((t & 0xe0) == 0xa0) {
+      header = 1;
+      n = static_cast<std::size_t>(t & 0x1f);
+    } else if ((t == 0xc4 || t == 0xd9) && remaining() >= 2) {
+      header = 2;
+      n = static_cast<unsigned char>(data_[pos_ + 1]);
+    } else if (t == 0xc5 && remaining() >= 3) {
+      header = 3;
+      n = static_cast<std::size_t>(static_cast<unsigned char>(data_[pos_ + 1])) << 8 |
+          static_cast<unsigned char>(data_[pos_ + 2]);
+    }
+    if (header != 0 && n <= max_string_bytes && remaining() - header >= n) {
+      const std::string_view v = data_.substr(pos_, header + n);
+      pos_ += header + n;
+      return v;
+    }
+    return skip_value_slow(max_depth, max_string_bytes, max_items);
+  }
 
  private:
   // The N-byte big-endian value after the type byte; advances past both.
@@ -106,6 +140,9 @@ class MsgpackReader {
   std::optional<std::uint32_t> read_map_header_slow();
   std::optional<std::uint32_t> read_array_header_slow();
   std::optional<std::string_view> read_str_slow();
+  std::optional<std::string_view> read_bin_slow();
+  std::optional<std::string_view> skip_value_slow(std::size_t max_depth, std::size_t max_string_bytes,
+                                                  std::size_t max_items);
   std::optional<std::uint64_t> read_uint_slow();
   bool need(std::size_t n);
   std::optional<std::uint64_t> read_be(std::size_t n);

@@ -1,10 +1,14 @@
-// Codec fuzzing: decode must never crash, and anything it accepts must survive
-// encode -> decode unchanged (and re-encode to the same bytes).
+// Frame fuzzing (protocol v2, single-event and batch frames): decoding never crashes,
+// and everything it accepts survives encode -> decode unchanged: every event of the
+// frame re-encodes to a fixed point, its single-event frame (FrameReader) decodes to the
+// same event, the header peek agrees with it, and a batch rebuilt with BatchBuilder
+// decodes to the same events.
 //
-// Default build: a deterministic driver that mutates valid envelopes with a seeded RNG
+// Default build: a deterministic driver that mutates valid frames with a seeded RNG
 // (bit flips, interesting bytes, truncation, insertion, deletion, splices, length-field
 // corruption) for a bounded number of iterations or seconds:
-//   codec_fuzz [--iterations N] [--max-seconds S] [--seed X]
+//   frame_fuzz [--iterations N] [--max-seconds S] [--seed X]
+//   frame_fuzz --write-seeds DIR      (the seed frames, a corpus for the libFuzzer build)
 // With -DVSM_LIBFUZZER=1 (clang, -fsanitize=fuzzer) it exposes LLVMFuzzerTestOneInput
 // instead of main().
 #include <algorithm>
@@ -19,7 +23,10 @@
 #include <string_view>
 #include <vector>
 
+#include "vsm/batch_builder.hpp"
 #include "vsm/codec.hpp"
+#include "vsm/event_header.hpp"
+#include "vsm/frame_reader.hpp"
 #include "vsm/msgpack_writer.hpp"
 
 namespace {
@@ -28,7 +35,7 @@ using vsm::CodecLimits;
 using vsm::Event;
 
 [[noreturn]] void die(const char* what, std::string_view input) {
-  std::fprintf(stderr, "codec_fuzz: %s\ninput (%zu bytes):", what, input.size());
+  std::fprintf(stderr, "frame_fuzz: %s\ninput (%zu bytes):", what, input.size());
   for (unsigned char c : input) std::fprintf(stderr, " %02x", c);
   std::fprintf(stderr, "\n");
   std::abort();
@@ -39,23 +46,63 @@ struct Counters {
   std::uint64_t accepted = 0;
 };
 
-// The property under test. Returns true when `input` decoded.
+// Every event of an accepted frame, re-encoded and rebuilt, is the same event.
+void check_round_trip(std::string_view input, const std::vector<Event>& events,
+                      const std::vector<std::string>& singles, bool batch) {
+  vsm::BatchBuilder rebuilt({.max_bytes = std::size_t{1} << 30, .max_events = 65535});
+  std::vector<std::string> encoded(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    if (!vsm::validate_event(e)) die("decoded event fails validate_event", input);
+    auto enc = vsm::encode_event(e);
+    if (!enc) die(("re-encode failed: " + enc.error().to_string()).c_str(), input);
+    auto again = vsm::decode_event(*enc);
+    if (!again) die(("re-decode failed: " + again.error().to_string()).c_str(), input);
+    if (!(*again == e)) die("event changed across encode/decode", input);
+    auto enc2 = vsm::encode_event(*again);
+    if (!enc2 || *enc2 != *enc) die("encoding is not a fixed point", input);
+    auto single = vsm::decode_event(singles[i]);
+    if (!single || !(*single == e)) die("the event's single-event frame decodes differently", input);
+    vsm::EventHeader h;
+    if (!vsm::peek_event_header(singles[i], h) || h.id != e.id || h.seq != e.seq ||
+        h.node != e.ts.node || h.target != e.target || h.channel != e.channel) {
+      die("header peek disagrees with decode", input);
+    }
+    encoded[i] = std::move(*enc);
+    if (rebuilt.add(encoded[i]) != vsm::BatchBuilder::Add::kAdded) die("rebuild refused", input);
+  }
+  if (!batch) return;
+  auto back = vsm::decode_frame(rebuilt.finish());
+  if (!back || *back != events) die("rebuilt batch decodes differently", input);
+}
+
+// The property under test. Returns true when every event of `input` decoded.
 bool check_one(std::string_view input, const CodecLimits& limits) {
   (void)vsm::validate_msgpack(input, limits);
-  auto decoded = vsm::decode_event(input, limits);
-  if (!decoded) {
-    if (decoded.error().message().empty()) die("error without a message", input);
+  vsm::EventHeader header;
+  (void)vsm::peek_event_header(input, header, limits);
+  auto reader = vsm::FrameReader::open(input, limits);
+  if (!reader) {
+    if (reader.error().message().empty()) die("error without a message", input);
     return false;
   }
-  const Event& e = *decoded;
-  if (!vsm::validate_event(e)) die("decoded event fails validate_event", input);
-  auto encoded = vsm::encode_event(e);
-  if (!encoded) die(("re-encode failed: " + encoded.error().to_string()).c_str(), input);
-  auto again = vsm::decode_event(*encoded);
-  if (!again) die(("re-decode failed: " + again.error().to_string()).c_str(), input);
-  if (!(*again == e)) die("event changed across encode/decode", input);
-  auto encoded2 = vsm::encode_event(*again);
-  if (!encoded2 || *encoded2 != *encoded) die("encoding is not a fixed point", input);
+  std::vector<Event> events;
+  std::vector<std::string> singles;
+  bool all_ok = true;
+  Event e;
+  while (!reader->done()) {
+    if (auto st = reader->next_into(e); !st) {
+      if (st.error().message().empty()) die("event error without a message", input);
+      all_ok = false;
+      continue;
+    }
+    events.push_back(e);
+    reader->append_event_frame(singles.emplace_back());
+  }
+  if (events.size() + reader->unread() > reader->event_count()) die("events miscounted", input);
+  if (!all_ok) return false;
+  if (events.size() != reader->event_count()) die("accepted frame lost events", input);
+  check_round_trip(input, events, singles, reader->is_batch());
   return true;
 }
 
@@ -108,7 +155,7 @@ std::string mp(void (*f)(vsm::MsgpackWriter&)) {
 
 std::vector<std::string> seeds() {
   Event full;
-  full.id = "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60";
+  full.id = vsm::EventId::parse("evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60").value();
   full.source = "s1.ops-3";
   full.target = "s5";
   full.channel = vsm::Channel::kAlgedonic;
@@ -140,7 +187,7 @@ std::vector<std::string> seeds() {
   full.metadata["ext"] = vsm::Value::from_encoded(std::string("\xd6\x01" "abcd", 6));
 
   Event minimal;
-  minimal.id = "evt_1";
+  minimal.id = vsm::EventId::parse("00000000-0000-4000-8000-000000000001").value();
   minimal.source = "s3";
   minimal.type = "t";
 
@@ -151,16 +198,37 @@ std::vector<std::string> seeds() {
 
   std::vector<std::string> out = {encoded("full", full), encoded("minimal", minimal),
                                   encoded("big", big)};
-  // An envelope with unknown keys, as a newer minor version would send.
+  // An event with unknown keys, as a newer minor version would send: the map header
+  // (after the topic) counts one more entry.
   std::string unknown = encoded("minimal", minimal);
-  unknown[0] = static_cast<char>(static_cast<unsigned char>(unknown[0]) + 1);
+  const std::size_t map = unknown.find('\0') + 1;
+  unknown[map] = static_cast<char>(static_cast<unsigned char>(unknown[map]) + 1);
   unknown += mp([](vsm::MsgpackWriter& w) {
-    w.str("zz");
+    w.uint(40);
     w.array_header(2);
     w.str("future");
     w.uint(1);
   });
   out.push_back(unknown);
+  // As a publisher sends it: fixed-width numbers, patched in.
+  std::string published;
+  auto slots = vsm::encode_event_unsequenced(full, "node-b", published);
+  if (!slots) die("seed does not encode", "published");
+  vsm::patch_sequence(published.data(), *slots, 1'700'000'000'999, 3, 77);
+  out.push_back(published);
+  // Batches of 2 and 17 events (fixarray and array 16 headers).
+  for (int n : {2, 17}) {
+    vsm::BatchBuilder batch;
+    for (int i = 0; i < n; ++i) {
+      Event e = i % 2 ? full : big;
+      e.channel = vsm::Channel::kAudit;
+      e.seq = static_cast<std::uint64_t>(i + 1);
+      if (batch.add(encoded("batch", e)) != vsm::BatchBuilder::Add::kAdded) {
+        die("seed batch refused", "batch");
+      }
+    }
+    out.emplace_back(batch.finish());
+  }
   return out;
 }
 
@@ -266,6 +334,21 @@ CodecLimits random_limits(Rng& rng) {
 
 }  // namespace
 
+// The seed frames as files, a starting corpus for the libFuzzer build.
+int write_seeds(const std::string& dir) {
+  int n = 0;
+  for (const auto& s : seeds()) {
+    const std::string path = dir + "/seed-" + std::to_string(n++);
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr || std::fwrite(s.data(), 1, s.size(), f) != s.size() || std::fclose(f) != 0) {
+      std::fprintf(stderr, "frame_fuzz: cannot write %s\n", path.c_str());
+      return 1;
+    }
+  }
+  std::printf("frame_fuzz: wrote %d seed frames to %s\n", n, dir.c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   std::uint64_t iterations = 200'000;
   double max_seconds = 10.0;
@@ -275,8 +358,10 @@ int main(int argc, char** argv) {
     if (flag == "--iterations") iterations = std::strtoull(argv[i + 1], nullptr, 10);
     else if (flag == "--max-seconds") max_seconds = std::strtod(argv[i + 1], nullptr);
     else if (flag == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 0);
+    else if (flag == "--write-seeds") return write_seeds(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: codec_fuzz [--iterations N] [--max-seconds S] [--seed X]\n");
+      std::fprintf(stderr, "usage: frame_fuzz [--iterations N] [--max-seconds S] [--seed X] "
+                           "| --write-seeds DIR\n");
       return 2;
     }
   }
@@ -305,7 +390,7 @@ int main(int argc, char** argv) {
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("codec_fuzz: %llu inputs, %llu decoded, %zu in corpus, %.2f s, seed %#llx: ok\n",
+  std::printf("frame_fuzz: %llu inputs, %llu decoded, %zu in corpus, %.2f s, seed %#llx: ok\n",
               static_cast<unsigned long long>(c.runs), static_cast<unsigned long long>(c.accepted),
               corpus.size(), secs, static_cast<unsigned long long>(seed));
   return 0;
