@@ -140,14 +140,14 @@ Result<std::vector<LogEntry>> collect_correlation_chain(const ScanFn& scan, std:
     const std::size_t before = chain.size();
     Status s = scan(q, [&](LogEntry& e) {
       const Event& ev = e.event;
-      const bool linked = ev.correlation_id == root || ev.id == root ||
+      std::string key = ev.id.to_string();  // correlation and causation ids are text
+      const bool linked = ev.correlation_id == root || key == root ||
                           (!ev.causation_id.empty() && chain.count(ev.causation_id) != 0) ||
-                          ev.causation_id == root || wanted_causes.count(ev.id) != 0;
-      if (linked && chain.count(ev.id) == 0) {
+                          ev.causation_id == root || wanted_causes.count(key) != 0;
+      if (linked && chain.count(key) == 0) {
         if (!ev.causation_id.empty() && chain.count(ev.causation_id) == 0) {
           wanted_causes.insert(ev.causation_id);
         }
-        std::string key = ev.id;
         wanted_causes.erase(key);
         chain.emplace(std::move(key), std::move(e));
       }
