@@ -14,6 +14,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "bench_clock.hpp"
 #include "cpu_time.hpp"
@@ -96,6 +97,27 @@ Row bench_append(const fs::path& dir, FsyncPolicy policy, std::uint64_t n, const
     if (!log->append(e)) std::exit(1);
   }
   if (!log->close()) std::exit(1);  // includes writing (and for interval, syncing) the tail
+  const double secs = static_cast<double>(vsm::bench::now_ns() - t0) / 1e9;
+  return Row{name, n, secs, static_cast<double>(log->stats().bytes), cpu_since(c0)};
+}
+
+// One thread appending batches of `batch` events (a publisher's group commit).
+Row bench_append_batch(const fs::path& dir, FsyncPolicy policy, std::uint64_t n, std::size_t batch,
+                       const char* name) {
+  LogOptions o;
+  o.fsync = policy;
+  auto log = open_or_die(dir, o);
+  std::vector<vsm::Event> events(batch, make_event(0));
+  const auto c0 = vsm::bench::self_cpu();
+  const std::int64_t t0 = vsm::bench::now_ns();
+  for (std::uint64_t i = 1; i <= n; i += batch) {
+    for (std::size_t k = 0; k < batch; ++k) {
+      events[k].seq = i + k;
+      events[k].ts.logical = static_cast<std::uint32_t>(i + k);
+    }
+    if (!log->append_batch(events)) std::exit(1);
+  }
+  if (!log->close()) std::exit(1);
   const double secs = static_cast<double>(vsm::bench::now_ns() - t0) / 1e9;
   return Row{name, n, secs, static_cast<double>(log->stats().bytes), cpu_since(c0)};
 }
@@ -268,6 +290,9 @@ int main(int argc, char** argv) {
   rows.push_back(bench_append(root / "none", FsyncPolicy::kNone, c.events, "append fsync=none"));
   rows.push_back(bench_append(root / "interval", FsyncPolicy::kInterval, c.events,
                               "append fsync=interval(100ms)"));
+  rows.push_back(bench_append_batch(root / "batch", FsyncPolicy::kInterval, c.events, 64,
+                                    "append fsync=interval, batches of 64"));
+  fs::remove_all(root / "batch");
   rows.push_back(bench_append(root / "always", FsyncPolicy::kAlways, c.always_events,
                               "append fsync=always (1 thread)"));
   rows.push_back(bench_replay(root / "interval"));

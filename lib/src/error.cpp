@@ -18,6 +18,7 @@ std::string_view error_code_name(ErrorCode code) noexcept {
     case ErrorCode::kUnsupported: return "unsupported";
     case ErrorCode::kAlreadyExists: return "already_exists";
     case ErrorCode::kClosed: return "closed";
+    case ErrorCode::kNoSpace: return "no_space";
   }
   return "unknown";
 }

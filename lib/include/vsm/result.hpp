@@ -27,6 +27,7 @@ enum class ErrorCode {
   kUnsupported,               // newer format version or unknown feature
   kAlreadyExists,             // e.g. a log directory already locked by a writer
   kClosed,                    // pending operation failed because of close()
+  kNoSpace,                   // the disk (or quota) is full: ENOSPC / EDQUOT
 };
 
 // Stable lower-case name of a code, e.g. "queue_full".
@@ -52,6 +53,7 @@ class [[nodiscard]] Error {
   static Error unsupported(std::string m) { return {ErrorCode::kUnsupported, std::move(m)}; }
   static Error already_exists(std::string m) { return {ErrorCode::kAlreadyExists, std::move(m)}; }
   static Error closed(std::string m) { return {ErrorCode::kClosed, std::move(m)}; }
+  static Error no_space(std::string m) { return {ErrorCode::kNoSpace, std::move(m)}; }
 
   ErrorCode code() const noexcept { return code_; }
   const std::string& message() const noexcept { return message_; }
