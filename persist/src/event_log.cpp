@@ -223,6 +223,7 @@ LogStats EventLog::stats() const {
     out.last_offset = s_->written_offset;
     out.durable_offset = s_->durable_offset;
     out.appended = s_->appended;
+    out.queued_appends = s_->queue.size();
     out.syncs = s_->syncs;
   }
   out.syncs += s_->writer.syncs();

@@ -5,6 +5,7 @@
 namespace vsm::persist::detail {
 
 bool WriterQueue::enter(AppendRequest& r, std::unique_lock<std::mutex>& lock) {
+  ++size_;
   if (tail_ == nullptr) {
     head_ = tail_ = &r;
   } else {
@@ -21,6 +22,7 @@ void WriterQueue::complete(AppendRequest* last) {
     AppendRequest* r = head_;
     head_ = r->next;
     r->done = true;
+    --size_;
     r->cv.notify_one();  // the waiter re-checks under the owner's mutex
     if (r == last) break;
   }

@@ -66,10 +66,13 @@ class WriterQueue {
   // that it leads. REQUIRES: `last` is in the queue.
   void complete(AppendRequest* last);
   bool empty() const noexcept { return head_ == nullptr; }
+  // Requests queued, the group being written included.
+  std::size_t size() const noexcept { return size_; }
 
  private:
   AppendRequest* head_ = nullptr;
   AppendRequest* tail_ = nullptr;
+  std::size_t size_ = 0;
 };
 
 }  // namespace vsm::persist::detail

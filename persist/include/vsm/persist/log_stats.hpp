@@ -22,6 +22,7 @@ struct LogStats {
   std::uint64_t syncs = 0;             // fdatasync calls
   std::uint64_t segments_deleted = 0;  // by retention since open
   std::uint64_t damaged_segments = 0;  // segments skipped because their header is damaged
+  std::uint64_t queued_appends = 0;    // append calls in the writer queue now (group included)
 
   // Errors that heal (docs/LOG_FORMAT.md): since open.
   LogHealth health = LogHealth::kHealthy;
