@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "alloc_counter.hpp"
 #include "fault_env.hpp"
 #include "persist_test_util.hpp"
 #include "vsm/codec.hpp"
@@ -141,6 +142,32 @@ TEST_CASE("append_encoded_batch appends wire frames with consecutive offsets, al
   REQUIRE(all);
   REQUIRE(all->size() == 65);
   for (std::uint64_t i = 0; i < 64; ++i) CHECK(all->at(i).event == make_event(i + 1));
+}
+
+TEST_CASE("steady-state appends allocate nothing", "[persist][durability]") {
+  TempDir dir;
+  LogOptions o;
+  o.fsync = FsyncPolicy::kNone;
+  auto log = open_log(dir.path(), o);
+  std::vector<std::string> frames;
+  for (std::uint64_t i = 1; i <= 64; ++i) frames.push_back(encode_event(make_event(i)).value());
+  const std::vector<std::string_view> views(frames.begin(), frames.end());
+  const Event event = make_event(1);
+  for (int i = 0; i < 200; ++i) {  // buffers reach their steady size
+    REQUIRE(log->append_encoded_batch(views));
+    REQUIRE(log->append(event));
+  }
+  std::uint64_t allocations = 0;
+  {
+    test::AllocationScope scope;
+    for (int i = 0; i < 1000; ++i) {
+      if (!log->append_encoded_batch(views) || !log->append(event)) break;
+    }
+    allocations = scope.count();
+  }
+  CHECK(log->stats().last_offset == 1200 * 65);
+  // 66,000 records: only the sparse index grows (one entry per 16 KiB, amortised).
+  CHECK(allocations <= 20);
 }
 
 }  // namespace vsm::persist
