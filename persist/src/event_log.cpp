@@ -64,64 +64,72 @@ Result<std::uint64_t> EventLog::submit(std::size_t count, const detail::BodySour
   return req.first_offset;
 }
 
-// The head of the writer queue leads: frames the group queued behind it (outside the
-// lock), writes it, and completes it. While the log is failing and before the retry
+namespace {
+
+// Fails the requests from the head to `last` that have no error yet with `e`; returns
+// how many.
+std::uint64_t fail_requests(detail::WriterQueue& queue, detail::AppendRequest* last,
+                            const Error& e) {
+  std::uint64_t n = 0;
+  for (auto* r = queue.head();; r = r->next) {
+    if (!r->error) {
+      r->error = e;
+      ++n;
+    }
+    if (r == last) return n;
+  }
+}
+
+// Frames the requests from the head to `last` (offsets from `next`, advanced), stopping
+// early once the group holds `max_bytes`; returns the last request framed.
+detail::AppendRequest* frame_group(detail::GroupWriter& writer, detail::AppendRequest* head,
+                                   detail::AppendRequest* last, std::uint64_t& next,
+                                   std::uint64_t max_bytes) {
+  for (auto* r = head;; r = r->next) {
+    if (Status f = writer.frame(r->source, r->count, next); f) {
+      r->first_offset = next;
+      next += r->count;
+    } else {
+      r->error = f.error();
+    }
+    if (r == last || writer.group_bytes() >= max_bytes) return r;
+  }
+}
+
+}  // namespace
+
+// The head of the writer queue leads: frames the group queued behind it and writes it
+// outside the lock, then completes it. While the log is failing and before the retry
 // time, the group fails at once without any syscall.
 void EventLog::lead_group(std::unique_lock<std::mutex>& lock) {
   State& s = *s_;
   detail::AppendRequest* last = s.queue.tail();
-  std::uint64_t calls = 0;
-  for (auto* r = s.queue.head();; r = r->next) {
-    ++calls;
-    if (r == last) break;
-  }
-  if (auto e = s.health.fail_fast(s.now_ms())) {
-    for (auto* r = s.queue.head();; r = r->next) {
-      r->error = *e;
-      if (r == last) break;
-    }
-    s.health.count_failed_appends(calls);
+  if (auto e = s.health.failing() ? s.health.fail_fast(s.now_ms()) : std::nullopt) {
+    s.health.count_failed_appends(fail_requests(s.queue, last, *e));
     s.queue.complete(last);
     return;
   }
   const bool sync = s.options.fsync == FsyncPolicy::kAlways || s.health.retry_needs_sync();
   lock.unlock();
   std::uint64_t next = s.next_offset;
-  detail::AppendRequest* end = s.queue.head();
-  for (auto* r = end;; r = r->next) {
-    end = r;
-    if (Status f = s.writer.frame(r->source, r->count, next); f) {
-      r->first_offset = next;
-      next += r->count;
-    } else {
-      r->error = f.error();
-    }
-    if (r == last || s.writer.group_bytes() >= s.options.max_pending_bytes) break;
-  }
+  detail::AppendRequest* end =
+      frame_group(s.writer, s.queue.head(), last, next, s.options.max_pending_bytes);
   bool sync_failed = false;
   const bool wrote = !s.writer.group_empty();
   Status w = wrote ? s.writer.commit(sync, &sync_failed) : Status();
   const std::uint64_t now = w ? 0 : s.now_ms();
   lock.lock();
-  if (w && wrote) {
+  if (!w) {
+    using Op = detail::HealthTracker::Op;
+    s.health.on_failure(sync_failed ? Op::kSync : Op::kWrite, w.error(), now);
+    s.health.count_failed_appends(fail_requests(s.queue, end, w.error()));
+  } else if (wrote) {
     s.appended += next - s.next_offset;
     s.next_offset = next;
     s.written_offset = next - 1;
     if (s.written_file != s.writer.active_file()) s.written_file = s.writer.active_file();
     if (sync) s.durable_offset = s.written_offset;
     s.health.on_success(true, sync);
-  } else if (!w) {
-    using Op = detail::HealthTracker::Op;
-    s.health.on_failure(sync_failed ? Op::kSync : Op::kWrite, w.error(), now);
-    std::uint64_t failed = 0;
-    for (auto* r = s.queue.head();; r = r->next) {
-      if (!r->error) {
-        r->error = w.error();
-        ++failed;
-      }
-      if (r == end) break;
-    }
-    s.health.count_failed_appends(failed);
   }
   s.queue.complete(end);
   if (s.queue.empty()) s.idle_cv.notify_all();

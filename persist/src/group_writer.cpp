@@ -92,8 +92,8 @@ Status GroupWriter::commit(bool sync, bool* sync_failed) {
 // segment touched.
 Status GroupWriter::write_all(bool sync, bool* sync_failed) {
   targets_.clear();
-  targets_.push_back(Target{active_->shared_file(), active_->path(), active_->base_offset(),
-                            active_size_, active_size_});
+  targets_.push_back(Target{active_->shared_file(), {}, active_->base_offset(), active_size_,
+                            active_size_});
   std::size_t chunk_begin = 0;
   std::size_t pos = 0;
   for (Pending& r : meta_) {

@@ -66,7 +66,7 @@ class GroupWriter {
   // A file the group writes to: the active segment, then one per roll.
   struct Target {
     Segment::SharedFile file;
-    std::filesystem::path path;
+    std::filesystem::path path;  // of a segment created by the group (empty for the first)
     std::uint64_t base = 0;
     std::uint64_t start_size = 0;
     std::uint64_t size = 0;

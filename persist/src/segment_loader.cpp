@@ -113,9 +113,11 @@ std::uint64_t average_record_bytes(const std::vector<std::shared_ptr<Segment>>& 
   return records == 0 ? kTypicalRecordBytes : std::max<std::uint64_t>(1, bytes / records);
 }
 
-Result<LoadedSegments> load_segments(Env& env, const std::vector<SegmentName>& names,
-                                     bool writer) {
-  LoadedSegments out;
+namespace {
+
+// Checks the header of every segment; `out.torn_last` is set for a torn last one.
+Result<std::vector<Header>> check_headers(Env& env, const std::vector<SegmentName>& names,
+                                          bool writer, LoadedSegments& out) {
   std::vector<Header> heads;
   for (std::size_t i = 0; i < names.size(); ++i) {
     Header h;
@@ -137,6 +139,17 @@ Result<LoadedSegments> load_segments(Env& env, const std::vector<SegmentName>& n
     }
   }
   if (auto e = unsupported(heads)) return std::move(*e);
+  return heads;
+}
+
+}  // namespace
+
+Result<LoadedSegments> load_segments(Env& env, const std::vector<SegmentName>& names,
+                                     bool writer) {
+  LoadedSegments out;
+  auto checked = check_headers(env, names, writer, out);
+  if (!checked) return std::move(checked).error();
+  std::vector<Header>& heads = *checked;
   std::vector<Segment::IndexLoad> found;
   if (Status s = load_indexes(env, writer, heads, out, found); !s) return s.error();
   std::vector<std::shared_ptr<Segment>> healthy;
@@ -162,14 +175,13 @@ Result<LoadedSegments> load_segments(Env& env, const std::vector<SegmentName>& n
     }
     out.corruption.insert(out.corruption.end(), found[i].corruption.begin(),
                           found[i].corruption.end());
-    if (!last) {
-      const auto s = h.seg->stats();
-      const std::uint64_t last_offset = s.records > 0 ? s.last_offset : h.name.base_offset - 1;
-      if (auto end = end_damage(h.name.path.string(), s.data_end, s.end_pos, last_offset,
-                                next_base, found[i].tail_reason)) {
-        out.corruption.push_back(*end);
-        h.seg->set_end_damage(std::move(*end));
-      }
+    const auto s = h.seg->stats();
+    const std::uint64_t last_offset = s.records > 0 ? s.last_offset : h.name.base_offset - 1;
+    if (auto end = last ? std::nullopt
+                        : end_damage(h.name.path.string(), s.data_end, s.end_pos, last_offset,
+                                     next_base, found[i].tail_reason)) {
+      out.corruption.push_back(*end);
+      h.seg->set_end_damage(std::move(*end));
     }
     out.segments.push_back(h.seg);
   }

@@ -19,6 +19,19 @@ std::uint64_t AllocationScope::count() const { return allocations; }
 
 }  // namespace vsm::persist::test
 
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer owns operator new: count through its allocation hook instead.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(
+    void (*malloc_hook)(const volatile void*, std::size_t), void (*free_hook)(const volatile void*));
+
+namespace {
+void on_malloc(const volatile void*, std::size_t) {
+  if (counting) ++allocations;
+}
+void on_free(const volatile void*) {}
+const int installed = __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+}  // namespace
+#else
 void* operator new(std::size_t n) {
   if (counting) ++allocations;
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
@@ -29,3 +42,4 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#endif
