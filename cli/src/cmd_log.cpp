@@ -29,7 +29,8 @@ std::string time_or_dash(std::uint64_t ms, std::uint64_t records) {
 nlohmann::json segment_json(const vsm::persist::SegmentInfo& s) {
   nlohmann::json j = {
       {"path", s.path},       {"base_offset", s.base_offset},   {"bytes", s.bytes},
-      {"records", s.records}, {"first_offset", s.first_offset}, {"last_offset", s.last_offset}};
+      {"records", s.records}, {"first_offset", s.first_offset}, {"last_offset", s.last_offset},
+      {"damaged", s.damaged}};
   if (s.records > 0) {
     j["min_wall_ms"] = s.min_wall_ms;
     j["max_wall_ms"] = s.max_wall_ms;
@@ -54,6 +55,12 @@ void print_info_text(const LogReader& log, const std::vector<vsm::persist::Segme
         time_or_dash(s.max_wall_ms, s.records).c_str(), static_cast<unsigned long long>(s.bytes));
     records += s.records;
     bytes += s.bytes;
+  }
+  for (const auto& s : segs) {
+    if (s.damaged) {
+      std::printf("damaged: %s: header damaged, segment skipped (run `vsmcat log verify`)\n",
+                  s.path.c_str());
+    }
   }
   std::printf("total: %zu segments, %llu records, %llu bytes\n", segs.size(),
               static_cast<unsigned long long>(records), static_cast<unsigned long long>(bytes));
@@ -95,7 +102,16 @@ int run_info(const LogArgs& args) {
 }
 
 nlohmann::json region_json(const vsm::persist::CorruptRegion& c) {
-  return {{"segment", c.segment}, {"pos", c.pos}, {"bytes", c.bytes}, {"reason", c.reason}};
+  nlohmann::json j = {{"segment", c.segment},
+                      {"pos", c.pos},
+                      {"bytes", c.bytes},
+                      {"reason", c.reason},
+                      {"estimated_events", c.estimated_events}};
+  if (c.first_offset != 0) {
+    j["first_offset"] = c.first_offset;
+    j["last_offset"] = c.last_offset;
+  }
+  return j;
 }
 
 int run_verify(const LogArgs& args) {
@@ -132,9 +148,7 @@ int run_verify(const LogArgs& args) {
     std::cout << j.dump() << "\n";
   } else {
     for (const auto& c : r.corruption) {
-      std::printf("corrupt: %s at byte %llu, %llu bytes skipped: %s\n", c.segment.c_str(),
-                  static_cast<unsigned long long>(c.pos), static_cast<unsigned long long>(c.bytes),
-                  c.reason.c_str());
+      std::printf("damaged: %s\n", vsm::persist::describe(c).c_str());
     }
     std::printf(
         "%s: %llu segments, %llu records, %llu bytes, %zu corrupt regions, %llu "

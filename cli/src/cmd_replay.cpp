@@ -32,6 +32,7 @@ struct ReplayArgs {
   std::string correlation;
   std::uint64_t count = 0;
   std::optional<double> speed;  // default: 1 with --republish, else 0
+  bool skip_damaged = false;    // damaged data: a summary line and exit 0 instead of 3
   bool republish = false;
   NodeOptions publisher;  // --republish: --bind, --name, --role, ...
   std::size_t wait_subs = 0;
@@ -97,14 +98,21 @@ vsm::Status read_events(const ReplayArgs& a, const vsm::persist::LogQuery& q,
   return replay_from_node(a.node, timeout, q, visit, skips);
 }
 
-void report_skips(const ReplaySkips& skips) {
-  for (const auto& c : skips.corruption) {
-    say("skipped " + std::to_string(c.bytes) + " corrupt bytes at " + c.segment + ":" +
-        std::to_string(c.pos) + " (" + c.reason + ")");
+// Damage is never silent: each skipped region on stderr and kExitDamaged, or with
+// --skip-damaged one summary line and kExitOk. Returns the exit code.
+int report_skips(const ReplaySkips& skips, bool skip_damaged) {
+  if (!skips.any()) return kExitOk;
+  if (!skip_damaged) {
+    for (const auto& c : skips.corruption) say("damaged: " + vsm::persist::describe(c));
+    if (skips.decode_errors > 0) {
+      say("damaged: " + std::to_string(skips.decode_errors) + " undecodable record(s) skipped");
+    }
   }
-  if (skips.decode_errors > 0) {
-    say("skipped " + std::to_string(skips.decode_errors) + " undecodable records");
-  }
+  say("skipped " + std::to_string(skips.corruption.size()) + " damaged region(s) and " +
+      std::to_string(skips.decode_errors) + " undecodable record(s), ~" +
+      std::to_string(skips.events_lost()) + " events lost" +
+      (skip_damaged ? " (--skip-damaged)" : "; exit 3 (--skip-damaged accepts the loss)"));
+  return skip_damaged ? kExitOk : kExitDamaged;
 }
 
 // Emits each event (stdout or the fabric), paced; returns the exit code.
@@ -140,12 +148,12 @@ int replay(const ReplayArgs& a, const vsm::persist::LogQuery& q, Republisher* re
       },
       skips);
   progress.finish();
-  report_skips(skips);
+  const int damaged = report_skips(skips, a.skip_damaged);
   if (!s) {
     say("error: " + s.error().to_string());
     return kExitRuntime;
   }
-  return rc;
+  return rc != kExitOk ? rc : damaged;
 }
 
 int run_replay(const ReplayArgs& a) {
@@ -194,6 +202,9 @@ void add_filter_options(CLI::App& app, ReplayArgs& a) {
   app.add_option("--type", a.type, "Only this event type");
   app.add_option("--correlation", a.correlation, "Only this correlation id");
   app.add_option("-c,--count", a.count, "Stop after this many events (0 = all)");
+  app.add_flag("--skip-damaged", a.skip_damaged,
+               "Accept damaged log data: one summary line on stderr and exit 0 instead of "
+               "each damaged region and exit 3");
 }
 
 void add_republish_options(CLI::App& app, ReplayArgs& a) {

@@ -14,6 +14,12 @@ constexpr std::size_t kPageEvents = 1024;
 
 }  // namespace
 
+std::uint64_t ReplaySkips::events_lost() const noexcept {
+  std::uint64_t n = decode_errors;
+  for (const auto& c : corruption) n += c.estimated_events;
+  return n;
+}
+
 vsm::Status replay_from_log(const std::string& dir, const vsm::persist::LogQuery& q,
                             const EntryVisitor& visit, ReplaySkips& skips) {
   auto log = vsm::persist::LogReader::open(dir);

@@ -17,12 +17,19 @@
 
 namespace vsmcat {
 
+// `vsmcat replay` found damaged data (skipped regions or undecodable records) and was
+// not told --skip-damaged (docs/CLI.md).
+inline constexpr int kExitDamaged = 3;
+
 using EntryVisitor = std::function<bool(const vsm::persist::LogEntry&)>;
 
 // What was skipped on the way (reported on stderr by the caller).
 struct ReplaySkips {
   std::uint64_t decode_errors = 0;
-  std::vector<vsm::persist::CorruptRegion> corruption;
+  std::vector<vsm::persist::CorruptRegion> corruption;  // the log's damage report
+  bool any() const noexcept { return decode_errors > 0 || !corruption.empty(); }
+  // Events lost in the damaged regions (estimated) plus undecodable records.
+  std::uint64_t events_lost() const noexcept;
 };
 
 vsm::Status replay_from_log(const std::string& dir, const vsm::persist::LogQuery& q,

@@ -19,6 +19,7 @@ std::string_view error_code_name(ErrorCode code) noexcept {
     case ErrorCode::kAlreadyExists: return "already_exists";
     case ErrorCode::kClosed: return "closed";
     case ErrorCode::kBackpressure: return "backpressure";
+    case ErrorCode::kNoSpace: return "no_space";
   }
   return "unknown";
 }

@@ -1,49 +1,22 @@
-// EventLog public API: appends (group commit hand-off), flush, close, queries.
+// EventLog: synchronous appends through the group-commit writer queue, flush, close,
+// queries and stats. Opening and recovery are in event_log_open.cpp.
 #include "vsm/persist/event_log.hpp"
 
-#include "log_directory.hpp"
+#include "event_log_state.hpp"
+#include "last_seqs.hpp"
 #include "log_scan.hpp"
-#include "segment.hpp"
-#include "vsm/codec.hpp"
-#include "vsm/persist/envelope_header.hpp"
-#include "vsm/persist/file.hpp"
-#include "vsm/persist/log_format.hpp"
-#include "vsm/persist/record_writer.hpp"
+#include "record_body.hpp"
+#include "vsm/monotonic_clock.hpp"
 
 namespace vsm::persist {
 
-namespace lf = log_format;
+std::uint64_t EventLog::State::now_ms() const {
+  return options.retry_clock != nullptr ? options.retry_clock->now_ms() : monotonic_ms();
+}
 
-namespace {
-
-// Initial capacity of the two group-commit buffers, so steady appends never reallocate
-// (and page-fault) them.
-constexpr std::size_t kInitialBufferBytes = 1u << 20;
-
-}  // namespace
-
-EventLog::EventLog(std::filesystem::path dir, LogOptions options)
-    : dir_(std::move(dir)), options_(options) {}
+EventLog::EventLog(std::unique_ptr<State> state) : s_(std::move(state)) {}
 
 EventLog::~EventLog() { (void)close(); }
-
-Result<std::unique_ptr<EventLog>> EventLog::open(std::filesystem::path dir, LogOptions options) {
-  if (options.segment_bytes < 4096) {
-    return Error::invalid("LogOptions.segment_bytes must be at least 4096");
-  }
-  if (options.fsync == FsyncPolicy::kInterval && options.fsync_interval_ms == 0) {
-    return Error::invalid("LogOptions.fsync_interval_ms must be > 0 with FsyncPolicy::kInterval");
-  }
-  std::unique_ptr<EventLog> log(new EventLog(std::move(dir), options));
-  Status s = log->recover();
-  if (!s) return s.error();
-  log->last_sync_ = std::chrono::steady_clock::now();
-  const std::size_t reserve = std::min<std::size_t>(options.max_pending_bytes, kInitialBufferBytes);
-  log->pending_.reserve(reserve);
-  log->batch_.reserve(reserve);
-  log->writer_ = std::jthread([raw = log.get()](std::stop_token st) { raw->run_writer(st); });
-  return log;
-}
 
 Result<std::uint64_t> EventLog::append(const Event& event) {
   return append_batch(std::span(&event, 1));
@@ -51,179 +24,224 @@ Result<std::uint64_t> EventLog::append(const Event& event) {
 
 Result<std::uint64_t> EventLog::append_batch(std::span<const Event> events) {
   if (events.empty()) return Error::invalid("append_batch needs at least one event");
-  return enqueue(events.size(), [&](std::size_t i, std::string& out, PendingRecord& rec) {
+  auto put = [&](std::size_t i, std::string& out, detail::RecordFields& rec) {
     const Event& e = events[i];
     rec.wall_ms = e.ts.wall_ms;
     rec.channel = static_cast<std::uint8_t>(channel_index(e.channel));
     rec.seq = e.seq;
-    return encode_event(e, out, options_.codec);
-  });
+    return detail::encode_body(e, out, s_->options.codec);
+  };
+  return submit(events.size(), detail::BodySource(put));
 }
 
-Result<std::uint64_t> EventLog::append_encoded(std::string_view envelope) {
-  auto h = peek_envelope(envelope);
-  if (!h) {
-    return Error::invalid("append_encoded: the bytes are not an encoded event envelope");
-  }
-  return enqueue(1, [&](std::size_t, std::string& out, PendingRecord& rec) {
+Result<std::uint64_t> EventLog::append_encoded(std::string_view record) {
+  return append_encoded_batch(std::span(&record, 1));
+}
+
+Result<std::uint64_t> EventLog::append_encoded_batch(std::span<const std::string_view> records) {
+  if (records.empty()) return Error::invalid("append_encoded_batch needs at least one record");
+  auto put = [&](std::size_t i, std::string& out, detail::RecordFields& rec) -> Status {
+    auto h = detail::peek_body(records[i]);
+    if (!h) {
+      return Error::invalid("append_encoded: record " + std::to_string(i) +
+                            " is not an encoded event");
+    }
     rec.wall_ms = h->wall_ms;
     rec.channel = static_cast<std::uint8_t>(channel_index(h->channel));
     rec.seq = h->seq;
-    out.append(envelope);
-    return Status();
-  });
-}
-
-// Frames `count` records at the end of pending_, encoding each body in place (no copy
-// of the encoded event); the crc is added by the writer thread (seal_batch). All or
-// nothing: on an error pending_ is restored. REQUIRES: mu_ held.
-Status EventLog::frame_pending(std::size_t count, const PutBody& put) {
-  const std::size_t bytes_before = pending_.size();
-  const std::size_t meta_before = pending_meta_.size();
-  auto fail = [&](Error e) {
-    pending_.resize(bytes_before);
-    pending_meta_.resize(meta_before);
-    return e;
+    out.append(records[i]);
+    return {};
   };
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::size_t start = pending_.size();
-    pending_.resize(start + lf::kRecordHeaderBytes);
-    PendingRecord rec;
-    rec.offset = next_offset_ + i;
-    if (Status s = put(i, pending_, rec); !s) return fail(s.error());
-    const std::size_t body = pending_.size() - start - lf::kRecordHeaderBytes;
-    if (body > lf::kMaxRecordBodyBytes) {
-      return fail(Error::too_large("encoded event of " + std::to_string(body) +
-                                   " bytes exceeds the log's record limit"));
-    }
-    RecordWriter::put_header(pending_.data() + start, body, rec.offset, rec.wall_ms);
-    rec.size = pending_.size() - start;
-    pending_meta_.push_back(rec);
-  }
-  return {};
+  return submit(records.size(), detail::BodySource(put));
 }
 
-Result<std::uint64_t> EventLog::enqueue(std::size_t count, const PutBody& put) {
-  std::unique_lock lock(mu_);
-  done_cv_.wait(lock, [&] {
-    return pending_.size() < options_.max_pending_bytes || closing_ || failed_.has_value();
-  });
-  if (closing_) return Error::closed("event log " + dir_.string() + " is closed");
-  if (failed_) return *failed_;
-  const bool was_empty = pending_meta_.empty();
-  const bool was_small = pending_.size() < kGatherBytes;
-  if (Status s = frame_pending(count, put); !s) return s.error();
-  const std::uint64_t first = next_offset_;
-  next_offset_ += count;
-  counters_.appended += count;
-  // The writer needs a wake-up for the first record of a batch and when the batch has
-  // grown enough to cut its gathering short (gather(), event_log_writer.cpp).
-  if (was_empty || (was_small && pending_.size() >= kGatherBytes)) writer_cv_.notify_one();
-  if (options_.fsync == FsyncPolicy::kAlways) {
-    const std::uint64_t last = next_offset_ - 1;
-    done_cv_.wait(lock, [&] { return durable_offset_ >= last || failed_.has_value(); });
-    if (durable_offset_ < last) return *failed_;
+Result<std::uint64_t> EventLog::submit(std::size_t count, const detail::BodySource& source) {
+  detail::AppendRequest req(source, count);
+  std::unique_lock lock(s_->mu);
+  if (s_->closing) return Error::closed("event log " + s_->dir.string() + " is closed");
+  if (s_->queue.enter(req, lock)) lead_group(lock);
+  if (req.error) return std::move(*req.error);
+  return req.first_offset;
+}
+
+namespace {
+
+// Fails the requests from the head to `last` that have no error yet with `e`; returns
+// how many.
+std::uint64_t fail_requests(detail::WriterQueue& queue, detail::AppendRequest* last,
+                            const Error& e) {
+  std::uint64_t n = 0;
+  for (auto* r = queue.head();; r = r->next) {
+    if (!r->error) {
+      r->error = e;
+      ++n;
+    }
+    if (r == last) return n;
   }
-  return first;
+}
+
+// Frames the requests from the head to `last` (offsets from `next`, advanced), stopping
+// early once the group holds `max_bytes`; returns the last request framed.
+detail::AppendRequest* frame_group(detail::GroupWriter& writer, detail::AppendRequest* head,
+                                   detail::AppendRequest* last, std::uint64_t& next,
+                                   std::uint64_t max_bytes) {
+  for (auto* r = head;; r = r->next) {
+    if (Status f = writer.frame(r->source, r->count, next); f) {
+      r->first_offset = next;
+      next += r->count;
+    } else {
+      r->error = f.error();
+    }
+    if (r == last || writer.group_bytes() >= max_bytes) return r;
+  }
+}
+
+}  // namespace
+
+// The head of the writer queue leads: frames the group queued behind it and writes it
+// outside the lock, then completes it. While the log is failing and before the retry
+// time, the group fails at once without any syscall.
+void EventLog::lead_group(std::unique_lock<std::mutex>& lock) {
+  State& s = *s_;
+  detail::AppendRequest* last = s.queue.tail();
+  if (auto e = s.health.failing() ? s.health.fail_fast(s.now_ms()) : std::nullopt) {
+    s.health.count_failed_appends(fail_requests(s.queue, last, *e));
+    s.queue.complete(last);
+    return;
+  }
+  const bool sync = s.options.fsync == FsyncPolicy::kAlways || s.health.retry_needs_sync();
+  lock.unlock();
+  std::uint64_t next = s.next_offset;
+  detail::AppendRequest* end =
+      frame_group(s.writer, s.queue.head(), last, next, s.options.max_pending_bytes);
+  bool sync_failed = false;
+  const bool wrote = !s.writer.group_empty();
+  Status w = wrote ? s.writer.commit(sync, &sync_failed) : Status();
+  const std::uint64_t now = w ? 0 : s.now_ms();
+  lock.lock();
+  if (!w) {
+    using Op = detail::HealthTracker::Op;
+    s.health.on_failure(sync_failed ? Op::kSync : Op::kWrite, w.error(), now);
+    s.health.count_failed_appends(fail_requests(s.queue, end, w.error()));
+  } else if (wrote) {
+    s.appended += next - s.next_offset;
+    s.next_offset = next;
+    s.written_offset = next - 1;
+    if (s.written_file != s.writer.active_file()) s.written_file = s.writer.active_file();
+    if (sync) s.durable_offset = s.written_offset;
+    s.health.on_success(true, sync);
+  }
+  s.queue.complete(end);
+  if (s.queue.empty()) s.idle_cv.notify_all();
+}
+
+// fdatasyncs the file that holds the newest written record (older segments were synced
+// when they were sealed). Runs outside mu: appends continue meanwhile.
+Status EventLog::sync_written() {
+  State& s = *s_;
+  std::unique_lock lock(s.mu);
+  if (s.written_offset <= s.durable_offset || s.written_file == nullptr) return {};
+  const std::uint64_t target = s.written_offset;
+  const detail::Segment::SharedFile file = s.written_file;
+  lock.unlock();
+  Status st = file->sync();
+  const std::uint64_t now = st ? 0 : s.now_ms();
+  lock.lock();
+  ++s.syncs;
+  if (st) {
+    s.durable_offset = std::max(s.durable_offset, target);
+    s.health.on_success(false, true);
+  } else {
+    s.health.on_failure(detail::HealthTracker::Op::kSync, st.error(), now);
+  }
+  return st;
 }
 
 Status EventLog::flush() {
-  std::unique_lock lock(mu_);
-  const std::uint64_t target = next_offset_ - 1;
-  if (durable_offset_ >= target) return {};
-  if (closed_) return Error::closed("event log " + dir_.string() + " is closed");
-  sync_requested_ = std::max(sync_requested_, target);
-  writer_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return durable_offset_ >= target || failed_.has_value(); });
-  if (durable_offset_ < target) return *failed_;
-  return {};
+  {
+    std::lock_guard lock(s_->mu);
+    if (s_->closed) return Error::closed("event log " + s_->dir.string() + " is closed");
+  }
+  return sync_written();
 }
 
 Status EventLog::close() {
   {
-    std::lock_guard lock(mu_);
-    if (closing_) return {};
-    closing_ = true;
+    std::unique_lock lock(s_->mu);
+    if (s_->closing) return {};
+    s_->closing = true;
+    s_->idle_cv.wait(lock, [&] { return s_->queue.empty(); });
   }
-  writer_cv_.notify_all();
-  done_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
-  std::lock_guard lock(mu_);
-  closed_ = true;
-  active_file_.reset();
-  lock_.reset();
-  done_cv_.notify_all();
-  if (failed_) return *failed_;
-  return {};
-}
-
-Status EventLog::wait_written() {
-  std::unique_lock lock(mu_);
-  const std::uint64_t target = next_offset_ - 1;
-  if (written_offset_ < target) {
-    write_now_ = true;  // a reader waits: no group-commit gathering
-    writer_cv_.notify_one();
-  }
-  done_cv_.wait(lock, [&] { return written_offset_ >= target || failed_.has_value() || closed_; });
-  if (written_offset_ < target && failed_) return *failed_;
-  return {};
-}
-
-std::vector<EventLog::SegmentPtr> EventLog::snapshot() const {
-  std::lock_guard lock(seg_mu_);
-  return segments_;
+  if (s_->syncer) s_->syncer->stop();
+  Status st = s_->options.fsync == FsyncPolicy::kNone ? Status() : sync_written();
+  std::lock_guard lock(s_->mu);
+  s_->closed = true;
+  s_->written_file.reset();
+  s_->lock.reset();
+  return st;
 }
 
 Result<std::vector<LogEntry>> EventLog::query(const LogQuery& q, ScanStats* stats) {
   std::vector<LogEntry> out;
-  Status s = replay(
+  Status st = replay(
       q,
       [&](const LogEntry& e) {
         out.push_back(e);
         return true;
       },
       stats);
-  if (!s) return s.error();
+  if (!st) return st.error();
   return out;
 }
 
 Status EventLog::replay(const LogQuery& q, const ReplayVisitor& visit, ScanStats* stats) {
-  Status s = wait_written();
-  if (!s) return s;
   return detail::scan_log(
-      snapshot(), q, options_.codec, [&](LogEntry& e) { return visit(e); }, stats);
+      s_->segments.snapshot(), q, s_->options.codec, [&](LogEntry& e) { return visit(e); }, stats);
 }
 
 Status EventLog::replay_raw(const LogQuery& q, const RawVisitor& visit, ScanStats* stats) {
-  Status s = wait_written();
-  if (!s) return s;
-  return detail::scan_log_raw(snapshot(), q, visit, stats);
+  return detail::scan_log_raw(s_->segments.snapshot(), q, visit, stats);
 }
 
 Result<std::vector<LogEntry>> EventLog::correlation_chain(std::string_view id,
                                                           const LogQuery& scope) {
-  Status s = wait_written();
-  if (!s) return s.error();
-  const auto segs = snapshot();
+  const auto segs = s_->segments.snapshot();
   return detail::collect_correlation_chain(
       [&](const LogQuery& q, const detail::EntryVisitor& v) {
-        return detail::scan_log(segs, q, options_.codec, v, nullptr);
+        return detail::scan_log(segs, q, s_->options.codec, v, nullptr);
       },
       id, scope);
 }
 
+Result<std::array<std::uint64_t, kChannelCount>> EventLog::last_seqs(std::string_view publisher) {
+  return detail::find_last_seqs(s_->segments.snapshot(), publisher);
+}
+
+Status EventLog::enforce_retention() { return s_->segments.enforce_retention(); }
+
+const RecoveryReport& EventLog::recovery_report() const noexcept { return s_->report; }
+
+const std::filesystem::path& EventLog::dir() const noexcept { return s_->dir; }
+
 LogStats EventLog::stats() const {
   LogStats out;
   {
-    std::lock_guard lock(mu_);
-    out = counters_;
-    out.last_offset = next_offset_ - 1;
-    out.durable_offset = durable_offset_;
+    std::lock_guard lock(s_->mu);
+    s_->health.fill(out);
+    out.last_offset = s_->written_offset;
+    out.durable_offset = s_->durable_offset;
+    out.appended = s_->appended;
+    out.queued_appends = s_->queue.size();
+    out.syncs = s_->syncs;
   }
-  for (const auto& seg : snapshot()) {
-    const auto s = seg->stats();
-    if (out.first_offset == 0 && s.records > 0) out.first_offset = s.first_offset;
-    out.bytes += s.end_pos;
+  out.syncs += s_->writer.syncs();
+  out.batches = s_->writer.writes();
+  out.segments_deleted = s_->segments.deleted();
+  for (const auto& seg : s_->segments.snapshot()) {
+    const auto st = seg->stats();
+    if (out.first_offset == 0 && st.records > 0) out.first_offset = st.first_offset;
+    out.bytes += st.end_pos;
+    out.damaged_segments += seg->damaged() ? 1 : 0;
     ++out.segments;
   }
   return out;
@@ -231,7 +249,7 @@ LogStats EventLog::stats() const {
 
 std::vector<SegmentInfo> EventLog::segments() const {
   std::vector<SegmentInfo> out;
-  for (const auto& seg : snapshot()) out.push_back(seg->info());
+  for (const auto& seg : s_->segments.snapshot()) out.push_back(seg->info());
   return out;
 }
 

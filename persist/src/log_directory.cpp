@@ -1,14 +1,7 @@
 #include "log_directory.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <string>
-#include <utility>
+#include <cstdio>
 
 #include "vsm/persist/log_format.hpp"
 
@@ -33,26 +26,25 @@ std::optional<std::uint64_t> parse_segment_name(std::string_view name) {
   return v;
 }
 
-Result<std::vector<SegmentName>> list_segments(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) {
-    return Error::not_found("log directory " + dir.string() + " does not exist");
-  }
-  if (!fs::is_directory(dir, ec)) {
-    return Error::invalid(dir.string() + " is not a directory; pass an event log directory");
-  }
+std::string segment_file_name(std::uint64_t base_offset) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%020llu", static_cast<unsigned long long>(base_offset));
+  return std::string(buf) + std::string(lf::kSegmentSuffix);
+}
+
+Result<std::vector<SegmentName>> list_segments(Env& env, const fs::path& dir) {
+  auto names = env.list_dir(dir);
+  if (!names) return std::move(names).error();
   std::vector<SegmentName> out;
   bool foreign = false;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
+  for (const std::string& name : *names) {
+    const fs::path ext = fs::path(name).extension();
     if (auto base = parse_segment_name(name)) {
-      out.push_back(SegmentName{entry.path(), *base});
-    } else if (name != lf::kLockFileName && entry.path().extension() != lf::kIndexSuffix &&
-               entry.path().extension() != ".tmp") {
+      out.push_back(SegmentName{dir / name, *base});
+    } else if (name != lf::kLockFileName && ext != lf::kIndexSuffix && ext != ".tmp") {
       foreign = true;
     }
   }
-  if (ec) return Error::io("cannot list " + dir.string() + ": " + ec.message());
   if (out.empty() && foreign) {
     return Error::invalid(dir.string() +
                           " is not an event log (it holds other files and no "
@@ -64,39 +56,14 @@ Result<std::vector<SegmentName>> list_segments(const fs::path& dir) {
   return out;
 }
 
-Result<DirLock> DirLock::acquire(const fs::path& dir) {
-  const fs::path path = dir / lf::kLockFileName;
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Error::io("cannot open lock file " + path.string() + ": " + std::strerror(errno));
+Result<std::unique_ptr<FileLock>> lock_log_dir(Env& env, const fs::path& dir) {
+  auto lock = env.lock_file(dir / lf::kLockFileName);
+  if (!lock && lock.error().code() == ErrorCode::kAlreadyExists) {
+    return Error::already_exists("log directory " + dir.string() +
+                                 " is already open for writing by another process or "
+                                 "EventLog; open it read-only (LogReader) or stop the writer");
   }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    ::close(fd);
-    if (err == EWOULDBLOCK) {
-      return Error::already_exists("log directory " + dir.string() +
-                                   " is already open for writing by another process or "
-                                   "EventLog; open it read-only (LogReader) or stop the writer");
-    }
-    return Error::io("cannot lock " + path.string() + ": " + std::strerror(err));
-  }
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) == 0) {
-    [[maybe_unused]] const auto n = ::pwrite(fd, pid.data(), pid.size(), 0);
-  }
-  return DirLock(fd);
-}
-
-DirLock& DirLock::operator=(DirLock&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-DirLock::~DirLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+  return lock;
 }
 
 }  // namespace vsm::persist::detail

@@ -1,9 +1,11 @@
 #include "vsm/persist/log_reader.hpp"
 
+#include "last_seqs.hpp"
 #include "log_directory.hpp"
 #include "log_scan.hpp"
-#include "segment.hpp"
-#include "vsm/persist/log_format.hpp"
+#include "segment_damage.hpp"
+#include "segment_loader.hpp"
+#include "vsm/persist/env.hpp"
 
 namespace vsm::persist {
 
@@ -23,37 +25,25 @@ Result<std::unique_ptr<LogReader>> LogReader::open(std::filesystem::path dir,
 }
 
 Status LogReader::load() {
-  auto names = detail::list_segments(dir_);
+  Env& env = env_or_posix(options_.env);
+  auto names = detail::list_segments(env, dir_);
   if (!names) return std::move(names).error();
   if (names->empty()) {
     return Error::invalid(dir_.string() + " holds no log segments (*.log); is it an event log?");
   }
-  for (std::size_t i = 0; i < names->size(); ++i) {
-    const auto& n = (*names)[i];
-    const bool last = i + 1 == names->size();
-    auto seg = Segment::open(n.path, n.base_offset);
-    if (!seg) {
-      std::error_code ec;
-      const bool gone = !std::filesystem::exists(n.path, ec);  // retention ran meanwhile
-      const bool being_created =  // a writer is creating it (or crashed doing so)
-          last && std::filesystem::file_size(n.path, ec) < log_format::kSegmentHeaderBytes;
-      if (gone || (being_created && !ec)) continue;
-      return std::move(seg).error();
-    }
-    if (last) {
-      // The last segment may be live or torn: scan it, ignore an incomplete tail.
-      auto scan = (*seg)->scan();
-      if (!scan) return std::move(scan).error();
-      open_corruption_.insert(open_corruption_.end(), scan->corruption.begin(),
-                              scan->corruption.end());
-      (*seg)->set_index(std::move(scan->index));
-    } else {
-      bool rebuilt = false;
-      Status st = (*seg)->load_index(false, &rebuilt, &open_corruption_);
-      if (!st) return st;
-      indexes_rebuilt_ += rebuilt ? 1 : 0;
-    }
-    segments_.push_back(std::move(seg).value());
+  auto loaded = detail::load_segments(env, *names, false);
+  if (!loaded) return std::move(loaded).error();
+  open_corruption_ = std::move(loaded->corruption);
+  indexes_rebuilt_ = loaded->indexes_rebuilt;
+  segments_ = std::move(loaded->segments);
+  // The last segment may be live or torn: scan it, ignore an incomplete tail. (One
+  // being created, shorter than a header, was left out by the loader.)
+  if (!loaded->torn_last && !segments_.empty() && !segments_.back()->damaged()) {
+    auto scan = segments_.back()->scan();
+    if (!scan) return std::move(scan).error();
+    open_corruption_.insert(open_corruption_.end(), scan->corruption.begin(),
+                            scan->corruption.end());
+    segments_.back()->set_index(std::move(scan->index));
   }
   return {};
 }
@@ -95,6 +85,9 @@ std::vector<SegmentInfo> LogReader::segments() const {
   return out;
 }
 
+// Every record is read and checked afresh (the indexes are not trusted); damaged
+// headers, damaged ends of sealed segments and offsets in no segment are reported as
+// replay reports them.
 Result<VerifyReport> LogReader::verify(const ProgressFn& progress) const {
   VerifyReport report;
   std::uint64_t total = 0;
@@ -102,22 +95,29 @@ Result<VerifyReport> LogReader::verify(const ProgressFn& progress) const {
   std::uint64_t done = 0;
   for (std::size_t i = 0; i < segments_.size(); ++i) {
     const auto& seg = *segments_[i];
+    ++report.segments;
+    done += seg.stats().end_pos;
+    if (seg.damaged()) {
+      report.bytes += seg.stats().end_pos;
+      report.corruption.push_back(*seg.header_damage());
+      if (progress) progress(done, total);
+      continue;
+    }
     auto scan = seg.scan();
     if (!scan) return std::move(scan).error();
-    ++report.segments;
-    report.records += scan->index.stats().records;
-    report.bytes += scan->index.stats().end_pos + scan->tail_bytes;
+    const auto& st = scan->index.stats();
+    report.records += st.records;
+    report.bytes += st.end_pos + scan->tail_bytes;
     report.corruption.insert(report.corruption.end(), scan->corruption.begin(),
                              scan->corruption.end());
-    if (scan->tail_bytes > 0) {
-      if (i + 1 == segments_.size()) {
-        report.tail_bytes = scan->tail_bytes;
-      } else {
-        report.corruption.push_back(CorruptRegion{seg.path().string(), scan->index.stats().end_pos,
-                                                  scan->tail_bytes, scan->tail_reason});
-      }
+    if (i + 1 == segments_.size()) {
+      report.tail_bytes = scan->tail_bytes;
+    } else if (auto end = detail::end_damage(
+                   seg.path().string(), st.end_pos, st.end_pos + scan->tail_bytes,
+                   st.records > 0 ? st.last_offset : seg.base_offset() - 1,
+                   segments_[i + 1]->base_offset(), scan->tail_reason)) {
+      report.corruption.push_back(*end);
     }
-    done += seg.stats().end_pos;
     if (progress) progress(done, total);
   }
   // Second pass over the bodies: every record must decode.
@@ -128,6 +128,11 @@ Result<VerifyReport> LogReader::verify(const ProgressFn& progress) const {
   if (!s) return s.error();
   report.decode_errors = stats.decode_errors;
   return report;
+}
+
+Result<std::array<std::uint64_t, kChannelCount>> LogReader::last_seqs(
+    std::string_view publisher) const {
+  return detail::find_last_seqs(segments_, publisher);
 }
 
 }  // namespace vsm::persist

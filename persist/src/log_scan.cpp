@@ -6,26 +6,20 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "vsm/persist/envelope_header.hpp"
+#include "record_body.hpp"
+#include "segment_damage.hpp"
 #include "vsm/persist/record_reader.hpp"
 
 namespace vsm::persist::detail {
 namespace {
 
-class StatsReporter final : public RecordReader::Reporter {
- public:
-  StatsReporter(const Segment& seg, ScanStats* stats) : seg_(seg), stats_(stats) {}
-  void corruption(std::uint64_t pos, std::uint64_t bytes, std::string_view reason) override {
-    if (stats_ != nullptr) {
-      stats_->corruption.push_back(
-          CorruptRegion{seg_.path().string(), pos, bytes, std::string(reason)});
-    }
-  }
-
- private:
-  const Segment& seg_;
-  ScanStats* stats_;
-};
+// Adds `region` to the damage report when it may hold offsets the query asks for.
+void report(const std::optional<CorruptRegion>& region, const LogQuery& q, ScanStats* stats) {
+  if (stats == nullptr || !region) return;
+  const bool known = region->first_offset != 0;
+  if (known && (region->first_offset > q.to_offset || region->last_offset < q.from_offset)) return;
+  stats->corruption.push_back(*region);
+}
 
 enum class Flow { kSkip, kContinue, kStop };
 // Receives each record that passed the header and peeked-envelope filters.
@@ -36,7 +30,7 @@ Flow offer(const Record& r, const LogQuery& q, bool peek, const RecordSink& sink
            ScanStats* stats) {
   if (!q.matches_header(r.offset, r.wall_ms)) return Flow::kSkip;
   if (peek) {
-    auto h = peek_envelope(r.body);
+    auto h = peek_body(r.body);
     if (!h) {
       if (stats != nullptr) ++stats->decode_errors;
       return Flow::kSkip;
@@ -50,7 +44,7 @@ Flow offer(const Record& r, const LogQuery& q, bool peek, const RecordSink& sink
 // that may still be read (q.max_records_read).
 Result<bool> scan_range(const Segment& seg, const PosRange& range, const LogQuery& q,
                         const RecordSink& sink, std::uint64_t& budget, ScanStats* stats) {
-  StatsReporter reporter(seg, stats);
+  RegionReporter reporter(seg.path().string(), stats != nullptr ? &stats->corruption : nullptr);
   RecordReader reader(seg.file(), range.begin, range.end, range.prev_offset, &reporter);
   const bool peek = q.filters_envelope();
   while (auto r = reader.next()) {
@@ -64,6 +58,13 @@ Result<bool> scan_range(const Segment& seg, const PosRange& range, const LogQuer
     }
   }
   if (!reader.status().ok()) return reader.status().error();
+  if (reader.tail_bytes() > 0 && stats != nullptr) {  // inside a range: never a live tail
+    const bool lost = range.last_offset > reader.last_offset();
+    stats->corruption.push_back(lost_region(seg.path().string(), reader.valid_end(),
+                                            reader.tail_bytes(), reader.tail_reason(),
+                                            lost ? reader.last_offset() + 1 : 0,
+                                            lost ? range.last_offset : 0));
+  }
   return true;
 }
 
@@ -79,15 +80,17 @@ Status scan_records(const SegmentList& segments, const LogQuery& q, const Record
   if (it != segments.begin()) --it;
   for (; it != segments.end() && (*it)->base_offset() <= q.to_offset; ++it) {
     const Segment& seg = **it;
+    report(seg.header_damage(), q, stats);
     const SegmentStats s = seg.stats();
-    if (s.records == 0 || s.last_offset < q.from_offset || s.first_offset > q.to_offset) continue;
-    if (s.max_wall_ms < q.from_wall_ms || s.min_wall_ms > q.to_wall_ms) continue;
-    if (!seqs_may_match(s.seqs, q)) continue;
-    for (const PosRange& range : seg.ranges(q)) {
+    const bool skip = seg.damaged() || s.records == 0 || s.last_offset < q.from_offset ||
+                      s.first_offset > q.to_offset || s.max_wall_ms < q.from_wall_ms ||
+                      s.min_wall_ms > q.to_wall_ms || !seqs_may_match(s.seqs, q);
+    for (const PosRange& range : skip ? std::vector<PosRange>() : seg.ranges(q)) {
       auto more = scan_range(seg, range, q, sink, budget, stats);
       if (!more) return std::move(more).error();
       if (!*more) return {};
     }
+    report(seg.end_damage(), q, stats);
   }
   return {};
 }
@@ -101,7 +104,7 @@ Status scan_log(const SegmentList& segments, const LogQuery& q, const CodecLimit
   return scan_records(
       segments, q,
       [&](const Record& r) {
-        auto ev = decode_event(r.body, limits);
+        auto ev = decode_body(r.body, limits);
         if (stats != nullptr) ++stats->records_decoded;
         if (!ev) {
           if (stats != nullptr) ++stats->decode_errors;

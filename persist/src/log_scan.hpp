@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "segment.hpp"
+#include "segment_set.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/persist/log_query.hpp"
 #include "vsm/persist/log_reader.hpp"
@@ -17,14 +17,14 @@
 
 namespace vsm::persist::detail {
 
-using SegmentList = std::vector<std::shared_ptr<Segment>>;
 // Receives each matching entry (may move from it); returns false to stop.
 using EntryVisitor = std::function<bool(LogEntry&)>;
 using ScanFn = std::function<Status(const LogQuery&, const EntryVisitor&)>;
 
 // Visits the matching events in offset order; stops early when `visit` returns false
-// or q.limit events were visited. Corrupt regions and undecodable records are skipped
-// and counted in *stats (may be null).
+// or q.limit events were visited. Undecodable records are skipped and counted in
+// *stats (may be null); every damaged region passed over within the queried offsets
+// (skipped bytes, damaged segments, missing offsets) is listed in stats->corruption.
 Status scan_log(const SegmentList& segments, const LogQuery& q, const CodecLimits& limits,
                 const EntryVisitor& visit, ScanStats* stats);
 

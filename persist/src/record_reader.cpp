@@ -80,7 +80,12 @@ std::optional<Record> RecordReader::next() {
       continue;
     }
     if (bad_start_) {
-      if (reporter_ != nullptr) reporter_->corruption(*bad_start_, pos_ - *bad_start_, bad_reason_);
+      if (reporter_ != nullptr) {
+        const std::uint64_t next = detail::decode_u64(at(pos_) + 9);
+        const bool lost = next > prev_offset_ + 1;
+        reporter_->corruption(*bad_start_, pos_ - *bad_start_, bad_reason_,
+                              lost ? prev_offset_ + 1 : 0, lost ? next - 1 : 0);
+      }
       bad_start_.reset();
       bad_reason_.clear();
     }

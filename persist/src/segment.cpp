@@ -1,11 +1,8 @@
 #include "segment.hpp"
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
+#include "record_body.hpp"
+#include "segment_damage.hpp"
 #include "vsm/persist/log_format.hpp"
-#include "vsm/persist/record_reader.hpp"
 #include "vsm/persist/segment_header.hpp"
 
 namespace vsm::persist::detail {
@@ -15,37 +12,29 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class CollectingReporter final : public RecordReader::Reporter {
- public:
-  CollectingReporter(std::string segment, std::vector<CorruptRegion>& out)
-      : segment_(std::move(segment)), out_(out) {}
-  void corruption(std::uint64_t pos, std::uint64_t bytes, std::string_view reason) override {
-    out_.push_back(CorruptRegion{segment_, pos, bytes, std::string(reason)});
-  }
-
- private:
-  std::string segment_;
-  std::vector<CorruptRegion>& out_;
-};
-
-Result<std::string> read_whole(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::not_found("no index file " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+Result<std::string> read_whole(Env& env, const fs::path& path) {
+  auto file = env.open_file(path, FileMode::kRead);
+  if (!file) return std::move(file).error();
+  auto size = (*file)->size();
+  if (!size) return std::move(size).error();
+  std::string out(*size, '\0');
+  auto got = (*file)->read_at(0, out.data(), out.size());
+  if (!got) return std::move(got).error();
+  out.resize(*got);
+  return out;
 }
 
 }  // namespace
 
-std::string segment_file_name(std::uint64_t base_offset) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%020llu", static_cast<unsigned long long>(base_offset));
-  return std::string(buf) + std::string(lf::kSegmentSuffix);
-}
+Segment::Segment(fs::path path, std::uint64_t base, SharedFile file)
+    : path_(std::move(path)),
+      base_offset_(base),
+      file_(std::move(file)),
+      index_(lf::kSegmentHeaderBytes) {}
 
-Result<std::shared_ptr<Segment>> Segment::open(const fs::path& path, std::uint64_t base_offset) {
-  auto file = open_file(path, FileMode::kRead);
+Result<std::shared_ptr<Segment>> Segment::open(Env& env, const fs::path& path,
+                                               std::uint64_t base_offset, FileMode mode) {
+  auto file = env.open_file(path, mode);
   if (!file) return std::move(file).error();
   std::string header(lf::kSegmentHeaderBytes, '\0');
   auto got = (*file)->read_at(0, header.data(), header.size());
@@ -58,8 +47,14 @@ Result<std::shared_ptr<Segment>> Segment::open(const fs::path& path, std::uint64
                              " but the file name says " + std::to_string(base_offset) +
                              "; was the file renamed?");
   }
-  auto seg = std::make_shared<Segment>(path, base_offset, std::move(file).value());
-  seg->index_ = SegmentIndex(lf::kSegmentHeaderBytes);
+  return std::make_shared<Segment>(path, base_offset, SharedFile(std::move(file).value()));
+}
+
+std::shared_ptr<Segment> Segment::damaged(const fs::path& path, std::uint64_t base_offset,
+                                          SharedFile file, CorruptRegion region) {
+  auto seg = std::make_shared<Segment>(path, base_offset, std::move(file));
+  seg->index_.cover(region.bytes);
+  seg->header_damage_ = std::move(region);
   return seg;
 }
 
@@ -67,7 +62,7 @@ Result<SegmentScan> Segment::scan() const {
   auto size = file_->size();
   if (!size) return std::move(size).error();
   SegmentScan out{SegmentIndex(lf::kSegmentHeaderBytes), 0, {}, {}};
-  CollectingReporter reporter(path_.string(), out.corruption);
+  RegionReporter reporter(path_.string(), &out.corruption);
   RecordReader reader(*file_, lf::kSegmentHeaderBytes, *size, base_offset_ - 1, &reporter);
   RecordMeta meta;
   while (auto r = reader.next()) {
@@ -84,47 +79,53 @@ Result<SegmentScan> Segment::scan() const {
   return out;
 }
 
-Status Segment::load_index(bool write_back, bool* rebuilt, std::vector<CorruptRegion>* corruption) {
-  *rebuilt = false;
+Result<std::uint64_t> Segment::salvage(const RecordFn& visit) const {
+  if (!file_) return base_offset_ - 1;
   auto size = file_->size();
   if (!size) return std::move(size).error();
-  if (auto bytes = read_whole(index_path())) {
+  RecordReader reader(*file_, lf::kSegmentHeaderBytes, *size, base_offset_ - 1, nullptr);
+  while (auto r = reader.next()) visit(*r);
+  if (!reader.status().ok()) return reader.status().error();
+  return reader.last_offset();
+}
+
+Result<Segment::IndexLoad> Segment::load_index(Env& env) {
+  IndexLoad out;
+  auto size = file_->size();
+  if (!size) return std::move(size).error();
+  if (auto bytes = read_whole(env, index_path())) {
     auto idx = SegmentIndex::parse(*bytes);
     if (idx && idx->stats().end_pos == *size) {
       set_index(std::move(idx).value());
-      return {};
+      return out;
     }
   }
   auto s = scan();
   if (!s) return std::move(s).error();
-  *rebuilt = true;
-  if (s->tail_bytes > 0) {  // a sealed segment has no torn tail: this is damage
-    s->corruption.push_back(
-        CorruptRegion{path_.string(), *size - s->tail_bytes, s->tail_bytes, s->tail_reason});
-  }
-  corruption->insert(corruption->end(), s->corruption.begin(), s->corruption.end());
-  // Cover the whole file so the side file stays valid for this size on the next open.
+  out.rebuilt = true;
+  out.corruption = std::move(s->corruption);
+  out.tail_reason = std::move(s->tail_reason);
+  // Cover the whole file so the side file stays valid for this size on the next open;
+  // data_end still marks the damaged end (if any).
   s->index.cover(*size);
   set_index(std::move(s->index));
-  if (write_back) return write_index_file();
-  return {};
+  return out;
 }
 
-Status Segment::write_index_file() const {
+Status Segment::write_index_file(Env& env) const {
   const std::string bytes = [&] {
     std::lock_guard lock(mu_);
     return index_.serialize();
   }();
   const fs::path tmp = index_path().string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) return Error::io("cannot write index file " + tmp.string() + "; check disk space");
-  }
-  std::error_code ec;
-  fs::rename(tmp, index_path(), ec);
-  if (ec) return Error::io("cannot rename " + tmp.string() + ": " + ec.message());
-  return {};
+  (void)env.remove_file(tmp);  // a leftover of a crash or an earlier failure
+  auto file = env.open_file(tmp, FileMode::kCreate);
+  if (!file) return std::move(file).error();
+  Status s = (*file)->append(bytes);
+  file->reset();
+  if (s) s = env.rename_file(tmp, index_path());
+  if (!s) (void)env.remove_file(tmp);
+  return s;
 }
 
 void Segment::set_index(SegmentIndex index) {
@@ -138,8 +139,20 @@ void Segment::add(std::span<const RecordMeta> records) {
 }
 
 std::vector<PosRange> Segment::ranges(const LogQuery& q) const {
+  if (damaged()) return {};
   std::lock_guard lock(mu_);
   return index_.ranges(q);
+}
+
+std::vector<std::pair<PosRange, ChannelSeqs>> Segment::blocks() const {
+  std::vector<std::pair<PosRange, ChannelSeqs>> out;
+  if (damaged()) return out;
+  std::lock_guard lock(mu_);
+  out.reserve(index_.entries().size());
+  for (std::size_t i = 0; i < index_.entries().size(); ++i) {
+    out.emplace_back(index_.block(i), index_.entries()[i].seqs);
+  }
+  return out;
 }
 
 SegmentStats Segment::stats() const {
@@ -149,8 +162,8 @@ SegmentStats Segment::stats() const {
 
 SegmentInfo Segment::info() const {
   const SegmentStats s = stats();
-  return SegmentInfo{path_.string(), base_offset_,  s.end_pos,     s.records,
-                     s.first_offset, s.last_offset, s.min_wall_ms, s.max_wall_ms};
+  return SegmentInfo{path_.string(), base_offset_,  s.end_pos,     s.records,     s.first_offset,
+                     s.last_offset,  s.min_wall_ms, s.max_wall_ms, damaged()};
 }
 
 fs::path Segment::index_path() const {

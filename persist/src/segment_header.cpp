@@ -35,14 +35,18 @@ Result<std::uint64_t> decode_segment_header(std::string_view bytes, std::string_
                               " but this build reads up to version " +
                               std::to_string(lf::kSegmentVersion) + "; upgrade vsmfabric");
   }
-  const std::uint32_t stored = detail::decode_u32(bytes.data() + lf::kSegmentHeaderCrcBytes);
-  if (crc32c::unmask(stored) != crc32c::value(bytes.data(), lf::kSegmentHeaderCrcBytes) ||
-      version == 0) {
+  if (!segment_header_checksum_ok(bytes) || version == 0) {
     return Error::corruption(who +
                              ": segment header checksum mismatch; the segment is "
                              "damaged (run `vsmcat log verify`)");
   }
   return detail::decode_u64(bytes.data() + 16);
+}
+
+bool segment_header_checksum_ok(std::string_view bytes) {
+  if (bytes.size() < lf::kSegmentHeaderBytes) return false;
+  const std::uint32_t stored = detail::decode_u32(bytes.data() + lf::kSegmentHeaderCrcBytes);
+  return crc32c::unmask(stored) == crc32c::value(bytes.data(), lf::kSegmentHeaderCrcBytes);
 }
 
 }  // namespace vsm::persist

@@ -4,7 +4,6 @@
 
 #include "coding.hpp"
 #include "vsm/persist/crc32c.hpp"
-#include "vsm/persist/envelope_header.hpp"
 #include "vsm/persist/log_format.hpp"
 
 namespace vsm::persist::detail {
@@ -32,18 +31,10 @@ bool seqs_may_match(const ChannelSeqs& seqs, const LogQuery& q) noexcept {
                      [&](const SeqRange& r) { return r.overlaps(q.from_seq, q.to_seq); });
 }
 
-void peek_channel_seq(std::string_view envelope, RecordMeta& meta) {
-  if (auto h = peek_envelope(envelope)) {
-    meta.channel = static_cast<std::uint8_t>(channel_index(h->channel));
-    meta.seq = h->seq;
-  } else {
-    meta.channel = RecordMeta::kNoChannel;
-  }
-}
-
 SegmentIndex::SegmentIndex(std::uint64_t end_pos, std::uint64_t interval_bytes)
     : interval_(interval_bytes == 0 ? lf::kIndexIntervalBytes : interval_bytes) {
   stats_.end_pos = end_pos;
+  stats_.data_end = end_pos;
 }
 
 void SegmentIndex::add(const RecordMeta& r) {
@@ -66,6 +57,14 @@ void SegmentIndex::add(const RecordMeta& r) {
   stats_.min_wall_ms = std::min(stats_.min_wall_ms, r.wall_ms);
   stats_.max_wall_ms = std::max(stats_.max_wall_ms, r.wall_ms);
   stats_.end_pos = r.pos + r.size;
+  stats_.data_end = stats_.end_pos;
+}
+
+PosRange SegmentIndex::block(std::size_t i) const noexcept {
+  const IndexEntry& e = entries_[i];
+  const bool last = i + 1 == entries_.size();
+  return PosRange{e.pos, last ? stats_.data_end : entries_[i + 1].pos, e.first_offset - 1,
+                  last ? stats_.last_offset : entries_[i + 1].first_offset - 1};
 }
 
 std::vector<PosRange> SegmentIndex::ranges(const LogQuery& q) const {
@@ -77,15 +76,14 @@ std::vector<PosRange> SegmentIndex::ranges(const LogQuery& q) const {
   std::size_t i = it == entries_.begin() ? 0 : static_cast<std::size_t>(it - entries_.begin()) - 1;
   for (; i < entries_.size() && entries_[i].first_offset <= q.to_offset; ++i) {
     const IndexEntry& e = entries_[i];
-    const bool last = i + 1 == entries_.size();
-    const std::uint64_t end_pos = last ? stats_.end_pos : entries_[i + 1].pos;
-    const std::uint64_t end_off = last ? stats_.last_offset : entries_[i + 1].first_offset - 1;
-    if (end_off < q.from_offset) continue;
+    const PosRange b = block(i);
+    if (b.last_offset < q.from_offset) continue;
     if (!wall_overlaps(e.min_wall_ms, e.max_wall_ms, q) || !seqs_may_match(e.seqs, q)) continue;
-    if (!out.empty() && out.back().end == e.pos) {
-      out.back().end = end_pos;
+    if (!out.empty() && out.back().end == b.begin) {
+      out.back().end = b.end;
+      out.back().last_offset = b.last_offset;
     } else {
-      out.push_back(PosRange{e.pos, end_pos, e.first_offset - 1});
+      out.push_back(b);
     }
   }
   return out;
@@ -98,6 +96,7 @@ std::string SegmentIndex::serialize() const {
   put_fixed(out, kChannelCount, 2);
   put_fixed(out, entries_.size(), 4);
   put_fixed(out, stats_.end_pos, 8);
+  put_fixed(out, stats_.data_end, 8);
   put_fixed(out, stats_.records, 8);
   put_fixed(out, stats_.first_offset, 8);
   put_fixed(out, stats_.last_offset, 8);
@@ -139,11 +138,13 @@ Result<SegmentIndex> SegmentIndex::parse(std::string_view b) {
   }
   SegmentIndex idx(decode_u64(b.data() + 16));
   SegmentStats& s = idx.stats_;
-  s.records = decode_u64(b.data() + 24);
-  s.first_offset = decode_u64(b.data() + 32);
-  s.last_offset = decode_u64(b.data() + 40);
-  s.min_wall_ms = decode_u64(b.data() + 48);
-  s.max_wall_ms = decode_u64(b.data() + 56);
+  s.data_end = decode_u64(b.data() + 24);
+  s.records = decode_u64(b.data() + 32);
+  s.first_offset = decode_u64(b.data() + 40);
+  s.last_offset = decode_u64(b.data() + 48);
+  s.min_wall_ms = decode_u64(b.data() + 56);
+  s.max_wall_ms = decode_u64(b.data() + 64);
+  if (s.data_end > s.end_pos) return Error::corruption("index file data_end beyond its segment size");
   idx.entries_.reserve(n);
   for (std::uint64_t i = 0; i < n; ++i) {
     const char* p = b.data() + lf::kIndexHeaderBytes + i * kEntryBytes;

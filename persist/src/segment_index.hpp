@@ -51,9 +51,6 @@ struct RecordMeta {
   std::uint64_t seq = 0;
 };
 
-// Channel and seq of an encoded envelope, for RecordMeta (kNoChannel if it does not peek).
-void peek_channel_seq(std::string_view envelope, RecordMeta& meta);
-
 struct IndexEntry {
   std::uint64_t first_offset = 0;
   std::uint64_t pos = 0;
@@ -66,6 +63,7 @@ struct PosRange {
   std::uint64_t begin = 0;
   std::uint64_t end = 0;
   std::uint64_t prev_offset = 0;  // offset before the first record in the range
+  std::uint64_t last_offset = 0;  // offset of the last record in the range
 };
 
 struct SegmentStats {
@@ -74,8 +72,9 @@ struct SegmentStats {
   std::uint64_t last_offset = 0;
   std::uint64_t min_wall_ms = 0;  // 0 when empty
   std::uint64_t max_wall_ms = 0;
-  std::uint64_t end_pos = 0;  // bytes of the segment covered (header included)
-  ChannelSeqs seqs;           // over all records
+  std::uint64_t end_pos = 0;   // bytes of the segment covered (header included)
+  std::uint64_t data_end = 0;  // just past the last valid record (<= end_pos)
+  ChannelSeqs seqs;            // over all records
 };
 
 class SegmentIndex {
@@ -90,13 +89,16 @@ class SegmentIndex {
   // by binary search on offsets.
   std::vector<PosRange> ranges(const LogQuery& q) const;
 
-  // Extends the covered size over trailing bytes holding no records (damage).
+  // Extends the covered size over trailing bytes holding no records (damage); data_end
+  // stays at the last record, so scans never read the damaged end.
   void cover(std::uint64_t end_pos) noexcept {
     if (end_pos > stats_.end_pos) stats_.end_pos = end_pos;
   }
 
   const SegmentStats& stats() const noexcept { return stats_; }
   const std::vector<IndexEntry>& entries() const noexcept { return entries_; }
+  // The bytes and offsets of block i. REQUIRES: i < entries().size().
+  PosRange block(std::size_t i) const noexcept;
 
   std::string serialize() const;
   // Fails (kCorruption/kUnsupported/kInvalid) when the bytes are not a valid index of

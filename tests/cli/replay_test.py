@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end tests of `vsmcat replay`: --node against a live `vsmcat node` (the
-control plane's query op, paged), --republish to a live `vsmcat sub`, and flag errors.
+control plane's query op, paged), --republish to a live `vsmcat sub`, flag errors, and
+damage reporting of --log and `log verify` (stderr lines, exit 3, --skip-damaged).
 Loopback only, free ports, synchronised on "endpoint"/"control"/"ready" lines and
 --wait-subs, never on sleeps.
 
@@ -109,6 +110,105 @@ def test_replay_flag_errors(h):
         check(out == "", "%s: usage error wrote to stdout: %r" % (args, out))
     rc, _, err = h.run([VSMCAT, "replay", "--node", "tcp://127.0.0.1:1", "--timeout", "0.3"])
     check(rc == 1 and "no reply" in err, (rc, err))
+
+
+def write_segmented_log(h, d):
+    """N events (payload i) in 4 KiB segments; returns the log dir and its segment paths."""
+    log_dir = os.path.join(d, "log")
+    cfg = os.path.join(d, "vsm.toml")
+    with open(cfg, "w") as f:
+        f.write("[node]\nlog_segment_bytes = 4096\n")
+    events = "".join(json.dumps({"type": "t", "payload": i}) + "\n" for i in range(N))
+    rc, _, err = h.run([VSMCAT, "--config", cfg, "pub", "--name", "s1.logged", "-t",
+                        "coordination", "--log", log_dir], stdin=events, timeout=float(T))
+    check(rc == 0, "pub --log failed: " + err)
+    segs = sorted(os.path.join(log_dir, f) for f in os.listdir(log_dir) if f.endswith(".log"))
+    check(len(segs) >= 5, "expected several segments, got %d" % len(segs))
+    return log_dir, segs
+
+
+def replay_rc(h, *args):
+    """(exit code, events, stderr lines) of a replay that may report damage."""
+    rc, out, err = h.run([VSMCAT, "replay"] + list(args), timeout=float(T))
+    return rc, [json.loads(l) for l in out.splitlines() if l.strip()], err.splitlines()
+
+
+def damaged_lines(err_lines):
+    return [l for l in err_lines if "damaged:" in l]
+
+
+def check_damage_exit(h, log_dir, lost_payloads, needles):
+    """replay --log exits 3 naming each damage; --skip-damaged exits 0 with a summary."""
+    want = [i for i in range(N) if i not in lost_payloads]
+    rc, events, err = replay_rc(h, "--log", log_dir)
+    check(rc == 3, "expected exit 3, got %s: %s" % (rc, err))
+    check([e["payload"] for e in events] == want, "the undamaged events must still be replayed")
+    lines = damaged_lines(err)
+    check(len(lines) == len(needles), err)
+    for line, needle in zip(lines, needles):
+        check(needle in line, "%r not in %r" % (needle, line))
+    check(any("events lost" in l and "exit 3" in l for l in err), err)
+    rc, events, err = replay_rc(h, "--log", log_dir, "--skip-damaged")
+    check(rc == 0, "--skip-damaged: expected exit 0, got %s: %s" % (rc, err))
+    check([e["payload"] for e in events] == want, "--skip-damaged replays the same events")
+    check(damaged_lines(err) == [], err)
+    summary = [l for l in err if "skipped" in l]
+    check(len(summary) == 1 and "damaged region" in summary[0] and
+          "~%d events lost" % len(lost_payloads) in summary[0], err)
+    rc, out, err = h.run([VSMCAT, "log", "verify", log_dir], timeout=float(T))
+    check(rc == 1, "log verify: expected exit 1, got %s" % rc)
+    check(len(damaged_lines(out.splitlines())) == len(needles), out)
+
+
+def payloads_in(h, log_dir, segment):
+    """Payloads stored in one segment of a clean log (payload i is at offset i + 1)."""
+    rc, out, err = h.run([VSMCAT, "log", "info", "--json", log_dir], timeout=float(T))
+    check(rc == 0, err)
+    for seg in json.loads(out)["segments"]:
+        if seg["path"] == segment:
+            return set(range(seg["first_offset"] - 1, seg["last_offset"]))
+    raise AssertionError("no segment " + segment)
+
+
+def test_replay_log_reports_a_damaged_segment_header(h):
+    with tempfile.TemporaryDirectory() as d:
+        log_dir, segs = write_segmented_log(h, d)
+        lost = payloads_in(h, log_dir, segs[1])
+        with open(segs[1], "r+b") as f:  # one bit of the base offset
+            f.seek(20)
+            b = f.read(1)[0]
+            f.seek(20)
+            f.write(bytes([b ^ 0x04]))
+        check_damage_exit(h, log_dir, lost, [segs[1] + " at byte 0"])
+        rc, out, _ = h.run([VSMCAT, "log", "info", log_dir], timeout=float(T))
+        check(rc == 0 and "header damaged" in out, out)
+
+
+def test_replay_log_reports_a_missing_segment(h):
+    with tempfile.TemporaryDirectory() as d:
+        log_dir, segs = write_segmented_log(h, d)
+        lost = payloads_in(h, log_dir, segs[2])
+        os.remove(segs[2])
+        idx = segs[2][:-len(".log")] + ".idx"
+        if os.path.exists(idx):
+            os.remove(idx)
+        check_damage_exit(h, log_dir, lost, ["in no segment"])
+
+
+def test_replay_log_reports_cut_and_zeroed_sealed_segments(h):
+    with tempfile.TemporaryDirectory() as d:
+        log_dir, segs = write_segmented_log(h, d)
+        # The last record of segment 1 is cut; the end of segment 3 is zero-filled.
+        cut = payloads_in(h, log_dir, segs[1])
+        zeroed = payloads_in(h, log_dir, segs[3])
+        size1 = os.path.getsize(segs[1])
+        os.truncate(segs[1], size1 - 10)
+        size3 = os.path.getsize(segs[3])
+        with open(segs[3], "r+b") as f:
+            f.seek(size3 - 10)
+            f.write(b"\0" * 10)
+        lost = {max(cut), max(zeroed)}
+        check_damage_exit(h, log_dir, lost, [segs[1], segs[3]])
 
 
 def main():

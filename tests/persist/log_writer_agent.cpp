@@ -1,6 +1,8 @@
 // Child process for the multi-process log tests.
-//   log_writer_agent write DIR COUNT   appends COUNT events with FsyncPolicy::kAlways and
-//                                      prints "ack <offset>" after each acknowledged one
+//   log_writer_agent write DIR COUNT [none|interval|always]
+//                                      appends COUNT events with that fsync policy
+//                                      (default always) and prints "ack <offset>" after
+//                                      each acknowledged one
 //   log_writer_agent probe DIR         tries to open DIR for writing; prints
 //                                      "open ok" (exit 0) or "open <error code>" (exit 3)
 #include <unistd.h>
@@ -33,12 +35,17 @@ vsm::Event event(std::uint64_t i) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: log_writer_agent write DIR COUNT | probe DIR\n");
+    std::fprintf(stderr, "usage: log_writer_agent write DIR COUNT [POLICY] | probe DIR\n");
     return 2;
   }
   const std::string mode = argv[1];
   vsm::persist::LogOptions options;
   options.fsync = vsm::persist::FsyncPolicy::kAlways;
+  if (argc >= 5) {
+    const std::string policy = argv[4];
+    if (policy == "none") options.fsync = vsm::persist::FsyncPolicy::kNone;
+    if (policy == "interval") options.fsync = vsm::persist::FsyncPolicy::kInterval;
+  }
   auto log = vsm::persist::EventLog::open(argv[2], options);
   if (mode == "probe") {
     say(log ? "open ok" : "open " + std::string(vsm::error_code_name(log.error().code())));

@@ -59,10 +59,10 @@ class MemFile final : public File {
     data.copy(dst, k, pos);
     return k;
   }
-  Status append(std::string_view d) override {
+  Result<std::size_t> write_some(std::string_view d) override {
     if (fail_appends) return Error::io("injected write error");
     data.append(d);
-    return {};
+    return d.size();
   }
   Status sync() override {
     if (fail_syncs) return Error::io("injected sync error");

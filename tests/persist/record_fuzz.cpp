@@ -34,7 +34,8 @@ void expect(bool ok, const char* what, std::uint64_t iter) {
 
 struct Null final : RecordReader::Reporter {
   std::uint64_t reported = 0;
-  void corruption(std::uint64_t, std::uint64_t bytes, std::string_view) override {
+  void corruption(std::uint64_t, std::uint64_t bytes, std::string_view, std::uint64_t,
+                  std::uint64_t) override {
     reported += bytes;
   }
 };

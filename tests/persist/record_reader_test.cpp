@@ -21,10 +21,12 @@ struct Collect final : RecordReader::Reporter {
   struct Hit {
     std::uint64_t pos, bytes;
     std::string reason;
+    std::uint64_t first_lost, last_lost;
   };
   std::vector<Hit> hits;
-  void corruption(std::uint64_t pos, std::uint64_t bytes, std::string_view reason) override {
-    hits.push_back({pos, bytes, std::string(reason)});
+  void corruption(std::uint64_t pos, std::uint64_t bytes, std::string_view reason,
+                  std::uint64_t first_lost, std::uint64_t last_lost) override {
+    hits.push_back({pos, bytes, std::string(reason), first_lost, last_lost});
   }
 };
 
@@ -115,6 +117,8 @@ TEST_CASE("a flipped byte is reported at its record and later records are kept",
         REQUIRE(rep.hits.size() == 1);
         CHECK(rep.hits[0].pos == starts[victim]);
         CHECK(rep.hits[0].bytes == starts[victim + 1] - starts[victim]);
+        CHECK(rep.hits[0].first_lost == victim + 1);  // exactly the damaged record
+        CHECK(rep.hits[0].last_lost == victim + 1);
       } else {
         CHECK(rep.hits.empty());  // the damaged record is the tail
         CHECK(r.tail_bytes() == f.data.size() - starts[victim]);
@@ -141,6 +145,7 @@ TEST_CASE("a zero-filled region and garbage are skipped", "[persist][record]") {
   CHECK(rep.hits[0].pos == hole);
   CHECK(rep.hits[0].bytes == after - hole);
   CHECK(rep.hits[0].reason == "zero-filled region");
+  CHECK(rep.hits[0].first_lost == 0);  // offsets 3 and 4 are adjacent: no record lost
 }
 
 TEST_CASE("a record whose offset does not increase is rejected", "[persist][record]") {

@@ -28,6 +28,7 @@ enum class ErrorCode {
   kAlreadyExists,             // e.g. a log directory already locked by a writer
   kClosed,                    // pending operation failed because of close()
   kBackpressure,              // a Reliable subscriber's flow-control window is full
+  kNoSpace,                   // the disk (or quota) is full: ENOSPC / EDQUOT
 };
 
 // Stable lower-case name of a code, e.g. "queue_full".
@@ -54,6 +55,7 @@ class [[nodiscard]] Error {
   static Error already_exists(std::string m) { return {ErrorCode::kAlreadyExists, std::move(m)}; }
   static Error closed(std::string m) { return {ErrorCode::kClosed, std::move(m)}; }
   static Error backpressure(std::string m) { return {ErrorCode::kBackpressure, std::move(m)}; }
+  static Error no_space(std::string m) { return {ErrorCode::kNoSpace, std::move(m)}; }
 
   ErrorCode code() const noexcept { return code_; }
   const std::string& message() const noexcept { return message_; }

@@ -14,7 +14,8 @@
 // record (25-byte header + body):
 //   length u32 (body bytes) | crc u32 (masked CRC32C of bytes 8..end: type, offset,
 //   wall_ms, body) | type u8 (kRecordFull) | offset u64 (log offset, from 1)
-//   | wall_ms u64 (event HLC wall ms, for the time index) | body[length] (msgpack envelope)
+//   | wall_ms u64 (event HLC wall ms, for the time index) | body[length] (the event as
+//   on the wire; persist/src/record_body.hpp is the only code that parses it)
 //
 // The offset lives in each header so a skipped corrupt record never shifts the
 // offsets of later ones, and so a resynchronising reader can check plausibility.
@@ -42,11 +43,13 @@ inline constexpr std::size_t kRecordCrcStart = 8;  // crc covers bytes from here
 // Hard cap on a body; anything larger is treated as a corrupt length.
 inline constexpr std::size_t kMaxRecordBodyBytes = 16u << 20;
 
-// Index side file (version 2; version 1 files are rebuilt):
+// Index side file (version 3; older versions are rebuilt):
 //   magic[8] "VSMIDX\r\n" | version u16 | channels u16 (channel count, 5)
 //   | entry_count u32 | segment_bytes u64 (segment size the index covers)
-//   | record_count u64 | first_offset u64 | last_offset u64 | min_wall_ms u64
-//   | max_wall_ms u64 | entry[entry_count] | crc u32 (masked CRC32C of everything before it)
+//   | data_end u64 (position just past the last valid record; < segment_bytes when
+//   the end of the segment is damaged) | record_count u64 | first_offset u64
+//   | last_offset u64 | min_wall_ms u64 | max_wall_ms u64 | entry[entry_count]
+//   | crc u32 (masked CRC32C of everything before it)
 // entry (32 + 16 * channels bytes): first_offset u64 | pos u64 | min_wall_ms u64
 //   | max_wall_ms u64 | (min_seq u64 | max_seq u64)[channels]
 //   one per block of >= kIndexIntervalBytes; the block runs to the next entry's pos.
@@ -54,8 +57,8 @@ inline constexpr std::size_t kMaxRecordBodyBytes = 16u << 20;
 //   min > max when the block holds none), so a query for a channel's sequence range
 //   reads only the blocks that can hold it.
 inline constexpr std::array<char, 8> kIndexMagic = {'V', 'S', 'M', 'I', 'D', 'X', '\r', '\n'};
-inline constexpr std::uint16_t kIndexVersion = 2;
-inline constexpr std::size_t kIndexHeaderBytes = 64;
+inline constexpr std::uint16_t kIndexVersion = 3;
+inline constexpr std::size_t kIndexHeaderBytes = 72;
 inline constexpr std::size_t kIndexEntryFixedBytes = 32;
 inline constexpr std::size_t kIndexSeqRangeBytes = 16;  // per channel
 inline constexpr std::uint64_t kIndexIntervalBytes = 16u << 10;

@@ -1,4 +1,5 @@
 // Configuration of the event log (STYLE rule 11: units in names, documented defaults).
+// The durability each fsync policy gives is stated in docs/LOG_FORMAT.md "Durability".
 #pragma once
 
 #include <cstdint>
@@ -8,26 +9,40 @@
 
 namespace vsm::persist {
 
+class Env;
+
+// Every policy writes (write(2)) a record before its append returns, so a process
+// crash loses nothing acknowledged; the policy decides what an OS crash can lose.
 enum class FsyncPolicy {
-  kNone,      // never fdatasync (the OS flushes); fastest, a crash may lose recent events
-  kInterval,  // fdatasync at most every fsync_interval_ms while there is unsynced data
-  kAlways,    // append() returns only after its record is durable (group commit)
+  kNone,      // never fdatasync (the OS flushes); an OS crash may lose what it had not
+  kInterval,  // a background thread fdatasyncs every fsync_interval_ms while data is unsynced
+  kAlways,    // append() returns only after its record is durable (one fdatasync per group)
 };
 
 struct LogOptions {
   std::uint64_t segment_bytes = 64ull << 20;  // roll to a new segment past this size
   FsyncPolicy fsync = FsyncPolicy::kInterval;
   std::uint64_t fsync_interval_ms = 100;
-  std::uint64_t retention_bytes = 0;              // 0 = unlimited; whole old segments deleted
-  std::uint64_t retention_age_ms = 0;             // 0 = forever; by the segment's newest event
-  std::uint64_t max_pending_bytes = 32ull << 20;  // append() blocks when the writer lags
-  CodecLimits codec;                              // limits for encoding and decoding
-  const WallClock* clock = nullptr;               // for retention by age; null = system clock
+  std::uint64_t retention_bytes = 0;   // 0 = unlimited; whole old segments deleted
+  std::uint64_t retention_age_ms = 0;  // 0 = forever; by the segment's newest event
+  // Most bytes one group commit writes: a group of concurrent appends stops growing
+  // past this (the rest go in the next group). One append is never split.
+  std::uint64_t max_pending_bytes = 32ull << 20;
+  // After a failed write or sync, appends fail at once with the same error (no
+  // syscall) for this long; then the next append tries again.
+  std::uint64_t error_retry_interval_ms = 1000;
+  CodecLimits codec;                 // limits for encoding and decoding
+  const WallClock* clock = nullptr;  // for retention by age; null = system clock
+  // Monotonic milliseconds for error_retry_interval_ms (tests inject one); null =
+  // vsm::monotonic_ms().
+  const WallClock* retry_clock = nullptr;
+  Env* env = nullptr;  // the filesystem (env.hpp); null = the POSIX one
 };
 
 // Opening a log read-only (LogReader, vsmcat): no lock, never modifies files.
 struct ReaderOptions {
   CodecLimits codec;
+  Env* env = nullptr;  // null = the POSIX filesystem
 };
 
 }  // namespace vsm::persist

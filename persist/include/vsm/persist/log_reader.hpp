@@ -1,7 +1,9 @@
 // Read-only view of a log directory: query, replay, correlation chains, info and
 // verification. Takes no lock and never modifies files, so it may run beside a live
 // writer (it sees the records present at open; an incomplete last record is ignored).
-// Missing or damaged .idx side files are rebuilt in memory.
+// Missing or damaged .idx side files are rebuilt in memory. Damage never stops it: a
+// segment whose header is damaged is skipped, and every scan lists the damaged regions
+// it passed over in ScanStats::corruption (docs/LOG_FORMAT.md "Damage").
 // Thread-safety: all const methods may run concurrently.
 //
 //   auto log = vsm::persist::LogReader::open("/var/lib/vsm/log");
@@ -10,12 +12,15 @@
 //   (*log)->replay(q, [](const LogEntry& e) { print(e.event); return true; });
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
 
+#include "vsm/channel.hpp"
 #include "vsm/persist/log_options.hpp"
 #include "vsm/persist/log_query.hpp"
 #include "vsm/persist/log_report.hpp"
@@ -36,7 +41,7 @@ using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 class LogReader {
  public:
   // Errors: kNotFound (no such directory), kInvalid (not a log), kUnsupported (newer
-  // format), kCorruption (damaged segment header), kIo.
+  // format), kIo.
   static Result<std::unique_ptr<LogReader>> open(std::filesystem::path dir,
                                                  ReaderOptions options = {});
   ~LogReader();
@@ -54,9 +59,12 @@ class LogReader {
                                                   const LogQuery& scope = {}) const;
 
   std::vector<SegmentInfo> segments() const;
-  // Reads and checks every record (checksums and msgpack), ignoring the indexes.
+  // Reads and checks every record (checksums and msgpack), ignoring the indexes, and
+  // reports damaged headers, damaged ends and missing segments.
   Result<VerifyReport> verify(const ProgressFn& progress = {}) const;
-  // Damage found while rebuilding missing indexes at open.
+  // As EventLog::last_seqs().
+  Result<std::array<std::uint64_t, kChannelCount>> last_seqs(std::string_view publisher) const;
+  // Damage found at open: damaged headers and ends, and what rebuilding indexes found.
   const std::vector<CorruptRegion>& open_corruption() const noexcept { return open_corruption_; }
   std::uint64_t indexes_rebuilt() const noexcept { return indexes_rebuilt_; }
   const std::filesystem::path& dir() const noexcept { return dir_; }

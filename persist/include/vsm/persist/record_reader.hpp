@@ -32,8 +32,11 @@ class RecordReader {
    public:
     virtual ~Reporter() = default;
     // `bytes` starting at file position `pos` were skipped; `reason` says why the
-    // first of them did not form a valid record.
-    virtual void corruption(std::uint64_t pos, std::uint64_t bytes, std::string_view reason) = 0;
+    // first of them did not form a valid record. They held the records of offsets
+    // first_lost..last_lost (both 0 when the record after them directly follows the
+    // one before: no record was lost).
+    virtual void corruption(std::uint64_t pos, std::uint64_t bytes, std::string_view reason,
+                            std::uint64_t first_lost, std::uint64_t last_lost) = 0;
   };
 
   // Reads [start_pos, end_pos). `prev_offset` is the offset before the first expected
@@ -48,6 +51,8 @@ class RecordReader {
 
   // Position just past the last valid record.
   std::uint64_t valid_end() const noexcept { return valid_end_; }
+  // Offset of the last valid record (prev_offset before the first one).
+  std::uint64_t last_offset() const noexcept { return prev_offset_; }
   // After next() returned empty: bytes after the last valid record holding none.
   std::uint64_t tail_bytes() const noexcept { return tail_bytes_; }
   // Why the tail did not parse (empty when tail_bytes() == 0).

@@ -1,6 +1,6 @@
 // Frames log records (layout in log_format.hpp) and appends them to a File.
 // The EventLog hot path encodes each event in place into its group-commit buffer after
-// put_header() and leaves seal() (the crc) to its writer thread; RecordWriter is the
+// put_header() and seals (crc) the whole group before writing it; RecordWriter is the
 // simple one-record-at-a-time form used by tools and tests.
 // Not thread-safe; the File must outlive the writer.
 #pragma once

@@ -17,4 +17,8 @@ std::string encode_segment_header(std::uint64_t base_offset);
 // header crc. `name` is used in messages.
 Result<std::uint64_t> decode_segment_header(std::string_view bytes, std::string_view name);
 
+// True when `bytes` hold at least a header's length and its crc matches. Tells a
+// genuinely newer segment (kUnsupported, crc valid) from a damaged version field.
+bool segment_header_checksum_ok(std::string_view bytes);
+
 }  // namespace vsm::persist
