@@ -56,7 +56,7 @@ vsm::Result<std::map<std::string, double>> parse_metrics(const std::vector<std::
 
 nlohmann::json report_json(const vsm::AlgedonicReceipt& receipt, const vsm::DeliveryReport& r) {
   nlohmann::json j;
-  j["id"] = receipt.id;
+  j["id"] = receipt.id.to_string();
   j["seq"] = receipt.seq;
   j["data_plane"] = receipt.data_plane;
   j["delivered"] = r.delivered_count();

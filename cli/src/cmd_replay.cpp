@@ -132,7 +132,7 @@ int replay(const ReplayArgs& a, const vsm::persist::LogQuery& q, Republisher* re
         if (republisher != nullptr) {
           if (auto st = republisher->publish(e.event); !st) {
             if (!stop_requested()) {
-              say("error: event " + e.event.id + " (offset " + std::to_string(e.offset) +
+              say("error: event " + e.event.id.to_string() + " (offset " + std::to_string(e.offset) +
                   "): " + st.error().to_string());
               rc = kExitRuntime;
             }

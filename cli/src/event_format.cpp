@@ -78,7 +78,7 @@ void EventFormat::format(const vsm::Event& e, std::string& out) const {
         out += dump_json_line(value_to_json(e.payload));
         break;
       case 'i':
-        out += e.id;
+        e.id.append_to(out);
         break;
       case 'S':
         out += std::to_string(e.seq);

@@ -6,7 +6,7 @@
 #include "base64.hpp"
 #include "vsm/channel.hpp"
 #include "vsm/codec.hpp"
-#include "vsm/envelope_format.hpp"
+#include "vsm/frame_format.hpp"
 
 namespace vsmcat {
 namespace {
@@ -140,7 +140,7 @@ vsm::Result<std::uint8_t> parse_priority_json(const json& j) {
     }
     return field_error("priority", "must be 0..3 or low|normal|high|critical, got " + j.dump());
   }
-  auto v = get_uint(j, "priority", vsm::envelope_format::kMaxPriority);
+  auto v = get_uint(j, "priority", vsm::frame_format::kMaxPriority);
   if (!v) return std::move(v).error();
   return static_cast<std::uint8_t>(*v);
 }
@@ -187,8 +187,19 @@ vsm::Status read_optional_id(const json& j, std::string_view field, std::string&
   return {};
 }
 
+// "evt_<uuid>" or a bare uuid; null or absent: publish() assigns one.
+vsm::Status read_event_id(const json& j, vsm::EventId& out) {
+  if (j.is_null()) return {};
+  auto s = get_string(j, "id");
+  if (!s) return std::move(s).error();
+  auto id = vsm::EventId::parse(*s);
+  if (!id) return field_error("id", id.error().message() + " (ids are evt_<uuid>)");
+  out = *id;
+  return {};
+}
+
 vsm::Status read_field(const std::string& key, const json& v, vsm::Event& e) {
-  if (key == "id") return read_optional_id(v, "id", e.id);
+  if (key == "id") return read_event_id(v, e.id);
   if (key == "correlation_id") return read_optional_id(v, "correlation_id", e.correlation_id);
   if (key == "causation_id") return read_optional_id(v, "causation_id", e.causation_id);
   if (key == "source" || key == "type" || key == "target") {
@@ -261,7 +272,7 @@ vsm::Result<vsm::Value> value_from_json(const json& in, std::string_view field) 
 
 json event_to_json(const vsm::Event& e) {
   json j = json::object();
-  j["id"] = e.id;
+  j["id"] = e.id.to_string();
   j["source"] = e.source;
   j["target"] = e.target.empty() ? std::string(vsm::kBroadcastTarget) : e.target;
   j["channel"] = std::string(vsm::channel_name(e.channel));

@@ -60,7 +60,7 @@ struct PeerDelivery {
 };
 
 struct DeliveryReport {
-  std::string id;                  // the alert's event id
+  EventId id;                      // the alert's event id
   std::vector<PeerDelivery> peers; // one per algedonic peer known when it was raised
   bool closed = false;             // the node closed before every peer was settled
 
@@ -75,7 +75,7 @@ struct DeliveryReport {
 // Returned by Node::publish_algedonic(). `report` becomes ready once every peer has
 // acknowledged or exhausted its retries (at once when there are no peers).
 struct AlgedonicReceipt {
-  std::string id;
+  EventId id;
   std::uint64_t seq = 0;    // data-plane sequence (0 when the data-plane copy was refused)
   bool data_plane = false;  // the redundant data-plane copy was queued
   std::shared_future<DeliveryReport> report;

@@ -44,7 +44,7 @@ class NodeCore;
 }
 
 struct PublishReceipt {
-  std::string id;
+  EventId id;
   std::uint64_t seq = 0;
 };
 

@@ -107,6 +107,15 @@ struct NodeConfig {
   // nothing is queued (one thread hand-off fewer: less CPU and latency per event);
   // otherwise, and always when false, the event is queued for the sender thread.
   bool publish_inline = true;
+  // A publisher that publishes again within publish_inline_idle_us of its previous
+  // inline send is streaming: its events are queued instead, and the sender thread sends
+  // the backlog in batch frames (docs/PROTOCOL.md §1: consecutive events of one topic,
+  // at most publish_batch_max_bytes and publish_batch_max_events per frame). Events
+  // further apart go out at once, one frame each, so batching never delays a quiet
+  // stream. 0: always inline when possible (no batching from a single thread).
+  std::uint64_t publish_inline_idle_us = 20;
+  std::size_t publish_batch_max_bytes = 64u << 10;
+  std::size_t publish_batch_max_events = 1'024;
 
   // Variety quotas (DESIGN §3): token buckets per (channel, source) with role defaults
   // (S5 50/s, S4 100/s, S3 200/s, S2 500/s, S1 1,000/s), overridable per source, and

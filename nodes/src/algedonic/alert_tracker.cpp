@@ -6,7 +6,7 @@ namespace vsm::detail {
 
 AlertTracker::AlertTracker(RetryPolicy policy, std::uint64_t seed) : policy_(policy), rng_(seed) {}
 
-void AlertTracker::add(std::string id, std::string envelope, const std::vector<std::string>& peers,
+void AlertTracker::add(EventId id, std::string envelope, const std::vector<std::string>& peers,
                        std::promise<DeliveryReport> promise, TimePoint now) {
   Alert a;
   a.envelope = std::move(envelope);
@@ -22,10 +22,10 @@ void AlertTracker::add(std::string id, std::string envelope, const std::vector<s
     resolve(id, a, false);
     return;
   }
-  alerts_.insert_or_assign(std::move(id), std::move(a));
+  alerts_.insert_or_assign(id, std::move(a));
 }
 
-std::optional<std::chrono::microseconds> AlertTracker::on_ack(const std::string& id,
+std::optional<std::chrono::microseconds> AlertTracker::on_ack(const EventId& id,
                                                               const std::string& to,
                                                               const std::string& from,
                                                               TimePoint now) {
@@ -103,7 +103,7 @@ void AlertTracker::close() {
   alerts_.clear();
 }
 
-void AlertTracker::resolve(const std::string& id, Alert& alert, bool closed) {
+void AlertTracker::resolve(const EventId& id, Alert& alert, bool closed) {
   DeliveryReport r;
   r.id = id;
   r.closed = closed;

@@ -29,18 +29,18 @@ class AlertTracker {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
   // Sends one alert datagram: (event id, envelope, peer endpoint, attempt).
-  using SendFn = std::function<void(const std::string&, const std::string&,
+  using SendFn = std::function<void(const EventId&, const std::string&,
                                     const std::string&, int)>;
 
   AlertTracker(RetryPolicy policy, std::uint64_t seed);
 
   // Tracks a new alert to `peers`; the first sends happen on the next advance(). With
   // no peers the report is resolved at once.
-  void add(std::string id, std::string envelope, const std::vector<std::string>& peers,
+  void add(EventId id, std::string envelope, const std::vector<std::string>& peers,
            std::promise<DeliveryReport> promise, TimePoint now);
   // An ack from node `from` for alert `id` sent to `to`. Returns the latency when it
   // newly confirms a pending peer, empty for duplicates and unknown alerts.
-  std::optional<std::chrono::microseconds> on_ack(const std::string& id, const std::string& to,
+  std::optional<std::chrono::microseconds> on_ack(const EventId& id, const std::string& to,
                                                   const std::string& from, TimePoint now);
   // Sends what is due (first sends and retries) and gives up on peers past their last
   // wait; resolves every alert whose peers are all settled.
@@ -70,11 +70,11 @@ class AlertTracker {
     std::promise<DeliveryReport> promise;
   };
   std::chrono::milliseconds wait_after(int attempts);
-  void resolve(const std::string& id, Alert& alert, bool closed);
+  void resolve(const EventId& id, Alert& alert, bool closed);
 
   RetryPolicy policy_;
   std::mt19937_64 rng_;
-  std::map<std::string, Alert> alerts_;
+  std::map<EventId, Alert> alerts_;
   std::atomic<std::uint64_t> confirmed_{0};
   std::atomic<std::uint64_t> unconfirmed_{0};
   std::atomic<std::uint64_t> retries_{0};

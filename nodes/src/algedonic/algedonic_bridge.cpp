@@ -41,7 +41,7 @@ Result<AlgedonicReceipt> AlgedonicBridge::raise(Severity severity, Signal signal
   auto made = make_algedonic_event(severity, signal, std::move(description), metrics);
   if (!made) return made.error();
   Event event = std::move(made).value();
-  event.id = new_event_id();
+  event.id = EventId::generate();
   event.source = config_.name;
   event.ts = clock_.now();
   // Size check before anything is sent: the lane copy must fit one datagram. The

@@ -96,7 +96,6 @@ Result<std::string> DatagramCodec::encode(const AlertDatagram& a) const {
 
 Result<std::string> DatagramCodec::encode(const AckDatagram& a) const {
   for (auto [name, v] : {std::pair<std::string_view, std::string_view>{"from", a.from},
-                         {"id", a.id},
                          {"to", a.to}}) {
     if (auto st = check_field(name, v); !st) return st.error();
   }
@@ -104,7 +103,7 @@ Result<std::string> DatagramCodec::encode(const AckDatagram& a) const {
   MsgpackWriter w(body);
   w.array_header(4);
   w.str(a.from);
-  w.str(a.id);
+  w.str(a.id.to_string());
   w.str(a.to);
   w.uint(a.attempt);
   return frame(fmt::kKindAck, body);
@@ -145,8 +144,10 @@ Result<Datagram> decode_body(std::uint8_t kind, std::string_view body) {
   if (!from || !id || !to || !attempt || !r.at_end() || *attempt > fmt::kMaxAttempt) {
     return Error::invalid("malformed ack body");
   }
+  auto parsed = EventId::parse(*id);
+  if (!parsed) return Error::invalid("malformed ack body: " + parsed.error().message());
   a.from = std::move(*from);
-  a.id = std::move(*id);
+  a.id = *parsed;
   a.to = std::move(*to);
   a.attempt = static_cast<std::uint32_t>(*attempt);
   return Datagram(std::move(a));

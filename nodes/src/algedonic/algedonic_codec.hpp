@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include "vsm/event_id.hpp"
 #include <string_view>
 #include <variant>
 
@@ -29,7 +31,7 @@ struct AlertDatagram {
 
 struct AckDatagram {
   std::string from;  // acknowledging node name
-  std::string id;    // acknowledged event id
+  EventId id;        // acknowledged event id (text "evt_<uuid>" on the wire)
   std::string to;    // echo of AlertDatagram::to
   std::uint32_t attempt = 0;
 

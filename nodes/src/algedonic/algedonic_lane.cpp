@@ -158,13 +158,13 @@ void AlgedonicLane::post(CommandQueue::Command cmd) {
   if (commands_.post(std::move(cmd))) wake_fd_.signal();
 }
 
-std::shared_future<DeliveryReport> AlgedonicLane::raise(std::string id, std::string envelope) {
+std::shared_future<DeliveryReport> AlgedonicLane::raise(EventId id, std::string envelope) {
   auto promise = std::make_shared<std::promise<DeliveryReport>>();
   auto future = promise->get_future().share();
   DeliveryReport closed_report;
   closed_report.id = id;
   closed_report.closed = true;
-  const bool posted = commands_.post([this, id = std::move(id), envelope = std::move(envelope),
+  const bool posted = commands_.post([this, id, envelope = std::move(envelope),
                                       promise] {
     tracker_.add(id, envelope, peer_list_, std::move(*promise),
                  std::chrono::steady_clock::now());
@@ -177,7 +177,7 @@ std::shared_future<DeliveryReport> AlgedonicLane::raise(std::string id, std::str
   return future;
 }
 
-bool AlgedonicLane::first_sighting(std::string_view id) {
+bool AlgedonicLane::first_sighting(const EventId& id) {
   std::lock_guard lock(dedup_mu_);
   return dedup_.check_and_insert(id, vsm::monotonic_ms());
 }

@@ -47,7 +47,7 @@ class AlgedonicLane {
   void stop();
 
   // Sends an encoded alert envelope to every peer. REQUIRES: start() succeeded.
-  std::shared_future<DeliveryReport> raise(std::string id, std::string envelope);
+  std::shared_future<DeliveryReport> raise(EventId id, std::string envelope);
   // Reactor thread: an algedonic event arrived on the data plane. True when it is the
   // first copy of its id (deliver it); false for a duplicate (drop it).
   bool on_data_plane(const Event& event);
@@ -74,13 +74,13 @@ class AlgedonicLane {
   void read_dish();
   void on_datagram(std::string_view bytes);
   void on_alert(AlertDatagram&& alert);
-  void send_ack(const std::string& reply, const std::string& id, const AlertDatagram& alert);
-  void send_alert(const std::string& id, const std::string& envelope, const std::string& peer,
+  void send_ack(const std::string& reply, const EventId& id, const AlertDatagram& alert);
+  void send_alert(const EventId& id, const std::string& envelope, const std::string& peer,
                   int attempt);
   bool send_datagram(const std::string& endpoint, const char* group, const std::string& bytes);
   zmq::socket_t* radio_for(const std::string& endpoint);
   void run_callbacks(AlgedonicAlert&& alert);
-  bool first_sighting(std::string_view id);
+  bool first_sighting(const EventId& id);
   void record_latency(std::chrono::microseconds latency);
 
   const NodeConfig& config_;

@@ -27,7 +27,7 @@ constexpr std::size_t kLatencyWindow = 1'024;
 
 void AlgedonicLane::run(std::stop_token stop) {
   set_thread_name("vsm-algedonic");
-  const auto send = [this](const std::string& id, const std::string& env, const std::string& peer,
+  const auto send = [this](const EventId& id, const std::string& env, const std::string& peer,
                            int attempt) { send_alert(id, env, peer, attempt); };
   if (realtime_) {
     sched_param p{};
@@ -109,14 +109,14 @@ void AlgedonicLane::on_alert(AlertDatagram&& alert) {
   if (to_subscribers_) to_subscribers_(std::move(event).value());
 }
 
-void AlgedonicLane::send_ack(const std::string& reply, const std::string& id,
+void AlgedonicLane::send_ack(const std::string& reply, const EventId& id,
                              const AlertDatagram& alert) {
   auto bytes = codec_.encode(AckDatagram{config_.name, id, alert.to, alert.attempt});
   if (!bytes) return;
   if (send_datagram(reply, fmt::kAckGroup, *bytes)) acks_sent_.fetch_add(1, std::memory_order_relaxed);
 }
 
-void AlgedonicLane::send_alert(const std::string& /*id*/, const std::string& envelope,
+void AlgedonicLane::send_alert(const EventId& /*id*/, const std::string& envelope,
                                const std::string& peer, int attempt) {
   if (config_.algedonic_drop_hook && config_.algedonic_drop_hook(peer, attempt)) {
     send_failures_.fetch_add(1, std::memory_order_relaxed);  // simulated loss (tests)

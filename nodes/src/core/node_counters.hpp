@@ -31,6 +31,7 @@ struct NodeCounters {
   std::atomic<std::uint64_t> duplicates{0};
   std::atomic<std::uint64_t> reliable_backpressure{0};
   std::atomic<std::uint64_t> acks_sent{0};
+  std::atomic<std::uint64_t> batches_sent{0};  // batch frames (each several events)
 
   ChannelCounters& of(Channel c) { return channels[channel_index(c)]; }
   static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {

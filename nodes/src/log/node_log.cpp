@@ -21,39 +21,40 @@ Status NodeLog::open() {
 }
 
 Result<std::array<std::uint64_t, kChannelCount>> NodeLog::last_seqs() const {
-  std::array<std::uint64_t, kChannelCount> last{};
-  if (!log_) return last;
-  persist::LogQuery q;
-  q.publisher = config_.name;
-  auto st = log_->replay_raw(q, [&](const persist::RawEntry& entry) {
-    if (const auto h = persist::peek_envelope(entry.envelope)) {
-      auto& l = last[channel_index(h->channel)];
-      l = std::max(l, h->seq);
-    }
-    return true;
-  });
-  if (!st) return st.error();
-  return last;
+  if (!log_) return std::array<std::uint64_t, kChannelCount>{};
+  return log_->last_seqs(config_.name);
 }
 
-Status NodeLog::append_published(std::span<const std::string_view> envelopes) {
+Status NodeLog::append_published(std::span<const std::string_view> frames) {
   if (!log_) return {};
-  for (std::string_view e : envelopes) {
-    if (auto off = log_->append_encoded(e); !off) return off.error();
-  }
+  if (auto off = log_->append_encoded_batch(frames); !off) return off.error();
   return {};
 }
 
-void NodeLog::append_received(const Event& event) {
+void NodeLog::stage_received(std::string_view head, std::string_view map) {
   if (!log_) return;
-  if (auto off = log_->append(event); !off) {
-    receive_failures_.fetch_add(1, std::memory_order_relaxed);
-    const std::uint64_t now = monotonic_ms();
-    std::uint64_t due = next_warn_ms_.load(std::memory_order_relaxed);
-    if (now >= due && next_warn_ms_.compare_exchange_strong(due, now + kWarnIntervalMs)) {
-      spdlog::warn("vsm: node {} could not log received events ({} so far): {}", config_.name,
-                   receive_failures(), off.error().to_string());
-    }
+  staged_.append(head).append(map);
+  staged_ends_.push_back(staged_.size());
+}
+
+void NodeLog::flush_received() {
+  if (staged_ends_.empty()) return;
+  staged_views_.clear();
+  std::size_t begin = 0;
+  for (std::size_t end : staged_ends_) {
+    staged_views_.emplace_back(staged_.data() + begin, end - begin);
+    begin = end;
+  }
+  auto off = log_->append_encoded_batch(staged_views_);
+  staged_.clear();
+  staged_ends_.clear();
+  if (off) return;
+  receive_failures_.fetch_add(staged_views_.size(), std::memory_order_relaxed);
+  const std::uint64_t now = monotonic_ms();
+  std::uint64_t due = next_warn_ms_.load(std::memory_order_relaxed);
+  if (now >= due && next_warn_ms_.compare_exchange_strong(due, now + kWarnIntervalMs)) {
+    spdlog::warn("vsm: node {} could not log received events ({} so far): {}", config_.name,
+                 receive_failures(), off.error().to_string());
   }
 }
 
@@ -68,7 +69,7 @@ void NodeLog::slice(Channel channel, std::uint64_t from, std::uint64_t to, std::
   q.limit = max;
   std::vector<std::string> events;
   std::uint64_t oldest = 0;
-  // The stored envelopes are sent as they are: no decode and re-encode per event.
+  // The stored frames are sent as they are: no decode and re-encode per event.
   auto st = log_->replay_raw(q, [&](const persist::RawEntry& entry) {
     if (oldest == 0) {
       if (auto h = persist::peek_envelope(entry.envelope)) oldest = h->seq;

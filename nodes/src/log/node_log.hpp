@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "control/control_query.hpp"
 #include "control/control_server.hpp"
@@ -36,9 +37,12 @@ class NodeLog {
 
   // Appends the encoded envelopes of published events, in order. OK means written.
   Status append_published(std::span<const std::string_view> envelopes);
-  // Logs a received event (NodeConfig::log_received); failures are counted and warned
-  // about at most once per kWarnIntervalMs.
-  void append_received(const Event& event);
+  // Reactor thread (NodeConfig::log_received): stages a received event's single-event
+  // frame (head = topic + separator, then its map); flush_received() appends the staged
+  // ones with one group commit. Failures are counted and warned about at most once per
+  // kWarnIntervalMs.
+  void stage_received(std::string_view head, std::string_view map);
+  void flush_received();
 
   // Adds to `slice` the events [from, to] (at most max) of `channel` from the log.
   void slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,
@@ -58,6 +62,10 @@ class NodeLog {
   std::unique_ptr<persist::EventLog> log_;
   std::atomic<std::uint64_t> receive_failures_{0};
   std::atomic<std::uint64_t> next_warn_ms_{0};
+  // Reactor thread only: staged received frames (one buffer) and their boundaries.
+  std::string staged_;
+  std::vector<std::size_t> staged_ends_;
+  std::vector<std::string_view> staged_views_;
 };
 
 }  // namespace vsm::detail

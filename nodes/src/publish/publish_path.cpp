@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "vsm/codec.hpp"
-#include "vsm/ids.hpp"
+#include "vsm/event_id.hpp"
 #include "vsm/monotonic_clock.hpp"
 
 namespace vsm::detail {
@@ -16,6 +16,7 @@ PublishPath::PublishPath(const NodeConfig& config, HybridClock& clock, NodeCount
       log_(log),
       flow_(config.validate_flow),
       quotas_(config.quotas_enabled ? std::make_unique<QuotaTable>(config.quotas) : nullptr),
+      inline_idle_ns_(static_cast<std::int64_t>(config.publish_inline_idle_us) * 1000),
       queue_(config.publish_queue_capacity),
       socket_(config, ctx, counters),
       pipeline_(config, log, socket_, counters),
@@ -46,7 +47,7 @@ void PublishPath::stop() {
 }
 
 Result<PublishReceipt> PublishPath::publish(Event&& event, PublishOrigin origin) {
-  if (event.id.empty()) event.id = new_event_id();
+  if (event.id.is_nil()) event.id = EventId::generate();
   if (event.source.empty()) event.source = config_.name;
   if (event.channel == Channel::kAlgedonic) event.priority = kPriorityCritical;
   if (auto st = validate_event(event); !st) return st.error();
@@ -68,16 +69,7 @@ Result<PublishReceipt> PublishPath::publish(Event&& event, PublishOrigin origin)
   scratch.clear();
   auto slots = encode_event_unsequenced(event, config_.name, scratch, config_.limits);
   if (!slots) return slots.error();
-  // The topic goes straight into its frame (short topics fit the message inline).
-  const std::string_view ch_name = channel_name(event.channel);
-  zmq::message_t topic(ch_name.size() + event.source.size() + event.type.size() + 2);
-  char* t = topic.data<char>();
-  t += ch_name.copy(t, ch_name.size());
-  *t++ = '/';
-  t += event.source.copy(t, event.source.size());
-  *t++ = '/';
-  event.type.copy(t, event.type.size());
-  OutFrame frame{std::move(topic), zmq::message_t(scratch.data(), scratch.size()), event.channel};
+  OutFrame frame{zmq::message_t(scratch.data(), scratch.size()), event.channel};
   if (scratch.capacity() > (64u << 10)) std::string().swap(scratch);  // not for one big event
   return enqueue(event, std::move(frame), *slots, block_ms);
 }
@@ -90,13 +82,13 @@ Result<PublishReceipt> PublishPath::enqueue(Event& event, OutFrame&& frame,
     auto& last = last_seq_[channel_index(ch)];
     seq = last.load(std::memory_order_relaxed) + 1;
     const HlcTimestamp ts = clock_.now();
-    patch_sequence(f.body.data<char>(), slots, ts.wall_ms, ts.logical, seq);
+    patch_sequence(f.frame.data<char>(), slots, ts.wall_ms, ts.logical, seq);
     f.seq = seq;
     last.store(seq, std::memory_order_relaxed);
     return {};
   };
   bool committed = false;
-  if (config_.publish_inline) {
+  if (config_.publish_inline && idle_for_inline()) {
     auto inline_done = pipeline_.try_commit_inline(frame, queue_, seal);
     if (!inline_done) return inline_done.error();
     committed = *inline_done;
@@ -120,6 +112,16 @@ Error PublishPath::queue_error(const Error& e) {
   }
   NodeCounters::add(counters_.publish_queue_full);
   return e;
+}
+
+// Streaming publishers (events closer than publish_inline_idle_us) go through the
+// queue, where the sender batches them; a quiet stream sends each event at once.
+bool PublishPath::idle_for_inline() noexcept {
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::steady_clock::now().time_since_epoch())
+                               .count();
+  const auto last = last_publish_ns_.exchange(now, std::memory_order_relaxed);
+  return now - last >= inline_idle_ns_;
 }
 
 Status PublishPath::admit_quota(const Event& event) {

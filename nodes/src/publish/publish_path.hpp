@@ -67,6 +67,7 @@ class PublishPath {
  private:
   Status admit_quota(const Event& event);
   Error queue_error(const Error& e);
+  bool idle_for_inline() noexcept;
   Result<PublishReceipt> enqueue(Event& event, OutFrame&& frame, const SequenceSlots& slots,
                                  int block_ms);
 
@@ -78,6 +79,8 @@ class PublishPath {
   std::unique_ptr<QuotaTable> quotas_;  // null when config_.quotas_enabled is false
   // Last seq numbered per channel; written under the queue's lock.
   std::array<std::atomic<std::uint64_t>, kChannelCount> last_seq_{};
+  const std::int64_t inline_idle_ns_;
+  std::atomic<std::int64_t> last_publish_ns_{0};
   PublishQueue queue_;
   PublisherSocket socket_;
   PublishPipeline pipeline_;

@@ -40,7 +40,7 @@ std::size_t PublishPipeline::admitted(std::span<const OutFrame> frames) const {
   for (const auto& f : frames) {
     if (!flow_.permits(f.channel, f.seq)) break;
     const std::uint64_t floor = flow_.floor(f.channel);
-    if (!log_.enabled() && floor != UINT64_MAX && !ring_.fits_above(f.channel, f.body.size(), floor)) {
+    if (!log_.enabled() && floor != UINT64_MAX && !ring_.fits_above(f.channel, f.frame.size(), floor)) {
       break;  // without a log the ring is the only retention: keep what is unacknowledged
     }
     ++n;
@@ -56,7 +56,7 @@ void PublishPipeline::hold(std::span<OutFrame> frames) {
 bool PublishPipeline::log_frames(std::span<OutFrame> frames) {
   if (!log_.enabled()) return true;
   views_.clear();
-  for (auto& f : frames) views_.push_back(f.body.to_string_view());
+  for (auto& f : frames) views_.push_back(f.bytes());
   auto st = log_.append_published(views_);
   if (st) {
     if (log_error_) {
@@ -88,7 +88,7 @@ void PublishPipeline::commit_locked(std::span<OutFrame> frames) {
     hold(rest);
     return;
   }
-  for (auto& f : now) ring_.append(f.channel, f.seq, f.body.to_string_view());
+  for (auto& f : now) ring_.append(f.channel, f.seq, f.bytes());
   if (!socket_.send(now)) return;  // closing: the frames are in the log already
   std::array<std::uint64_t, kChannelCount> last{};
   for (const auto& f : now) last[channel_index(f.channel)] = f.seq;

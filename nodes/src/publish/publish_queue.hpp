@@ -26,11 +26,14 @@
 
 namespace vsm::detail {
 
+// One encoded event: its single-event frame (docs/PROTOCOL.md §1), as it is logged and,
+// alone or in a batch, sent.
 struct OutFrame {
-  zmq::message_t topic;
-  zmq::message_t body;
+  zmq::message_t frame;
   Channel channel;
   std::uint64_t seq = 0;  // set when sealed
+
+  std::string_view bytes() const noexcept { return frame.to_string_view(); }
 };
 
 class PublishQueue {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/internal_topics.hpp"
+#include "vsm/frame_format.hpp"
 
 namespace vsm::detail {
 
@@ -13,6 +14,8 @@ Status PublisherSocket::bind() {
     socket_ = zmq::socket_t(ctx_, zmq::socket_type::xpub);
     socket_.set(zmq::sockopt::sndhwm, config_.send_hwm_msgs);
     socket_.set(zmq::sockopt::xpub_verboser, 1);
+    // What subscribers send back is small (subscriptions, acks): refuse big messages.
+    socket_.set(zmq::sockopt::maxmsgsize, kMaxUpstreamBytes);
     socket_.set(zmq::sockopt::linger, config_.linger_ms);
     fd_ = socket_.get(zmq::sockopt::fd);
   } catch (const zmq::error_t& e) {
@@ -37,24 +40,49 @@ std::vector<std::string> PublisherSocket::endpoints() const {
   return endpoints_;
 }
 
-void PublisherSocket::send_locked(OutFrame& f) {
-  socket_.send(f.topic, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
-  socket_.send(f.body, zmq::send_flags::dontwait);
+void PublisherSocket::send_one(OutFrame& f) {
+  (void)socket_.send(f.frame, zmq::send_flags::dontwait);
   NodeCounters::add(counters_.of(f.channel).sent);
+}
+
+// Runs of consecutive frames of one topic become batch frames; a run of one, or a frame
+// too large for a batch, goes out as it is (no copy).
+void PublisherSocket::send_locked(std::span<OutFrame> frames) {
+  std::size_t i = 0;
+  while (i < frames.size()) {
+    batch_.clear();
+    std::size_t j = i;
+    while (j < frames.size() && batch_.add(frames[j].bytes()) == BatchBuilder::Add::kAdded) ++j;
+    if (j - i <= 1) {
+      send_one(frames[i]);
+      ++i;
+      continue;
+    }
+    const std::string_view batch = batch_.finish();
+    (void)socket_.send(zmq::buffer(batch), zmq::send_flags::dontwait);
+    for (; i < j; ++i) NodeCounters::add(counters_.of(frames[i].channel).sent);
+    NodeCounters::add(counters_.batches_sent);
+  }
 }
 
 bool PublisherSocket::send(std::span<OutFrame> frames) {
   std::lock_guard lock(mu_);
   if (!open_) return false;
-  for (auto& f : frames) send_locked(f);
+  if (frames.size() == 1) {
+    send_one(frames.front());
+  } else {
+    send_locked(frames);
+  }
   return true;
 }
 
 bool PublisherSocket::send_internal(std::string_view topic, std::string_view body) {
   std::lock_guard lock(mu_);
   if (!open_) return false;
-  socket_.send(zmq::buffer(topic), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
-  socket_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  internal_.assign(topic);
+  internal_.push_back(frame_format::kSeparator);
+  internal_.append(body);
+  (void)socket_.send(zmq::buffer(internal_), zmq::send_flags::dontwait);
   return true;
 }
 

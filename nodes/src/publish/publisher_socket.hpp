@@ -1,5 +1,9 @@
 // The node's XPUB socket and what comes back on it: the subscriptions of remote SUB
-// sockets (ready subscribers, publish/presence_tracker.hpp). Shared by the sender thread
+// sockets (ready subscribers, publish/presence_tracker.hpp) and their acknowledgements.
+// Adaptive batching happens here: frames handed over together (a backlog) go out as
+// batch frames of consecutive events of one topic (BatchBuilder, bounded by
+// publish_batch_max_bytes / _events); a frame handed over alone goes out at once, as it
+// is. Shared by the sender thread
 // and inline publishers under one mutex (a mutex is the memory barrier libzmq requires
 // when a socket changes threads). The mutex is held only around zmq calls, never for
 // disk I/O or encoding. XPUB never blocks: a peer at its high-water mark drops, which
@@ -21,6 +25,7 @@
 #include "core/node_counters.hpp"
 #include "publish/presence_tracker.hpp"
 #include "publish/publish_queue.hpp"
+#include "vsm/batch_builder.hpp"
 #include "vsm/node_config.hpp"
 
 namespace vsm::detail {
@@ -38,7 +43,10 @@ class XpubListener {
 class PublisherSocket {
  public:
   PublisherSocket(const NodeConfig& config, zmq::context_t& ctx, NodeCounters& counters)
-      : config_(config), ctx_(ctx), counters_(counters) {}
+      : config_(config),
+        ctx_(ctx),
+        counters_(counters),
+        batch_(BatchLimits{config.publish_batch_max_bytes, config.publish_batch_max_events}) {}
 
   // Creates the XPUB and binds every NodeConfig::pub_bind endpoint (kIo naming the
   // endpoint when one cannot be bound).
@@ -47,9 +55,10 @@ class PublisherSocket {
   // ZMQ_FD of the XPUB, for the sender's poll (readable = look at the socket).
   int fd() const noexcept { return fd_; }
 
-  // Sends the frames in order; false when the socket is closed (nothing sent).
+  // Sends the frames in order, consecutive ones of one topic batched; false when the
+  // socket is closed (nothing sent).
   bool send(std::span<OutFrame> frames);
-  // Sends a fabric message (hello) on an internal '~' topic.
+  // Sends a fabric message (hello) on an internal '~' topic: topic, 0x00, body.
   bool send_internal(std::string_view topic, std::string_view body);
   // Reads what subscribers sent (subscriptions, upstream messages) without blocking.
   // Returns true when a subscriber became ready (the sender then announces its heads at
@@ -71,7 +80,9 @@ class PublisherSocket {
  private:
   static constexpr int kMaxReadsPerCall = 2048;
   static constexpr std::size_t kMaxUpstreamPerCall = 256;
-  void send_locked(OutFrame& f);
+  static constexpr std::int64_t kMaxUpstreamBytes = 64 << 10;  // a peer sending more is cut off
+  void send_locked(std::span<OutFrame> frames);
+  void send_one(OutFrame& f);
 
   const NodeConfig& config_;
   zmq::context_t& ctx_;
@@ -83,6 +94,8 @@ class PublisherSocket {
   int fd_ = -1;
   PresenceTracker presence_;
   std::atomic<std::uint64_t> inline_sends_{0};
+  BatchBuilder batch_;      // under mu_
+  std::string internal_;    // under mu_: scratch for internal messages
   // Sender thread only (read_incoming() runs there): reused between calls.
   std::vector<std::string> gone_;
   std::vector<std::string> pending_upstream_;

@@ -20,6 +20,8 @@ Status Reactor::open() {
     sub_ = zmq::socket_t(ctx_, zmq::socket_type::xsub);
     sub_.set(zmq::sockopt::rcvhwm, config_.recv_hwm_msgs);
     sub_.set(zmq::sockopt::linger, 0);
+    // A peer cannot make us buffer more than one legal frame per message.
+    sub_.set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(config_.limits.max_frame_bytes));
     // Publishers' announcements (Reliable delivery, tail-loss counting). '~' sorts
     // after every channel, before the presence topics (internal_topics.hpp).
     set_topic(kHelloPrefix, true);
@@ -173,22 +175,13 @@ void Reactor::wait_for_work() {
 
 void Reactor::read_messages() {
   for (int i = 0; i < kMaxReadsPerTurn; ++i) {
-    if (!sub_.recv(topic_, zmq::recv_flags::dontwait)) return;
-    if (!topic_.more()) {
+    if (!sub_.recv(msg_, zmq::recv_flags::dontwait)) return;
+    if (msg_.more()) {  // a multi-frame message is not protocol v2: drain and count it
+      while (msg_.more()) (void)sub_.recv(msg_);
       NodeCounters::add(counters_.decode_errors);
       continue;
     }
-    (void)sub_.recv(body_);  // frames of one message arrive together
-    bool extra = false;
-    while (body_.more()) {  // extra frames: drain and count as malformed
-      (void)sub_.recv(body_);
-      extra = true;
-    }
-    if (extra) {
-      NodeCounters::add(counters_.decode_errors);
-      continue;
-    }
-    handler_->on_message(topic_.to_string_view(), body_.to_string_view());
+    handler_->on_message(msg_.to_string_view());
     // A long turn still hands its events over in batches.
     if ((i & (kWakeBatch - 1)) == kWakeBatch - 1) handler_->on_batch_end();
   }

@@ -30,8 +30,8 @@ namespace vsm::detail {
 class ReactorHandler {
  public:
   virtual ~ReactorHandler() = default;
-  // One message of the SUB socket (topic and body of a two-frame message).
-  virtual void on_message(std::string_view topic, std::string_view body) = 0;
+  // One message of the receive socket: one frame (docs/PROTOCOL.md §1).
+  virtual void on_message(std::string_view frame) = 0;
   // After a batch of messages (every kWakeBatch messages and at the end of each turn).
   virtual void on_batch_end() = 0;
   // Once per loop turn, after the commands and the messages.
@@ -95,7 +95,7 @@ class Reactor {
   // Reactor thread only.
   IdleSpin spin_;
   std::set<std::string> connected_;
-  zmq::message_t topic_, body_;
+  zmq::message_t msg_;
   std::jthread thread_;
 };
 

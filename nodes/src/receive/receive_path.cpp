@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/hello.hpp"
-#include "vsm/codec.hpp"
+#include "vsm/frame_format.hpp"
 #include "vsm/monotonic_clock.hpp"
 
 namespace vsm::detail {
@@ -22,25 +22,44 @@ ReceivePath::ReceivePath(const NodeConfig& config, NodeCounters& counters, Hybri
   }
 }
 
-void ReceivePath::on_message(std::string_view topic, std::string_view body) {
-  if (!topic.empty() && topic.front() == '~') {
-    // Fabric signalling; other '~' topics are reserved for the future: ignored.
-    if (topic.substr(0, kHelloPrefix.size()) == kHelloPrefix) on_hello(body);
+void ReceivePath::on_message(std::string_view frame) {
+  if (!frame.empty() && frame.front() == '~') {
+    // Fabric signalling: topic, 0x00, body. Other '~' topics are reserved: ignored.
+    const auto sep = frame.find(frame_format::kSeparator);
+    if (sep == std::string_view::npos) {
+      NodeCounters::add(counters_.decode_errors);
+    } else if (frame.substr(0, kHelloPrefix.size()) == kHelloPrefix) {
+      on_hello(frame.substr(sep + 1));
+    }
     return;
   }
-  // Decoded into one reused Event: its strings keep their capacity (no allocation).
-  if (auto st = decode_event_into(body, rx_, config_.limits); !st) {
+  if (auto st = reader_.reset(frame, config_.limits); !st) {
     NodeCounters::add(counters_.decode_errors);
-    spdlog::debug("vsm: node {} dropped a malformed event on '{}': {}", config_.name, topic,
-                  st.error().to_string());
+    spdlog::debug("vsm: node {} dropped a malformed frame: {}", config_.name, st.error().to_string());
     return;
   }
-  deliver(rx_);
+  while (!reader_.done()) {
+    // Decoded into one reused Event: its strings keep their capacity (no allocation).
+    if (auto st = reader_.next_into(rx_); !st) {
+      NodeCounters::add(counters_.decode_errors);
+      spdlog::debug("vsm: node {} dropped a malformed event on '{}/{}/{}': {}", config_.name,
+                    channel_name(reader_.topic().channel), reader_.topic().source,
+                    reader_.topic().type, st.error().to_string());
+      continue;
+    }
+    deliver(rx_);
+  }
+  NodeCounters::add(counters_.decode_errors, reader_.unread());
+}
+
+void ReceivePath::on_batch_end() {
+  log_.flush_received();
+  subs_.wake_consumers();
 }
 
 void ReceivePath::on_turn_end() {
   reliable_.on_turn_end();
-  subs_.wake_consumers();
+  on_batch_end();
 }
 
 void ReceivePath::on_hello(std::string_view body) {
@@ -77,7 +96,7 @@ void ReceivePath::deliver(const Event& event) {
     return;
   }
   if (is_duplicate(event)) return;
-  if (config_.log_received) log_.append_received(event);
+  if (config_.log_received) log_.stage_received(reader_.event_head(), reader_.event_map());
   dispatch(event);
 }
 

@@ -1,6 +1,6 @@
 // What the reactor does with each received message (reactor/reactor.hpp calls it):
 // fabric messages ('~' topics: hellos) update gap tracking and Reliable delivery;
-// events are decoded into one reused Event, counted, merged into the HLC, checked for
+// events (one per frame, or a batch: vsm::FrameReader) are decoded into one reused Event, counted, merged into the HLC, checked for
 // gaps (BestEffort counting, receive/sequence_tracker.hpp), deduplicated (algedonic
 // copies, the optional id window), logged when log_received is set, and dispatched:
 // Reliable subscriptions get a copy through their tracker, the others the matching
@@ -19,6 +19,7 @@
 #include "receive/sequence_tracker.hpp"
 #include "subscribe/subscriptions.hpp"
 #include "vsm/dedup_window.hpp"
+#include "vsm/frame_reader.hpp"
 #include "vsm/hlc.hpp"
 
 namespace vsm::detail {
@@ -34,8 +35,8 @@ class ReceivePath final : public ReactorHandler {
     first_algedonic_copy_ = std::move(first_copy);
   }
 
-  void on_message(std::string_view topic, std::string_view body) override;
-  void on_batch_end() override { subs_.wake_consumers(); }
+  void on_message(std::string_view frame) override;
+  void on_batch_end() override;
   void on_turn_end() override;
 
   // Hands `event` to the matching subscriptions (also alerts first seen on the lane).
@@ -55,7 +56,8 @@ class ReceivePath final : public ReactorHandler {
   std::function<bool(const Event&)> first_algedonic_copy_;
   SequenceTracker sequences_;
   std::unique_ptr<DedupWindow> dedup_;  // null when disabled
-  Event rx_;  // every received event is decoded into this one
+  FrameReader reader_;  // reused for every received frame
+  Event rx_;            // every received event is decoded into this one
 };
 
 }  // namespace vsm::detail
