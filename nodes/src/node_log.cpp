@@ -38,6 +38,7 @@ Status NodeCore::open_log() {
 
 void NodeCore::log_slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,
                          ReplaySlice& slice) const {
+  if (max == 0) return;  // an empty page (PROTOCOL §2); for the log, limit 0 = no limit
   persist::LogQuery q;
   q.publisher = config_.name;
   q.channel = channel;
