@@ -1,24 +1,12 @@
-// Codec fuzzing: decode must never crash, and anything it accepts must survive
-// encode -> decode unchanged (and re-encode to the same bytes).
-//
-// Default build: a deterministic driver that mutates valid envelopes with a seeded RNG
-// (bit flips, interesting bytes, truncation, insertion, deletion, splices, length-field
-// corruption) for a bounded number of iterations or seconds:
-//   codec_fuzz [--iterations N] [--max-seconds S] [--seed X]
-// With -DVSM_LIBFUZZER=1 (clang, -fsanitize=fuzzer) it exposes LLVMFuzzerTestOneInput
-// instead of main().
-#include <algorithm>
-#include <chrono>
+// Fuzz target "envelope" (fuzz_target.hpp): the v1 event envelope decoder. Decoding must
+// never crash, and anything it accepts must survive encode -> decode unchanged (and
+// re-encode to the same bytes), under the default limits and under tight ones.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <iterator>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "fuzz_target.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/msgpack_writer.hpp"
 
@@ -26,76 +14,32 @@ namespace {
 
 using vsm::CodecLimits;
 using vsm::Event;
-
-[[noreturn]] void die(const char* what, std::string_view input) {
-  std::fprintf(stderr, "codec_fuzz: %s\ninput (%zu bytes):", what, input.size());
-  for (unsigned char c : input) std::fprintf(stderr, " %02x", c);
-  std::fprintf(stderr, "\n");
-  std::abort();
-}
-
-struct Counters {
-  std::uint64_t runs = 0;
-  std::uint64_t accepted = 0;
-};
+using vsm::fuzz::fuzz_failure;
 
 // The property under test. Returns true when `input` decoded.
 bool check_one(std::string_view input, const CodecLimits& limits) {
   (void)vsm::validate_msgpack(input, limits);
   auto decoded = vsm::decode_event(input, limits);
   if (!decoded) {
-    if (decoded.error().message().empty()) die("error without a message", input);
+    if (decoded.error().message().empty()) fuzz_failure("error without a message", input);
     return false;
   }
   const Event& e = *decoded;
-  if (!vsm::validate_event(e)) die("decoded event fails validate_event", input);
+  if (!vsm::validate_event(e)) fuzz_failure("decoded event fails validate_event", input);
   auto encoded = vsm::encode_event(e);
-  if (!encoded) die(("re-encode failed: " + encoded.error().to_string()).c_str(), input);
+  if (!encoded) fuzz_failure("re-encode failed: " + encoded.error().to_string(), input);
   auto again = vsm::decode_event(*encoded);
-  if (!again) die(("re-decode failed: " + again.error().to_string()).c_str(), input);
-  if (!(*again == e)) die("event changed across encode/decode", input);
+  if (!again) fuzz_failure("re-decode failed: " + again.error().to_string(), input);
+  if (!(*again == e)) fuzz_failure("event changed across encode/decode", input);
   auto encoded2 = vsm::encode_event(*again);
-  if (!encoded2 || *encoded2 != *encoded) die("encoding is not a fixed point", input);
+  if (!encoded2 || *encoded2 != *encoded) fuzz_failure("encoding is not a fixed point", input);
   return true;
 }
 
-}  // namespace
-
-#ifdef VSM_LIBFUZZER
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view input(reinterpret_cast<const char*>(data), size);
-  check_one(input, CodecLimits{});
-  CodecLimits tight;
-  tight.max_depth = 3;
-  tight.max_string_bytes = 16;
-  tight.max_container_items = 4;
-  check_one(input, tight);
-  return 0;
-}
-
-#else  // deterministic driver
-
-namespace {
-
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : x_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (x_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(next() % n); }
-
- private:
-  std::uint64_t x_;
-};
 
 std::string encoded(std::string_view bytes_fn_tag, const Event& e) {
   auto r = vsm::encode_event(e);
-  if (!r) die("seed does not encode", bytes_fn_tag);
+  if (!r) fuzz_failure("seed does not encode", bytes_fn_tag);
   return *r;
 }
 
@@ -164,151 +108,25 @@ std::vector<std::string> seeds() {
   return out;
 }
 
-constexpr unsigned char kInteresting[] = {0x00, 0x01, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0,
-                                          0xbf, 0xc0, 0xc1, 0xc4, 0xc7, 0xca, 0xcb, 0xcf,
-                                          0xd3, 0xd4, 0xd8, 0xd9, 0xdb, 0xdc, 0xdd, 0xde,
-                                          0xdf, 0xe0, 0xff};
-
-// Length-bearing msgpack type bytes and the width of their length field.
-int length_width(unsigned char t) {
-  switch (t) {
-    case 0xc4: case 0xc7: case 0xd9: return 1;
-    case 0xc5: case 0xc8: case 0xda: case 0xdc: case 0xde: return 2;
-    case 0xc6: case 0xc9: case 0xdb: case 0xdd: case 0xdf: return 4;
-    default: return 0;
-  }
-}
-
-void corrupt_length(std::string& s, Rng& rng) {
-  std::vector<std::size_t> spots;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto t = static_cast<unsigned char>(s[i]);
-    if (length_width(t) || (t >= 0x80 && t <= 0xbf)) spots.push_back(i);
-  }
-  if (spots.empty()) return;
-  const std::size_t at = spots[rng.below(spots.size())];
-  const auto t = static_cast<unsigned char>(s[at]);
-  const int w = length_width(t);
-  if (w == 0) {  // fixmap / fixarray / fixstr: change the embedded count
-    const unsigned char mask = t >= 0xa0 ? 0x1f : 0x0f;
-    s[at] = static_cast<char>((t & ~mask) | (rng.next() & mask));
-    return;
-  }
-  static constexpr std::uint64_t kLengths[] = {0, 1, 2, 0x7f, 0xff, 0x100, 0xffff, 0x10000,
-                                               0x7fffffff, 0xffffffff};
-  std::uint64_t v = kLengths[rng.below(std::size(kLengths))];
-  for (int b = w - 1; b >= 0; --b) {
-    if (at + 1 + static_cast<std::size_t>(b) < s.size()) {
-      s[at + 1 + static_cast<std::size_t>(b)] = static_cast<char>(v & 0xff);
-    }
-    v >>= 8;
-  }
-}
-
-void mutate(std::string& s, const std::vector<std::string>& corpus, Rng& rng) {
-  switch (rng.below(8)) {
-    case 0:  // bit flips
-      if (!s.empty()) {
-        for (std::size_t n = 1 + rng.below(4); n > 0; --n) {
-          s[rng.below(s.size())] ^= static_cast<char>(1u << rng.below(8));
-        }
-      }
-      break;
-    case 1:  // interesting byte
-      if (!s.empty()) {
-        s[rng.below(s.size())] = static_cast<char>(kInteresting[rng.below(std::size(kInteresting))]);
-      }
-      break;
-    case 2:  // truncation
-      s.resize(rng.below(s.size() + 1));
-      break;
-    case 3: {  // insertion of random bytes
-      std::string ins(1 + rng.below(8), '\0');
-      for (auto& c : ins) c = static_cast<char>(rng.next());
-      s.insert(rng.below(s.size() + 1), ins);
-      break;
-    }
-    case 4:  // deletion of a range
-      if (!s.empty()) {
-        const std::size_t at = rng.below(s.size());
-        s.erase(at, 1 + rng.below(std::min<std::size_t>(16, s.size() - at)));
-      }
-      break;
-    case 5:  // splice from another corpus entry
-    {
-      const std::string& o = corpus[rng.below(corpus.size())];
-      if (!o.empty()) {
-        const std::size_t from = rng.below(o.size());
-        const std::size_t len = 1 + rng.below(std::min<std::size_t>(32, o.size() - from));
-        s.insert(rng.below(s.size() + 1), o.substr(from, len));
-      }
-      break;
-    }
-    case 6:  // trailing garbage
-      s.push_back(static_cast<char>(rng.next()));
-      break;
-    default:
-      corrupt_length(s, rng);
-      break;
-  }
-}
-
-CodecLimits random_limits(Rng& rng) {
-  CodecLimits l;
-  if (rng.below(4) == 0) {
-    l.max_depth = rng.below(5);
-    l.max_string_bytes = rng.below(64);
-    l.max_container_items = rng.below(8);
-    l.max_event_bytes = 16 + rng.below(512);
-  }
-  return l;
+// Every input is checked under these limit sets: the defaults and tight ones (so that
+// each limit is reached by small inputs).
+bool check_all_limits(std::string_view input) {
+  CodecLimits tight;
+  tight.max_depth = 3;
+  tight.max_string_bytes = 16;
+  tight.max_container_items = 4;
+  CodecLimits small;
+  small.max_event_bytes = 64;
+  small.max_depth = 1;
+  const bool accepted = check_one(input, CodecLimits{});
+  check_one(input, tight);
+  check_one(input, small);
+  return accepted;
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  std::uint64_t iterations = 200'000;
-  double max_seconds = 10.0;
-  std::uint64_t seed = 0x5eed;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view flag = argv[i];
-    if (flag == "--iterations") iterations = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (flag == "--max-seconds") max_seconds = std::strtod(argv[i + 1], nullptr);
-    else if (flag == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 0);
-    else {
-      std::fprintf(stderr, "usage: codec_fuzz [--iterations N] [--max-seconds S] [--seed X]\n");
-      return 2;
-    }
-  }
-  Rng rng(seed);
-  std::vector<std::string> corpus = seeds();
-  const std::size_t seed_count = corpus.size();
-  for (const auto& s : corpus) {
-    if (!check_one(s, CodecLimits{})) die("seed does not decode", s);
-  }
-  Counters c;
-  const auto start = std::chrono::steady_clock::now();
-  for (std::uint64_t i = 0; i < iterations; ++i) {
-    if ((i & 1023) == 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-                                   .count() > max_seconds) {
-      break;
-    }
-    std::string s = corpus[rng.below(corpus.size())];
-    for (std::size_t m = 1 + rng.below(4); m > 0; --m) mutate(s, corpus, rng);
-    ++c.runs;
-    if (check_one(s, random_limits(rng))) {
-      ++c.accepted;
-      // Keep a bounded set of accepted mutants to mutate further.
-      if (corpus.size() < seed_count + 256) corpus.push_back(s);
-      else corpus[seed_count + rng.below(256)] = s;
-    }
-  }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("codec_fuzz: %llu inputs, %llu decoded, %zu in corpus, %.2f s, seed %#llx: ok\n",
-              static_cast<unsigned long long>(c.runs), static_cast<unsigned long long>(c.accepted),
-              corpus.size(), secs, static_cast<unsigned long long>(seed));
-  return 0;
+const vsm::fuzz::Target& vsm::fuzz::fuzz_target() {
+  static const Target target{"envelope", seeds, check_all_limits};
+  return target;
 }
-
-#endif  // VSM_LIBFUZZER
