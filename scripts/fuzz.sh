@@ -43,8 +43,8 @@ find_tool() {
   done
   return 1
 }
-CXX_BIN=$(find_tool clang++-14 clang++) || die "clang++ not found (scripts/setup.sh installs clang-14)"
-CC_BIN=$(find_tool clang-14 clang) || die "clang not found (scripts/setup.sh installs clang-14)"
+CXX_BIN=$(find_tool clang++-14 clang++) || die "clang++ not found (setup.sh installs clang-14)"
+CC_BIN=$(find_tool clang-14 clang) || die "clang not found (setup.sh installs clang-14)"
 
 # -O1 and line tables keep the instrumented build quick; asserts stay on (no NDEBUG).
 mkdir -p "$BUILD"
@@ -74,7 +74,7 @@ say "building ${#targets[@]} libFuzzer target(s)"
 build_targets=()
 for t in "${targets[@]}"; do build_targets+=("${t}_libfuzzer"); done
 cmake --build "$BUILD" -j "$JOBS" --target "${build_targets[@]}" >"$BUILD/fuzz-build.log" 2>&1 \
-  || { tail -n 40 "$BUILD/fuzz-build.log" >&2; die "building the fuzz targets failed (log: $BUILD/fuzz-build.log)"; }
+  || { tail -n 40 "$BUILD/fuzz-build.log" >&2; die "building failed (log: $BUILD/fuzz-build.log)"; }
 
 mkdir -p "$BUILD/logs"
 rows=()

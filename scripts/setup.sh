@@ -106,7 +106,8 @@ apply_patches() {
     say "applying $(basename "$f")"
     if ! out=$(cd "$src" && patch -p1 --forward --batch <"$f" 2>&1); then
       echo "$out" >&2
-      die "patch $(basename "$f") does not apply to $src (Debian's zeromq3 source changed?); refresh it against this source"
+      die "patch $(basename "$f") does not apply to $src (did Debian's zeromq3 change?);" \
+        "refresh it against this source"
     fi
   done
   shopt -u nullglob

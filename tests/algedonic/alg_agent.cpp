@@ -100,5 +100,6 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "recv" && (argc == 4 || argc == 5)) return run_recv(argc, argv);
   if (mode == "send" && argc >= 5) return run_send(argc, argv);
-  return fail("usage: alg_agent recv NAME ROLE [DISH_BIND] | send NAME ROLE WAIT_SUBS DISH_PEER...");
+  return fail(
+      "usage: alg_agent recv NAME ROLE [DISH_BIND] | send NAME ROLE WAIT_SUBS DISH_PEER...");
 }

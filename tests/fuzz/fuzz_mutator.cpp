@@ -64,7 +64,8 @@ void mutate_once(std::string& s, const std::vector<std::string>& corpus, Rng& rn
       break;
     case 1:  // interesting byte
       if (!s.empty()) {
-        s[rng.below(s.size())] = static_cast<char>(kInteresting[rng.below(std::size(kInteresting))]);
+        const auto byte = kInteresting[rng.below(std::size(kInteresting))];
+        s[rng.below(s.size())] = static_cast<char>(byte);
       }
       break;
     case 2:  // truncation

@@ -35,7 +35,9 @@ void check_round_trip(const std::vector<Message>& messages, std::string_view inp
   const auto encoded = encode_all(messages);
   DropReason reason{};
   auto again = decode_datagram(encode_datagram(encoded, nullptr), nullptr, reason);
-  if (!again) fuzz_failure("re-encoded messages do not decode: " + again.error().to_string(), input);
+  if (!again) {
+    fuzz_failure("re-encoded messages do not decode: " + again.error().to_string(), input);
+  }
   if (encode_all(*again) != encoded) fuzz_failure("messages changed across encode/decode", input);
 }
 
