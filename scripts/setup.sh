@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Installs everything vsmfabric needs on a fresh Debian bookworm machine:
 #   1. the Debian packages (compilers, libraries, test peers),
-#   2. libzmq 4.3.4 from Debian's own source, built with the draft API
+#   2. libzmq 4.3.4 from Debian's own source, patched with scripts/patches/*.patch
+#      (applied in name order with patch -p1) and built with the draft API
 #      (RADIO/DISH) into .deps/zmq inside the repository.
-# Idempotent: when everything is present it returns in about a second.
+# Idempotent: when everything is present it returns in about a second. The stamp file
+# records a hash of the patch set, so adding or changing a patch rebuilds libzmq once.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEPS="$ROOT/.deps"
 PREFIX="$DEPS/zmq"
 STAMP="$PREFIX/.vsm-draft-built"
+PATCH_DIR="$ROOT/scripts/patches"
 SRC_LIST=/etc/apt/sources.list.d/vsm-deb-src.sources
 
 die() { echo "setup.sh: error: $*" >&2; exit 1; }
@@ -19,7 +22,7 @@ PACKAGES=(
   build-essential dpkg-dev cmake pkg-config ninja-build linux-perf
   libsodium-dev cppzmq-dev libmsgpack-cxx-dev libcli11-dev libspdlog-dev catch2
   nlohmann-json3-dev libcpp-httplib-dev libtomlplusplus-dev libbenchmark-dev
-  python3 python3-zmq python3-msgpack iproute2
+  python3 python3-zmq python3-msgpack iproute2 clang-14 libfuzzer-14-dev
   nats-server libnats-dev redis-server libhiredis-dev
 )
 
@@ -81,10 +84,45 @@ ensure_deb_src() {
   apt_update
 }
 
+# One hash over the names and contents of the patch set ("none" without patches).
+patch_set_hash() {
+  local f
+  shopt -s nullglob
+  local patches=("$PATCH_DIR"/*.patch)
+  shopt -u nullglob
+  [ ${#patches[@]} -eq 0 ] && { echo none; return; }
+  for f in "${patches[@]}"; do
+    printf '%s\n' "$(basename "$f")"
+    cat "$f"
+  done | sha256sum | cut -d' ' -f1
+}
+
+# Applies every patch in name order to the unpacked source in $1; a patch that does not
+# apply cleanly stops the setup with its name and patch's output.
+apply_patches() {
+  local src=$1 f out
+  shopt -s nullglob
+  for f in "$PATCH_DIR"/*.patch; do
+    say "applying $(basename "$f")"
+    if ! out=$(cd "$src" && patch -p1 --forward --batch <"$f" 2>&1); then
+      echo "$out" >&2
+      die "patch $(basename "$f") does not apply to $src (did Debian's zeromq3 change?);" \
+        "refresh it against this source"
+    fi
+  done
+  shopt -u nullglob
+}
+
+built_stamp_matches() {
+  [ -f "$STAMP" ] && [ -f "$PREFIX/include/zmq.h" ] && grep -q zmq_join "$PREFIX/include/zmq.h" \
+    && grep -qx "patches=$1" "$STAMP"
+}
+
 build_draft_zmq() {
-  if [ -f "$STAMP" ] && [ -f "$PREFIX/include/zmq.h" ] && grep -q zmq_join "$PREFIX/include/zmq.h"; then
-    return 0
-  fi
+  local patch_hash
+  patch_hash=$(patch_set_hash)
+  built_stamp_matches "$patch_hash" && return 0
+  [ -f "$STAMP" ] && say "libzmq patch set changed: rebuilding"
   ensure_deb_src
   local work="$DEPS/src"
   rm -rf "$work" "$PREFIX"
@@ -95,6 +133,7 @@ build_draft_zmq() {
   dsc=$(ls "$work"/zeromq3_*.dsc 2>/dev/null | head -n 1)
   [ -n "$dsc" ] || die "no zeromq3 .dsc was downloaded"
   (cd "$work" && dpkg-source --no-check -x "$(basename "$dsc")" zmq >&2) || die "dpkg-source could not unpack $dsc"
+  apply_patches "$work/zmq"
   say "building libzmq with the draft API into $PREFIX (takes a few minutes)"
   local jobs
   jobs=$(nproc 2>/dev/null || echo 2)
@@ -111,7 +150,7 @@ build_draft_zmq() {
   grep -q zmq_join "$PREFIX/include/zmq.h" || die "built libzmq has no draft API (zmq_join missing)"
   grep -q 'ZMQ_BUILD_DRAFT_API' "$PREFIX/include/zmq.h" || die "built zmq.h lacks ZMQ_BUILD_DRAFT_API guards"
   rm -rf "$work/build"
-  date -u +%FT%TZ >"$STAMP"
+  printf 'built=%s\npatches=%s\n' "$(date -u +%FT%TZ)" "$patch_hash" >"$STAMP"
   say "libzmq with drafts installed in $PREFIX"
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "vsm/node_config.hpp"
 #include "vsm/result.hpp"
@@ -17,5 +18,10 @@ namespace vsmcat {
 // cannot be read or parsed or a key is unknown or has a bad value; `cfg` may then be
 // partly updated.
 vsm::Status apply_node_config_file(const std::string& path, vsm::NodeConfig& cfg);
+
+// As apply_node_config_file() for a TOML document already in memory; `source` names it
+// in error messages (a path, or "<stdin>").
+vsm::Status apply_node_config_toml(std::string_view document, const std::string& source,
+                                   vsm::NodeConfig& cfg);
 
 }  // namespace vsmcat

@@ -1,9 +1,10 @@
 // Test agent for multi-process algedonic tests: one vsm::Node per process, reporting on
 // stdout, driven by stdin lines.
-//   alg_agent recv NAME ROLE
+//   alg_agent recv NAME ROLE [DISH_BIND]
 //     prints "dish <ep>" and "pub <ep>"; counts alerts from on_algedonic and from an
 //     algedonic subscription. stdin: "connect <ep>" -> "connected"; "counts" ->
-//     "counts sub <n> cb <n> dup <n> lane <n> dp <n>". Exits on EOF.
+//     "counts sub <n> cb <n> dup <n> lane <n> dp <n> malformed <n>". Exits on EOF.
+//     When the node cannot start, prints "alg_agent: <error>" on stderr and exits 2.
 //   alg_agent send NAME ROLE WAIT_SUBS DISH_PEER...
 //     prints "pub <ep>", waits for WAIT_SUBS data-plane subscribers, raises one alert and
 //     prints "report <delivered> <peers> <node,node,...>". Exits on EOF.
@@ -37,8 +38,10 @@ vsm::NodeConfig base_config(char** argv) {
   return cfg;
 }
 
-int run_recv(char** argv) {
-  vsm::Node node(base_config(argv));
+int run_recv(int argc, char** argv) {
+  vsm::NodeConfig cfg = base_config(argv);
+  if (argc > 4) cfg.dish_bind = argv[4];
+  vsm::Node node(cfg);
   if (auto st = node.start(); !st) return fail(st.error().to_string());
   std::atomic<int> callbacks{0};
   node.on_algedonic([&](const vsm::AlgedonicAlert&) { ++callbacks; });
@@ -57,7 +60,8 @@ int run_recv(char** argv) {
       auto st = node.stats().algedonic;
       say("counts sub " + std::to_string(delivered.load()) + " cb " +
           std::to_string(callbacks.load()) + " dup " + std::to_string(st.duplicates) + " lane " +
-          std::to_string(st.received_lane) + " dp " + std::to_string(st.received_data_plane));
+          std::to_string(st.received_lane) + " dp " + std::to_string(st.received_data_plane) +
+          " malformed " + std::to_string(st.malformed_dropped));
     }
   }
   node.stop();
@@ -94,7 +98,8 @@ int run_send(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "recv" && argc == 4) return run_recv(argv);
+  if (mode == "recv" && (argc == 4 || argc == 5)) return run_recv(argc, argv);
   if (mode == "send" && argc >= 5) return run_send(argc, argv);
-  return fail("usage: alg_agent recv NAME ROLE | send NAME ROLE WAIT_SUBS DISH_PEER...");
+  return fail(
+      "usage: alg_agent recv NAME ROLE [DISH_BIND] | send NAME ROLE WAIT_SUBS DISH_PEER...");
 }

@@ -43,14 +43,15 @@ class ControlClient {
   ControlClient& operator=(ControlClient&&) noexcept;
 
   Status ping();
-  // The reply map as a msgpack value (name, role, pub, control, version).
+  // The reply map as a msgpack value (name, role, instance, pub, control, version).
   Result<Value> info();
   // The reply map of "members": members array, partition state and reason.
   Result<Value> members();
   // The "stats" map as a msgpack value (see docs/PROTOCOL.md).
   Result<Value> stats();
   // Events with from <= seq <= to on `channel`, at most `max` (the server caps a batch
-  // at 4096; call again from the last seq + 1 for more).
+  // at 4096; call again from the last seq + 1 for more). max = 0: no events, only the
+  // batch's oldest and last.
   Result<ReplayBatch> replay(Channel channel, std::uint64_t from, std::uint64_t to,
                              std::size_t max = 4096);
   // Events matching every set field of `q` (docs/PROTOCOL.md §2.1), from the node's

@@ -89,6 +89,8 @@ Status AlgedonicLane::bind_dish() {
       auto port = probe_free_udp_port(candidate.host);
       if (!port) return port.error();
       candidate.port = *port;
+    } else if (auto free = check_udp_port_free(candidate); !free) {
+      return free;  // fail fast: libzmq would bind asynchronously and report nothing
     }
     const std::string endpoint = candidate.to_string();
     try {

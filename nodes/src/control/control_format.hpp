@@ -5,14 +5,16 @@
 //   "op"   str   "ping" | "info" | "stats" | "replay" | "members" | "query"
 //   "rid"  uint  request id, echoed in the reply (clients drop stale replies)
 //   replay and query: "ch" str channel, "from" uint, "to" uint (inclusive Event::seq
-//           range), "max" uint (most events in the reply)
+//           range), "max" uint (most events in the reply; replay: 0 = none, only the
+//           "oldest"/"last" heads; query: 1..kMaxQueryBatch)
 //   query only, all optional (AND): "from_off"/"to_off" uint (log offsets, inclusive),
 //           "from_ms"/"to_ms" uint (ts.wall_ms, inclusive), "node" str (ts.node, the
 //           publisher), "src" str, "typ" str, "tgt" str, "cid" str (exact matches),
 //           "cur" uint (the previous reply's "next"; absent/0 = from the start)
 // Reply: frame 1 msgpack map
 //   "rid"  uint, "ok" bool, "err" str (when !ok)
-//   info:   "name" str, "role" str, "pub" [str], "control" str, "version" uint
+//   info:   "name" str, "role" str, "instance" str, "pub" [str], "control" str,
+//           "version" str (the vsmfabric release, e.g. "0.1.0")
 //   stats:  "stats" map (see ControlServer), per channel and totals
 //   members: "members" [map name, state, incarnation, role, pub, control, dish, gossip],
 //           "partition" str (healthy|degraded|healing), "reason" str

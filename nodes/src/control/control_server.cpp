@@ -3,71 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "control/control_format.hpp"
+#include "control/control_request.hpp"
 #include "core/node_thread.hpp"
-#include "vsm/msgpack_reader.hpp"
 #include "vsm/msgpack_writer.hpp"
 
 namespace vsm::detail {
 namespace cf = control_format;
 namespace {
-
-struct Request {
-  std::string_view op;
-  std::uint64_t rid = 0;
-  std::optional<Channel> channel;
-  std::uint64_t from = 0;
-  std::uint64_t to = UINT64_MAX;
-  std::uint64_t max = cf::kMaxReplayBatch;
-  QueryRequest query;  // the query-only keys
-};
-
-constexpr std::uint32_t kMaxRequestKeys = 32;
-
-// `*rid` is set as soon as the request id is read, so errors after it reach the
-// waiting client instead of being dropped as a stale reply.
-Result<Request> parse_request(std::string_view bytes, std::uint64_t* rid) {
-  if (bytes.size() > cf::kMaxRequestBytes) return Error::too_large("control request too large");
-  MsgpackReader r(bytes);
-  auto n = r.read_map_header();
-  if (!n) return Error::invalid("control request must be a msgpack map");
-  if (*n > kMaxRequestKeys) return Error::invalid("control request has too many keys");
-  Request req;
-  for (std::uint32_t i = 0; i < *n; ++i) {
-    auto key = r.read_str();
-    if (!key) return Error::invalid("control request keys must be strings");
-    if (*key == "op") {
-      auto v = r.read_str();
-      if (!v) return Error::invalid("'op' must be a string");
-      req.op = *v;
-    } else if (*key == "ch") {
-      auto v = r.read_str();
-      if (!v || !(req.channel = parse_channel(*v))) {
-        return Error::invalid("'ch' must be a channel name");
-      }
-    } else if (*key == "rid" || *key == "from" || *key == "to" || *key == "max") {
-      auto v = r.read_uint();
-      if (!v) return Error::invalid("'" + std::string(*key) + "' must be an unsigned integer");
-      (*key == "rid" ? req.rid : *key == "from" ? req.from : *key == "to" ? req.to : req.max) = *v;
-      *rid = req.rid;
-    } else if (auto known = read_query_field(*key, r, req.query); !known) {
-      return std::move(known).error();
-    } else if (!*known && !r.skip_value()) {
-      return Error::invalid("malformed value in control request");
-    }
-  }
-  if (!r.at_end()) return Error::invalid("trailing bytes in control request");
-  return req;
-}
-
-// The replay keys a query shares (channel, seq range, max) joined with its own.
-QueryRequest as_query(const Request& req) {
-  QueryRequest q = req.query;
-  q.query.channel = req.channel;
-  q.query.from_seq = req.from;
-  q.query.to_seq = req.to;
-  q.query.limit = static_cast<std::size_t>(std::min<std::uint64_t>(req.max, cf::kMaxQueryBatch));
-  return q;
-}
 
 void put_channel_stats(MsgpackWriter& w, const ChannelStats& c) {
   w.map_header(10);
@@ -204,7 +146,7 @@ void ControlServer::handle_query(const zmq::message_t& identity, std::uint64_t r
 
 void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t& request) {
   std::uint64_t rid = 0;
-  auto req = parse_request(request.to_string_view(), &rid);
+  auto req = parse_control_request(request.to_string_view(), &rid);
   if (!req) return reply_error(identity, rid, req.error().to_string());
   if (req->op == cf::kOpQuery) return handle_query(identity, req->rid, as_query(*req));
   std::string body;

@@ -60,7 +60,8 @@ void ControlWiring::encode_info(std::string& out, std::uint32_t& fields) const {
   w.str("pub");
   w.array_header(static_cast<std::uint32_t>(eps.size()));
   for (const auto& e : eps) w.str(e);
-  fields += 5;
+  w.str("version"); w.str(VSM_PROJECT_VERSION);
+  fields += 6;
 }
 
 }  // namespace vsm::detail

@@ -14,7 +14,7 @@ std::string hello_topic(std::string_view name) {
 void encode_hello(const Hello& hello, std::string& out) {
   MsgpackWriter w(out);
   w.map_header(5);
-  w.str("v"); w.uint(1);
+  w.str("v"); w.uint(kHelloVersion);
   w.str("name"); w.str(hello.name);
   w.str("inst"); w.str(hello.instance);
   w.str("control"); w.str(hello.control);
@@ -29,10 +29,15 @@ std::optional<Hello> decode_hello(std::string_view body) {
   if (!n || *n > 16) return std::nullopt;
   Hello h;
   bool have_name = false;
+  bool have_version = false;
   for (std::uint32_t i = 0; i < *n; ++i) {
     auto key = r.read_str();
     if (!key) return std::nullopt;
-    if (*key == "name" || *key == "control" || *key == "inst") {
+    if (*key == "v") {
+      auto v = r.read_uint();
+      if (!v || *v == 0 || *v > kHelloVersion) return std::nullopt;
+      have_version = true;
+    } else if (*key == "name" || *key == "control" || *key == "inst") {
       auto s = r.read_str();
       if (!s || s->size() > 1024) return std::nullopt;
       (*key == "name" ? h.name : *key == "control" ? h.control : h.instance) = std::string(*s);
@@ -49,7 +54,7 @@ std::optional<Hello> decode_hello(std::string_view body) {
       return std::nullopt;
     }
   }
-  if (!have_name || h.name.empty() || !r.at_end()) return std::nullopt;
+  if (!have_version || !have_name || h.name.empty() || !r.at_end()) return std::nullopt;
   return h;
 }
 

@@ -19,6 +19,8 @@
 namespace vsm::detail {
 
 inline constexpr std::string_view kHelloPrefix = "~vsm/hello/";
+// The hello body version this build writes and the highest it reads.
+inline constexpr std::uint64_t kHelloVersion = 1;
 
 struct Hello {
   std::string name;
@@ -29,7 +31,8 @@ struct Hello {
 
 std::string hello_topic(std::string_view name);
 void encode_hello(const Hello& hello, std::string& out);
-// Empty when malformed (counted by the caller).
+// Empty when malformed (counted by the caller): not a map of the keys above, no "v",
+// a "v" of 0 or above kHelloVersion (there is no version 0), or no name.
 std::optional<Hello> decode_hello(std::string_view body);
 
 }  // namespace vsm::detail

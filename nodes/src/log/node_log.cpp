@@ -60,7 +60,7 @@ void NodeLog::flush_received() {
 
 void NodeLog::slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,
                     ReplaySlice& slice) const {
-  if (!log_) return;
+  if (!log_ || max == 0) return;  // an empty page (PROTOCOL §2); for the log, limit 0 = no limit
   persist::LogQuery q;
   q.publisher = config_.name;
   q.channel = channel;
