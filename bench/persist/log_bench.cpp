@@ -58,7 +58,7 @@ double cpu_since(const vsm::bench::CpuTime& t0) {
 vsm::Event make_event(std::uint64_t i) {
   static const vsm::Value payload = vsm::Value::string(std::string(100 - 3, 'x'));  // 100 B msgpack
   vsm::Event e;
-  e.id = "evt_0000000000000000000000000000000000";
+  e.id = vsm::EventId::generate();
   e.source = "s1.ops-3";
   e.type = "telemetry";
   e.payload = payload;

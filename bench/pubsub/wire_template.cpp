@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "vsm/codec.hpp"
-#include "vsm/ids.hpp"
+#include "vsm/event_id.hpp"
 
 namespace vsm::bench {
 
@@ -16,7 +16,7 @@ std::string msgpack_bin_header(std::size_t n) {
 
 WireTemplate make_wire_template(std::size_t payload_bytes) {
   Event e;
-  e.id = new_event_id();
+  e.id = EventId::generate();
   e.source = "s1.bench-pub";
   e.channel = Channel::kCoordination;
   e.type = "bench";
@@ -27,7 +27,6 @@ WireTemplate make_wire_template(std::size_t payload_bytes) {
   const std::string bin = msgpack_bin_header(payload_bytes);
   e.payload = Value::from_encoded(bin + marker);
   WireTemplate t;
-  t.topic = "coordination/" + e.source + "/" + e.type;
   // As publish() encodes: ts and seq fixed-width, patched in.
   auto slots = encode_event_unsequenced(e, e.source, t.body);
   if (!slots) throw std::runtime_error("wire template: " + slots.error().to_string());

@@ -3,7 +3,7 @@
 // subscription arrive; its data path is PUB's. The "nodrop" variant sets
 // ZMQ_XPUB_NODROP: at the high-water mark zmq_send() waits for room instead of dropping,
 // so the run is lossless like nats and redis (and the rate is the subscriber's).
-// The "wire" variant sends the Node's two frames (wire_template.hpp) instead of one,
+// The "wire" variant sends the Node's single-event frames (wire_template.hpp),
 // and its subscriber subscribes to the channel prefix as the Node does.
 #include <zmq.h>
 
@@ -70,15 +70,12 @@ class ZmqPublisher final : public PubTransport {
   std::string last_error() const override { return error_; }
 
  private:
-  // Topic frame, then the envelope with this message's payload written in place.
+  // The Node's single-event frame with this message's payload written in place.
   SendOutcome send_wire(std::string_view payload) {
     payload.copy(frames_.body.data() + frames_.payload_offset, payload.size());
-    const auto& t = frames_.topic;
-    if (zmq_send(sock_, t.data(), t.size(), ZMQ_SNDMORE) >= 0 &&
-        zmq_send(sock_, frames_.body.data(), frames_.body.size(), 0) >= 0) {
+    if (zmq_send(sock_, frames_.body.data(), frames_.body.size(), 0) >= 0) {
       return SendOutcome::kSent;
     }
-    // XPUB sends whole messages: the first frame is never queued on its own.
     if (errno == EAGAIN || errno == EINTR) return SendOutcome::kRetry;
     error_ = zmq_error("zmq_send");
     return SendOutcome::kFailed;
@@ -125,15 +122,11 @@ class ZmqSubscriber final : public SubTransport {
       if (errno != EAGAIN && errno != EINTR) error_ = zmq_error("zmq_msg_recv");
       return std::nullopt;
     }
-    if (wire_) {  // the envelope frame follows its topic frame at once
-      if (!zmq_msg_more(&msg_) || zmq_msg_recv(&msg_, sock_, 0) < 0) {
-        error_ = "zmq-wire: a message without its envelope frame";
-        return std::nullopt;
-      }
+    if (wire_) {  // one single-event frame per message
       const std::string_view body(static_cast<const char*>(zmq_msg_data(&msg_)),
                                   zmq_msg_size(&msg_));
       if (body.size() != frames_.body.size()) {
-        error_ = "zmq-wire: envelope of unexpected size";
+        error_ = "zmq-wire: frame of unexpected size";
         return std::nullopt;
       }
       return body.substr(frames_.payload_offset, p_bytes_);

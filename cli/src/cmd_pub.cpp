@@ -115,7 +115,7 @@ int publish_all(vsm::Node& node, const PubOptions& o, const EventDefaults& defau
       auto receipt = publish_retrying(node, std::move(event).value());
       if (receipt) {
         ++counts.published;
-        spdlog::debug("published {} seq {}", receipt->id, receipt->seq);
+        spdlog::debug("published {} seq {}", receipt->id.to_string(), receipt->seq);
         continue;
       }
       if (receipt.error().code() == vsm::ErrorCode::kShuttingDown && stop_requested()) break;

@@ -48,7 +48,7 @@ vsm::Status Republisher::publish(const vsm::Event& original) {
   auto receipt = publish_retrying(node_, republished_event(original));
   if (!receipt) return std::move(receipt).error();
   ++published_;
-  spdlog::debug("republished {} as seq {}", receipt->id, receipt->seq);
+  spdlog::debug("republished {} as seq {}", receipt->id.to_string(), receipt->seq);
   return {};
 }
 

@@ -2,6 +2,8 @@
 
 #include "algedonic/alert_tracker.hpp"
 
+#include "test_ids.hpp"
+
 using namespace std::chrono_literals;
 using vsm::DeliveryReport;
 using vsm::detail::AlertTracker;
@@ -19,7 +21,7 @@ struct Harness {
   std::vector<Sent> sent;
   void advance(std::chrono::milliseconds by = 0ms) {
     now += by;
-    tracker.advance(now, [&](const std::string&, const std::string&, const std::string& peer,
+    tracker.advance(now, [&](const vsm::EventId&, const std::string&, const std::string& peer,
                              int attempt) { sent.push_back({peer, attempt}); });
   }
 };
@@ -29,15 +31,15 @@ TEST_CASE("first sends go out at once and an ack settles the peer", "[algedonic]
   Harness h;
   std::promise<DeliveryReport> p;
   auto f = p.get_future();
-  h.tracker.add("evt_1", "env", {"udp://a:1", "udp://b:2"}, std::move(p), h.now);
+  h.tracker.add(vsm::test::id_for(1), "env", {"udp://a:1", "udp://b:2"}, std::move(p), h.now);
   h.advance();
   REQUIRE(h.sent.size() == 2);
   CHECK(h.sent[0].attempt == 0);
-  auto lat = h.tracker.on_ack("evt_1", "udp://a:1", "s5", h.now + 3ms);
+  auto lat = h.tracker.on_ack(vsm::test::id_for(1), "udp://a:1", "s5", h.now + 3ms);
   REQUIRE(lat);
   CHECK(*lat == 3ms);
-  CHECK_FALSE(h.tracker.on_ack("evt_1", "udp://a:1", "s5", h.now + 4ms));  // duplicate ack
-  CHECK(h.tracker.on_ack("evt_1", "udp://b:2", "s3", h.now + 5ms));
+  CHECK_FALSE(h.tracker.on_ack(vsm::test::id_for(1), "udp://a:1", "s5", h.now + 4ms));  // duplicate ack
+  CHECK(h.tracker.on_ack(vsm::test::id_for(1), "udp://b:2", "s3", h.now + 5ms));
   REQUIRE(f.wait_for(0s) == std::future_status::ready);
   auto r = f.get();
   CHECK(r.all_delivered());
@@ -51,7 +53,7 @@ TEST_CASE("unacknowledged peers get 3 retries with doubling waits, then unconfir
   Harness h;
   std::promise<DeliveryReport> p;
   auto f = p.get_future();
-  h.tracker.add("evt_2", "env", {"udp://a:1"}, std::move(p), h.now);
+  h.tracker.add(vsm::test::id_for(2), "env", {"udp://a:1"}, std::move(p), h.now);
   h.advance();
   CHECK(*h.tracker.next_deadline() - h.now == 10ms);
   h.advance(9ms);
@@ -79,11 +81,11 @@ TEST_CASE("an ack after retries reports the attempts; no peers resolves at once"
   Harness h;
   std::promise<DeliveryReport> p;
   auto f = p.get_future();
-  h.tracker.add("evt_3", "env", {"udp://a:1"}, std::move(p), h.now);
+  h.tracker.add(vsm::test::id_for(3), "env", {"udp://a:1"}, std::move(p), h.now);
   h.advance();
   h.advance(10ms);
   h.advance(20ms);
-  CHECK(h.tracker.on_ack("evt_3", "udp://a:1", "s5", h.now + 1ms));
+  CHECK(h.tracker.on_ack(vsm::test::id_for(3), "udp://a:1", "s5", h.now + 1ms));
   auto r = f.get();
   CHECK(r.peers[0].delivered);
   CHECK(r.peers[0].attempts == 3);
@@ -91,7 +93,7 @@ TEST_CASE("an ack after retries reports the attempts; no peers resolves at once"
 
   std::promise<DeliveryReport> none;
   auto nf = none.get_future();
-  h.tracker.add("evt_4", "env", {}, std::move(none), h.now);
+  h.tracker.add(vsm::test::id_for(4), "env", {}, std::move(none), h.now);
   REQUIRE(nf.wait_for(0s) == std::future_status::ready);
   CHECK(nf.get().peers.empty());
 }
@@ -101,7 +103,7 @@ TEST_CASE("jitter stays within bounds and close() resolves pending reports", "[a
   AlertTracker::TimePoint now{};
   std::promise<DeliveryReport> p;
   auto f = p.get_future();
-  t.add("evt_5", "env", {"udp://a:1"}, std::move(p), now);
+  t.add(vsm::test::id_for(5), "env", {"udp://a:1"}, std::move(p), now);
   t.advance(now, [](auto&, auto&, auto&, int) {});
   auto wait = *t.next_deadline() - now;
   CHECK(wait >= 80ms);

@@ -44,7 +44,7 @@ TEST_CASE("alerts bypass a saturated data plane", "[algedonic][load]") {
   REQUIRE(publisher.start().ok());
 
   std::mutex mu;
-  std::map<std::string, std::int64_t> alert_arrival;  // event id -> arrival ns
+  std::map<vsm::EventId, std::int64_t> alert_arrival;  // event id -> arrival ns
   std::map<int, std::int64_t> marker_arrival;          // marker index -> arrival ns
   std::atomic<int> via_data_plane{0};
   receiver.on_algedonic([&](const vsm::AlgedonicAlert& a) {
@@ -78,7 +78,7 @@ TEST_CASE("alerts bypass a saturated data plane", "[algedonic][load]") {
   constexpr int kBulk = 60'000;
   constexpr int kAlerts = 10;
   const std::string blob(1024, 'b');
-  std::map<std::string, std::int64_t> alert_sent;
+  std::map<vsm::EventId, std::int64_t> alert_sent;
   std::map<int, std::int64_t> marker_sent;
   int published = 0;
   for (int i = 0; i < kBulk; ++i) {

@@ -30,7 +30,7 @@ TEST_CASE("alert and ack datagrams round-trip, plain and sealed", "[algedonic][c
     REQUIRE(d);
     CHECK(std::get<AlertDatagram>(d.value()) == sample_alert());
 
-    AckDatagram ack{"s5.policy", "evt_x", "udp://127.0.0.1:5000", 1};
+    AckDatagram ack{"s5.policy", EventId::generate(), "udp://127.0.0.1:5000", 1};
     auto ab = codec->encode(ack);
     REQUIRE(ab);
     auto ad = codec->decode(*ab);
@@ -90,7 +90,7 @@ TEST_CASE("algedonic events carry severity, signal, description and metrics", "[
   CHECK(e->channel == Channel::kAlgedonic);
   CHECK(e->type == "pain");
   CHECK(e->priority == kPriorityCritical);
-  e->id = new_event_id();
+  e->id = EventId::generate();
   e->source = "s1.ops";
   auto bytes = encode_event(*e).value();
   auto decoded = decode_event(bytes).value();

@@ -14,7 +14,7 @@
 
 #include "alg_fixture.hpp"
 #include "child_process.hpp"
-#include "udp_endpoint.hpp"
+#include "algedonic/udp_endpoint.hpp"
 #include "wait_until.hpp"
 
 using namespace std::chrono_literals;

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "child_process.hpp"
-#include "udp_endpoint.hpp"
+#include "algedonic/udp_endpoint.hpp"
 #include "wait_until.hpp"
 
 using namespace std::chrono_literals;

@@ -16,7 +16,7 @@ namespace {
 
 vsm::Event full_event() {
   vsm::Event e;
-  e.id = "evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60";
+  e.id = vsm::EventId::parse("evt_3f2b8c1e-9a4d-4c55-8e0f-1b2c3d4e5f60").value();
   e.source = "s1.ops-3";
   e.target = "s5";
   e.channel = vsm::Channel::kAlgedonic;
@@ -61,7 +61,7 @@ TEST_CASE("event_to_json names every envelope field") {
 
 TEST_CASE("absent optional ids are null and an empty payload is null") {
   vsm::Event e;
-  e.id = "evt_1";
+  e.id = vsm::EventId::generate();
   e.source = "s";
   e.type = "t";
   json j = event_to_json(e);
@@ -98,7 +98,7 @@ TEST_CASE("defaults fill missing fields; JSON fields win") {
   CHECK(e->source == "ds");
   CHECK(e->target == "s1");
   CHECK(e->priority == 2);
-  CHECK(e->id.empty());  // publish() assigns it
+  CHECK(e->id.is_nil());  // publish() assigns it
 }
 
 TEST_CASE("event_from_json rejects bad input with the field name") {
@@ -115,6 +115,7 @@ TEST_CASE("event_from_json rejects bad input with the field name") {
   CHECK_THAT(msg(R"({"channel":"audit","type":"a/b"})"), Catch::Contains("field 'type'"));
   CHECK_THAT(msg(R"({"channel":"audit","type":"t","priority":4})"), Catch::Contains("priority"));
   CHECK_THAT(msg(R"({"channel":"audit","type":"t","seq":-1})"), Catch::Contains("seq"));
+  CHECK_THAT(msg(R"({"channel":"audit","type":"t","id":"evt_1"})"), Catch::Contains("field 'id'"));
   CHECK_THAT(msg(R"({"channel":"audit","type":"t","source":5})"),
              Catch::Contains("must be a string"));
   CHECK_THAT(msg(R"({"channel":"audit","type":"t","colour":1})"),

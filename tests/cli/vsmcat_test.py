@@ -105,7 +105,7 @@ def test_format_tokens(h):
     sub = h.start(sub_argv(pub.endpoint(), "-c", "1", "-f",
                            "%c|%s|%t|%p|%S|%g|%k|%K|%P|%%|%T\\n"))
     pub.write(lines([{"payload": {"x": [1, "a"]}, "correlation_id": "k1",
-                      "causation_id": "evt_c", "priority": 2, "id": "evt_fixed"}]))
+                      "causation_id": "evt_c", "priority": 2, "id": "evt_00000000-0000-4000-8000-00000000f1ed"}]))
     check(pub.wait() == 0, pub.stderr())
     check(sub.wait() == 0, sub.stderr())
     check(len(sub.stdout_lines) == 1, sub.stdout_lines)
@@ -117,9 +117,9 @@ def test_format_tokens(h):
 def test_format_with_id_token(h):
     pub = h.start(pub_argv("--role", "S2", "-t", "coordination", "--type", "x"))
     sub = h.start(sub_argv(pub.endpoint(), "-c", "1", "-f", "%i\\t%t\\n"))
-    pub.write(lines([{"id": "evt_given"}]))
+    pub.write(lines([{"id": "evt_00000000-0000-4000-8000-0000000061be"}]))
     check(pub.wait() == 0 and sub.wait() == 0, pub.stderr() + sub.stderr())
-    check(sub.stdout_lines == ["evt_given\tx"], sub.stdout_lines)
+    check(sub.stdout_lines == ["evt_00000000-0000-4000-8000-0000000061be\tx"], sub.stdout_lines)
 
 
 def test_malformed_line_names_line_number(h):

@@ -59,7 +59,7 @@ std::vector<std::string> seeds() {
   auto event = detail::make_algedonic_event(Severity::kCritical, Signal::kPain,
                                             "pump 3 overheating", {{"temp", 97.5}, {"rpm", 1200}})
                    .value();
-  event.id = "evt_00000000-0000-4000-8000-000000000000";
+  event.id = EventId::parse("evt_00000000-0000-4000-8000-000000000000").value();
   event.source = "s1.ops";
   const std::string envelope = encode_event(event).value();
   const AlertDatagram alert{"s1.ops", "udp://127.0.0.1:4000", "udp://127.0.0.1:5000", 1,

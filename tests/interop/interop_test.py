@@ -40,7 +40,7 @@ PAYLOAD = {
 
 EVENTS = [
     {
-        "id": "evt_interop-1", "source": "s1.py", "target": "s3",
+        "id": "evt_00000000-0000-4000-8000-000000000001", "source": "s1.py", "target": "s3",
         "channel": "resource_bargain", "type": "bid", "payload": PAYLOAD,
         "ts": {"wall_ms": 1700000000123, "logical": 7, "node": "py-node"},
         "priority": 2, "correlation_id": "corr-1", "causation_id": "evt_cause-0", "seq": 1,
@@ -52,14 +52,14 @@ EVENTS = [
         },
     },
     {
-        "id": "evt_interop-2", "source": "s2.py", "target": "s5",
+        "id": "evt_00000000-0000-4000-8000-000000000002", "source": "s2.py", "target": "s5",
         "channel": "algedonic", "type": "overheat", "payload": [{"t": 97.25}, "x"],
         "ts": {"wall_ms": 1700000000124, "logical": 0, "node": "py-node"},
-        "priority": 3, "correlation_id": "corr-1", "causation_id": "evt_interop-1", "seq": 1,
+        "priority": 3, "correlation_id": "corr-1", "causation_id": "evt_00000000-0000-4000-8000-000000000001", "seq": 1,
         "metadata": {},
     },
     {
-        "id": "evt_interop-3", "source": "s1.py", "target": "broadcast",
+        "id": "evt_00000000-0000-4000-8000-000000000003", "source": "s1.py", "target": "broadcast",
         "channel": "coordination", "type": "minimal", "payload": None,
         "ts": {"wall_ms": 1700000000125, "logical": 0, "node": "py-node"},
         "priority": 1, "correlation_id": None, "causation_id": None, "seq": 1,
@@ -132,7 +132,7 @@ def test_python_subscriber_filters_by_channel(h):
     pub.write("".join(json.dumps(e) + "\n" for e in EVENTS))
     check(pub.wait() == 0, pub.stderr())
     check(sub.wait() == 0, sub.stderr())
-    check([e["id"] for e in sub.stdout_json()] == ["evt_interop-2"], sub.stdout_lines)
+    check([e["id"] for e in sub.stdout_json()] == ["evt_00000000-0000-4000-8000-000000000002"], sub.stdout_lines)
 
 
 def main():

@@ -1,4 +1,4 @@
-// peek_envelope(): the filter fields of an encoded envelope, without decoding, must
+// peek_envelope(): the filter fields of a stored single-event frame, without decoding, must
 // agree with decode_event(); LogQuery::matches on a peeked header agrees with matches
 // on the decoded event.
 #include "vsm/persist/envelope_header.hpp"
@@ -46,32 +46,35 @@ TEST_CASE("peek_envelope reads the filter fields of every encoded event", "[pers
   }
 }
 
-TEST_CASE("peek_envelope maps an absent target to broadcast and rejects non-envelopes",
+TEST_CASE("peek_envelope maps an absent target to broadcast and rejects non-frames",
           "[persist][peek]") {
-  std::string bytes;
-  MsgpackWriter w(bytes);
-  w.map_header(7);
-  w.str("v"); w.uint(1);
-  w.str("id"); w.str("evt_1");
-  w.str("src"); w.str("s1");
-  w.str("ch"); w.str("audit");
-  w.str("typ"); w.str("t");
-  w.str("ts"); w.array_header(3); w.uint(5); w.uint(0); w.str("n");
-  w.str("seq"); w.uint(9);
+  // "audit/s1/t" 0x00 {1: id, 2: channel 2 (audit), 3: seq 9, 4: wall 5, 6: node "n"}
+  const std::string head = std::string("audit/s1/t") + '\0';
+  auto frame = [&](bool with_seq, std::uint64_t channel) {
+    std::string bytes = head;
+    MsgpackWriter w(bytes);
+    w.map_header(with_seq ? 5 : 4);
+    w.uint(1); w.bin(test::make_event(1).id.bytes());
+    w.uint(2); w.uint(channel);
+    if (with_seq) { w.uint(3); w.uint(9); }
+    w.uint(4); w.uint(5);
+    w.uint(6); w.str("n");
+    return bytes;
+  };
+  const std::string bytes = frame(true, 2);
   auto h = peek_envelope(bytes);
   REQUIRE(h);
   CHECK(h->target == "broadcast");
+  CHECK(h->seq == 9);
+  CHECK(h->node == "n");
   CHECK(decode_event(bytes).value().target == "broadcast");
 
   CHECK_FALSE(peek_envelope(""));
-  CHECK_FALSE(peek_envelope("\x92\x01\x02"));                         // an array
-  CHECK_FALSE(peek_envelope(bytes.substr(0, bytes.size() - 1)));      // truncated
-  std::string no_seq = bytes.substr(0, bytes.size() - 5);  // drop the "seq" pair
-  no_seq[0] = '\x86';                                      // and count 6 keys
-  CHECK_FALSE(peek_envelope(no_seq));
-  std::string bad_channel = bytes;
-  bad_channel.replace(bad_channel.find("audit"), 5, "audix");
-  CHECK_FALSE(peek_envelope(bad_channel));
+  CHECK_FALSE(peek_envelope(head + "\x92\x01\x02"));           // a batch is not one record
+  CHECK_FALSE(peek_envelope(bytes.substr(0, bytes.size() - 1)));  // truncated
+  CHECK_FALSE(peek_envelope(frame(false, 2)));                    // no seq
+  CHECK_FALSE(peek_envelope(frame(true, 0)));                     // channel disagrees with topic
+  CHECK_FALSE(peek_envelope(bytes.substr(head.size())));          // no topic
 }
 
 }  // namespace vsm::persist

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "persist_test_util.hpp"
+#include "test_ids.hpp"
 #include "vsm/persist/event_log.hpp"
 #include "vsm/persist/log_reader.hpp"
 
@@ -18,11 +19,14 @@ std::vector<std::uint64_t> offsets_of(const Result<std::vector<LogEntry>>& r) {
   return out;
 }
 
-Event linked(std::string id, std::string corr, std::string cause, std::uint64_t wall) {
+// Ids and causation ids name events by tag ("a", "b", ...), in their text form.
+std::string text_id(std::string_view tag) { return vsm::test::id_for(tag).to_string(); }
+
+Event linked(std::string_view tag, std::string corr, std::string_view cause, std::uint64_t wall) {
   Event e = make_event(7, wall);
-  e.id = std::move(id);
+  e.id = vsm::test::id_for(tag);
   e.correlation_id = std::move(corr);
-  e.causation_id = std::move(cause);
+  e.causation_id = cause.empty() ? std::string() : text_id(cause);
   return e;
 }
 
@@ -70,24 +74,24 @@ TEST_CASE("correlation_chain follows correlation and causation links in HLC orde
     auto log = EventLog::open(dir.path(), {});
     REQUIRE(log);
     // Appended out of HLC order; one effect precedes its cause in the log.
-    REQUIRE((*log)->append(linked("evt_c", "", "evt_b", 300)));  // caused by b, no corr id
-    REQUIRE((*log)->append(linked("evt_a", "corr-1", "", 100)));
-    REQUIRE((*log)->append(linked("evt_x", "corr-2", "", 150)));
-    REQUIRE((*log)->append(linked("evt_b", "corr-1", "evt_a", 200)));
-    REQUIRE((*log)->append(linked("evt_d", "", "evt_c", 400)));
-    REQUIRE((*log)->append(linked("evt_y", "", "evt_x", 250)));
+    REQUIRE((*log)->append(linked("c", "", "b", 300)));  // caused by b, no corr id
+    REQUIRE((*log)->append(linked("a", "corr-1", "", 100)));
+    REQUIRE((*log)->append(linked("x", "corr-2", "", 150)));
+    REQUIRE((*log)->append(linked("b", "corr-1", "a", 200)));
+    REQUIRE((*log)->append(linked("d", "", "c", 400)));
+    REQUIRE((*log)->append(linked("y", "", "x", 250)));
     auto chain = (*log)->correlation_chain("corr-1");
     REQUIRE(chain);
     std::vector<std::string> ids;
-    for (const auto& e : *chain) ids.push_back(e.event.id);
-    CHECK(ids == std::vector<std::string>{"evt_a", "evt_b", "evt_c", "evt_d"});
+    for (const auto& e : *chain) ids.push_back(e.event.id.to_string());
+    CHECK(ids == std::vector<std::string>{text_id("a"), text_id("b"), text_id("c"), text_id("d")});
   }
   auto reader = LogReader::open(dir.path());
   REQUIRE(reader);
-  auto by_event = (*reader)->correlation_chain("evt_x");
+  auto by_event = (*reader)->correlation_chain(text_id("x"));
   REQUIRE(by_event);
   REQUIRE(by_event->size() == 2);
-  CHECK(by_event->at(1).event.id == "evt_y");
+  CHECK(by_event->at(1).event.id == vsm::test::id_for("y"));
   auto none = (*reader)->correlation_chain("nope");
   REQUIRE(none);
   CHECK(none->empty());

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "test_ids.hpp"
 #include "vsm/persist/event_log.hpp"
 
 namespace {
@@ -22,7 +23,7 @@ void say(const std::string& line) {
 
 vsm::Event event(std::uint64_t i) {
   vsm::Event e;
-  e.id = "evt_agent_" + std::to_string(i);
+  e.id = vsm::test::id_for(i);
   e.source = "agent";
   e.type = "tick";
   e.payload = vsm::Value::string(std::string(100, 'p'));

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "temp_dir.hpp"
+#include "test_ids.hpp"
 #include "vsm/event.hpp"
 #include "vsm/persist/file.hpp"
 #include "vsm/value.hpp"
@@ -19,7 +20,7 @@ using vsm::test::TempDir;
 
 inline Event make_event(std::uint64_t i, std::uint64_t wall_ms = 0) {
   Event e;
-  e.id = "evt_" + std::to_string(i);
+  e.id = vsm::test::id_for(i);
   e.source = "s1.ops-" + std::to_string(i % 3);
   e.target = (i % 2) == 0 ? "broadcast" : "s3";
   e.channel = static_cast<Channel>(i % 5);

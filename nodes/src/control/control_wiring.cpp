@@ -10,12 +10,15 @@ Status ControlWiring::start(ControlSources sources) {
   src_ = std::move(sources);
   ControlHandlers h;
   h.stats = src_.stats;
+  // Replay and query see everything published before the request arrived.
   h.replay = [this](Channel c, std::uint64_t from, std::uint64_t to, std::size_t max) {
+    src_.publish->flush();
     return src_.publish->replay_slice(c, from, to, max);
   };
   h.info = [this](std::string& out, std::uint32_t& fields) { encode_info(out, fields); };
   h.members = [this](std::string& out, std::uint32_t& fields) { encode_members(out, fields); };
   h.query = [this](const QueryRequest& q) {
+    src_.publish->flush();
     return src_.log->enabled() ? src_.log->query(q)
                                : query_ring(src_.publish->ring(), config_.name, q);
   };

@@ -54,6 +54,9 @@ class PublishPath {
     return socket_.presence().wait_for(n, timeout);
   }
   void release_waiters() { socket_.presence().release_waiters(); }
+  // Commits what is queued now, on the calling thread (unless frames are held back), so
+  // that what publish() accepted before the call is in the ring and the log and sent.
+  void flush() { pipeline_.commit_queued(queue_); }
   ReplaySlice replay_slice(Channel c, std::uint64_t from, std::uint64_t to, std::size_t max) const {
     return pipeline_.replay_slice(c, from, to, max);
   }

@@ -16,7 +16,7 @@ using Clock = std::chrono::steady_clock;
 
 OutFrame frame(int i) {
   const std::string topic = std::to_string(i);
-  return OutFrame{zmq::message_t(topic.data(), topic.size()), zmq::message_t(), Channel::kCommand};
+  return OutFrame{zmq::message_t(topic.data(), topic.size()), Channel::kCommand};
 }
 
 Status push(PublishQueue& q, int i, int block_ms, std::vector<int>* sealed = nullptr) {
@@ -46,14 +46,14 @@ TEST_CASE("publish queue: seals in queue order and fails fast when full", "[publ
   std::vector<OutFrame> out;
   q.take(out);
   REQUIRE(out.size() == 2);
-  CHECK(out[0].topic.to_string() == "1");
-  CHECK(out[1].topic.to_string() == "2");
+  CHECK(out[0].frame.to_string() == "1");
+  CHECK(out[1].frame.to_string() == "2");
   auto bad = q.push(frame(4), 0, [](OutFrame&) -> Status { return Error::invalid("no"); });
   CHECK(bad.error().code() == ErrorCode::kInvalid);
   CHECK(q.size() == 0);
 }
 
-TEST_CASE("publish queue: a blocking push waits for the reactor to take", "[publish_queue]") {
+TEST_CASE("publish queue: a blocking push waits for the sender to take", "[publish_queue]") {
   PublishQueue q(1);
   REQUIRE(push(q, 1, 0).ok());
   std::thread reactor([&] {
@@ -67,7 +67,7 @@ TEST_CASE("publish queue: a blocking push waits for the reactor to take", "[publ
   std::vector<OutFrame> out;
   q.take(out);
   REQUIRE(out.size() == 1);
-  CHECK(out[0].topic.to_string() == "2");
+  CHECK(out[0].frame.to_string() == "2");
 }
 
 TEST_CASE("publish queue: a blocking push gives up at its deadline", "[publish_queue]") {
