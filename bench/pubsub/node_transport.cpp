@@ -56,6 +56,9 @@ class NodePublisher final : public PubTransport {
     cfg.role = Role::kS1;
     cfg.send_hwm_msgs = p.hwm_msgs;
     cfg.recv_hwm_msgs = p.hwm_msgs;
+    // Back-pressure (full queue, a Reliable subscriber's window) waits here instead of
+    // spinning through retries.
+    cfg.publish_block_timeout_ms = 1'000;
     if (with_log_ && !set_log_dir(cfg, p.work_dir + "/log")) {
       return Error::unsupported("NodeConfig has no log_dir in this build");
     }
@@ -84,7 +87,9 @@ class NodePublisher final : public PubTransport {
     e.payload = Value::from_encoded(std::move(bytes));
     auto r = node_->publish(std::move(e));
     if (r) return SendOutcome::kSent;
-    if (r.error().code() == ErrorCode::kQueueFull) return SendOutcome::kRetry;
+    // A full queue, or a Reliable subscriber's flow-control window: try again.
+    const auto code = r.error().code();
+    if (code == ErrorCode::kQueueFull || code == ErrorCode::kBackpressure) return SendOutcome::kRetry;
     error_ = r.error().to_string();
     return SendOutcome::kFailed;
   }
