@@ -12,7 +12,8 @@ PublishPipeline::PublishPipeline(const NodeConfig& config, NodeLog& log, Publish
       log_(log),
       socket_(socket),
       counters_(counters),
-      ring_(config.replay_ring_bytes_per_channel),
+      // With a log, the log (and the page cache under it) is the retention: no second copy.
+      ring_(config.log_dir.empty() ? config.replay_ring_bytes_per_channel : 0),
       flow_(config.name, ReliableFlowConfig{config.reliable_window_events,
                                             config.reliable_ack_timeout_ms,
                                             config.reliable_max_followers}) {}
