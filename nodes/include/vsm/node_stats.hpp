@@ -33,6 +33,7 @@ struct NodeStats {
   std::uint64_t decode_errors = 0;        // malformed frames received and dropped
   std::uint64_t gap_events = 0;           // events missing per per-publisher sequences
   std::uint64_t subscribers = 0;          // ready remote subscriber nodes (presence)
+  std::uint64_t batches_sent = 0;         // batch frames sent (each carries several events)
   std::uint64_t connected_publishers = 0; // endpoints the SUB is connected to
   AlgedonicStats algedonic;               // the algedonic lane (vsm/algedonic.hpp)
 

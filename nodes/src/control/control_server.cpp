@@ -29,7 +29,7 @@ void put_channel_stats(MsgpackWriter& w, const ChannelStats& c) {
 
 void encode_stats(const NodeStats& s, std::string& out) {
   MsgpackWriter w(out);
-  w.map_header(15);
+  w.map_header(23);
   w.str("channels");
   w.map_header(static_cast<std::uint32_t>(kChannelCount));
   for (Channel c : kAllChannels) {
@@ -48,6 +48,14 @@ void encode_stats(const NodeStats& s, std::string& out) {
   w.str("repaired_events"); w.uint(s.repaired_events);
   w.str("dead_letters"); w.uint(s.dead_letters);
   w.str("duplicates"); w.uint(s.duplicates);
+  w.str("batches_sent"); w.uint(s.batches_sent);
+  w.str("reliable_followers"); w.uint(s.reliable_followers);
+  w.str("reliable_held"); w.uint(s.reliable_held);
+  w.str("reliable_backpressure"); w.uint(s.reliable_backpressure);
+  w.str("reliable_lost"); w.uint(s.reliable_lost);
+  w.str("reliable_timed_out"); w.uint(s.reliable_timed_out);
+  w.str("acks_received"); w.uint(s.acks_received);
+  w.str("acks_sent"); w.uint(s.acks_sent);
   w.str("repair_breakers");  // publisher -> closed | open | half_open
   w.map_header(static_cast<std::uint32_t>(s.repair_breakers.size()));
   for (const auto& [name, state] : s.repair_breakers) {

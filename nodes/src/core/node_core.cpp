@@ -202,6 +202,7 @@ NodeStats NodeCore::stats() const {
   s.repair_breakers = reliable_.breaker_states();
   s.reliable_backpressure = counters_.reliable_backpressure.load();
   s.acks_sent = counters_.acks_sent.load();
+  s.batches_sent = counters_.batches_sent.load();
   return s;
 }
 
