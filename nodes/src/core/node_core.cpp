@@ -26,7 +26,11 @@ NodeCore::NodeCore(NodeConfig config)
                    reactor_.post([this, shared] { receive_.dispatch(*shared); });
                  }),
       membership_(config_, reactor_, publish_, algedonic_),
-      control_(config_, ctx_) {}
+      control_(config_, ctx_) {
+  // spdlog creates its registry on first use, inside its shared library, where the
+  // thread sanitizer cannot see the synchronisation: create it before any node thread.
+  (void)spdlog::default_logger_raw();
+}
 
 NodeCore::~NodeCore() { stop(); }
 

@@ -38,19 +38,25 @@ TEST_CASE("stop() from a subscription callback stops the node", "[node][shutdown
 
 TEST_CASE("a Node destroyed from its own callback shuts down safely", "[node][shutdown]") {
   auto node = std::make_unique<vsm::Node>(node_config("s1.cbdel", vsm::Role::kS1));
-  REQUIRE(node->start().ok());
+  vsm::Node* raw = node.get();  // the test thread's handle: not the unique_ptr
+  REQUIRE(raw->start().ok());
+  // The callback destroys the node only after this thread is done with it (a visible
+  // happens-before edge: the delivery itself travels through sockets).
+  std::promise<void> published;
+  std::shared_future<void> published_f = published.get_future().share();
   std::promise<void> destroyed;
-  auto sub = node->subscribe(vsm::Filter::on(vsm::Channel::kCoordination),
-                             [&](const vsm::Event&) {
-                               if (node) {
-                                 node.reset();  // ~Node on the dispatcher thread
-                                 destroyed.set_value();
-                               }
-                             });
+  auto sub = raw->subscribe(vsm::Filter::on(vsm::Channel::kCoordination),
+                            [&, published_f](const vsm::Event&) {
+                              if (!node) return;
+                              if (published_f.wait_for(20s) != std::future_status::ready) return;
+                              node.reset();  // ~Node on the dispatcher thread
+                              destroyed.set_value();
+                            });
   REQUIRE(sub.ok());
-  REQUIRE(node->connect(node->endpoints().front()).ok());
-  REQUIRE(node->wait_for_subscribers(1, 10s));
-  REQUIRE(node->publish(make_event(vsm::Channel::kCoordination, "t", 1)).ok());
+  REQUIRE(raw->connect(raw->endpoints().front()).ok());
+  REQUIRE(raw->wait_for_subscribers(1, 10s));
+  REQUIRE(raw->publish(make_event(vsm::Channel::kCoordination, "t", 1)).ok());
+  published.set_value();
   REQUIRE(destroyed.get_future().wait_for(20s) == std::future_status::ready);
   // The subscription handle outlives its node and stays safe.
   CHECK_FALSE(sub->next(10ms).has_value());
