@@ -1,6 +1,7 @@
 // Decoder half of codec.hpp: bounds-checked, limit-enforcing, allocation only for results.
 #include <optional>
 
+#include "vsm/gossip/address.hpp"
 #include "vsm/gossip/codec.hpp"
 #include "vsm/gossip/gossip_format.hpp"
 #include "vsm/msgpack_reader.hpp"
@@ -87,10 +88,13 @@ class FieldReader {
       ok_ = false;
       return;
     }
-    m.endpoints.pub = str(format::kMaxEndpointBytes);
-    m.endpoints.control = str(format::kMaxEndpointBytes);
-    m.endpoints.dish = str(format::kMaxEndpointBytes);
+    std::string pub = str(format::kMaxEndpointBytes);
+    std::string control = str(format::kMaxEndpointBytes);
+    std::string dish = str(format::kMaxEndpointBytes);
     m.endpoints.gossip = str(format::kMaxEndpointBytes);
+    m.endpoints.pub = expand(pub, format::kPubScheme, m.endpoints.gossip);
+    m.endpoints.control = expand(control, format::kControlScheme, m.endpoints.gossip);
+    m.endpoints.dish = expand(dish, format::kDishScheme, m.endpoints.gossip);
     auto n = r_.read_map_header();
     if (!n || *n > format::kMaxTags) {
       ok_ = false;
@@ -100,6 +104,13 @@ class FieldReader {
       std::string k = str(format::kMaxTagBytes);
       m.tags[k] = str(format::kMaxTagBytes);
     }
+  }
+
+  std::string expand(const std::string& text, std::string_view scheme, std::string_view gossip) {
+    if (text.empty() || text.front() != ':') return text;
+    auto full = expand_endpoint(text, scheme, gossip);
+    if (!full) ok_ = false;
+    return full.value_or(std::string());
   }
 
   MsgpackReader& r_;
@@ -118,7 +129,8 @@ Message read_push_pull(FieldReader& f, std::uint32_t n) {
   p.flags = static_cast<std::uint8_t>(f.u32());
   p.chunk = f.u32();
   p.chunks = f.u32();
-  std::uint32_t count = f.array(format::kMaxDatagramBytes);
+  // Bounded by the frame: array() refuses more items than bytes left.
+  std::uint32_t count = f.array(std::size_t{1} << 24);
   for (std::uint32_t i = 0; i < count && f.ok(); ++i) {
     p.members.push_back(f.record(/*with_state=*/true));
   }
@@ -213,27 +225,46 @@ Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reas
   return out;
 }
 
-Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
-                                             DropReason& reason) {
-  if (datagram.size() > format::kMaxDatagramBytes) {
-    reason = DropReason::kOversized;
-    return Error::too_large("gossip datagram exceeds kMaxDatagramBytes");
+std::optional<std::string> expand_endpoint(std::string_view text, std::string_view scheme,
+                                           std::string_view gossip_address) {
+  if (text.empty() || text.front() != ':') return std::string(text);
+  const std::string_view port = text.substr(1);
+  const std::string_view host = address_host(gossip_address);
+  if (port.empty() || host.empty()) return std::nullopt;
+  for (char c : port) {
+    if (c < '0' || c > '9') return std::nullopt;
   }
-  if (datagram.size() < format::kPlainHeaderBytes + 1) {
+  std::string out(scheme);
+  out.append("://").append(host).append(":").append(port);
+  return out;
+}
+
+namespace {
+
+// Checks the header and opens the body: a copy for plain envelopes, the plaintext for
+// sealed ones.
+Result<std::string> open_envelope(std::string_view bytes, const Keyring* keyring,
+                                  std::uint64_t now_ms, std::size_t max_bytes,
+                                  DropReason& reason) {
+  if (bytes.size() > max_bytes) {
+    reason = DropReason::kOversized;
+    return Error::too_large("gossip datagram or frame exceeds its size limit");
+  }
+  if (bytes.size() < format::kPlainHeaderBytes + 1) {
     reason = DropReason::kTruncated;
     return Error::invalid("gossip datagram shorter than its header");
   }
-  if (static_cast<std::uint8_t>(datagram[0]) != format::kMagic0 ||
-      static_cast<std::uint8_t>(datagram[1]) != format::kMagic1) {
+  if (static_cast<std::uint8_t>(bytes[0]) != format::kMagic0 ||
+      static_cast<std::uint8_t>(bytes[1]) != format::kMagic1) {
     reason = DropReason::kBadMagic;
     return Error::invalid("not a gossip datagram (bad magic)");
   }
-  if (static_cast<std::uint8_t>(datagram[2]) != format::kVersion) {
+  if (static_cast<std::uint8_t>(bytes[2]) != format::kVersion) {
     reason = DropReason::kBadVersion;
     return Error::unsupported("unsupported gossip format version");
   }
-  const bool sealed = (static_cast<std::uint8_t>(datagram[3]) & format::kFlagSealed) != 0;
-  if (static_cast<std::uint8_t>(datagram[3]) & ~format::kFlagSealed) {
+  const bool sealed = (static_cast<std::uint8_t>(bytes[3]) & format::kFlagSealed) != 0;
+  if (static_cast<std::uint8_t>(bytes[3]) & ~format::kFlagSealed) {
     reason = DropReason::kMalformed;
     return Error::invalid("unknown gossip header flags");
   }
@@ -242,22 +273,62 @@ Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Ke
       reason = DropReason::kSealedNoKey;
       return Error::invalid("sealed gossip datagram but no keyring configured");
     }
-    return decode_body(datagram.substr(format::kPlainHeaderBytes), reason);
+    return std::string(bytes.substr(format::kPlainHeaderBytes));
   }
   if (!sealed) {
     reason = DropReason::kNotSealed;
     return Error::invalid("plain gossip datagram but a keyring is configured");
   }
-  auto body = keyring->open(datagram);
+  auto body = keyring->open(bytes, now_ms);
   if (!body) {
     switch (body.error().code()) {
-      case ErrorCode::kNotFound: reason = DropReason::kUnknownKey; break;
+      case ErrorCode::kNotFound: {
+        auto id = Keyring::sealed_key_id(bytes);
+        const bool expired = id && keyring->key_status(*id, now_ms) == KeyStatus::kExpired;
+        reason = expired ? DropReason::kKeyExpired : DropReason::kUnknownKey;
+        break;
+      }
       case ErrorCode::kCorruption: reason = DropReason::kAuthFailed; break;
       default: reason = DropReason::kTruncated; break;
     }
-    return std::move(body).error();
   }
-  return decode_body(body.value(), reason);
+  return body;
+}
+
+}  // namespace
+
+Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
+                                             DropReason& reason) {
+  return decode_datagram(datagram, keyring, 0, reason);
+}
+
+Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
+                                             std::uint64_t now_ms, DropReason& reason) {
+  auto body = open_envelope(datagram, keyring, now_ms, format::kMaxDatagramBytes, reason);
+  if (!body) return std::move(body).error();
+  auto messages = decode_body(body.value(), reason);
+  if (!messages) return messages;
+  for (const Message& m : messages.value()) {
+    if (std::holds_alternative<PushPull>(m)) {
+      reason = DropReason::kMalformed;
+      return Error::invalid("push_pull travels on streams, not in datagrams");
+    }
+  }
+  return messages;
+}
+
+Result<PushPull> decode_stream_frame(std::string_view frame, const Keyring* keyring,
+                                     std::uint64_t now_ms, std::size_t max_bytes,
+                                     DropReason& reason) {
+  auto body = open_envelope(frame, keyring, now_ms, max_bytes, reason);
+  if (!body) return std::move(body).error();
+  auto messages = decode_body(body.value(), reason);
+  if (!messages) return std::move(messages).error();
+  if (messages.value().size() != 1 || !std::holds_alternative<PushPull>(messages.value()[0])) {
+    reason = DropReason::kMalformed;
+    return Error::invalid("a push-pull frame holds exactly one push_pull message");
+  }
+  return std::get<PushPull>(std::move(messages).value()[0]);
 }
 
 }  // namespace vsm::gossip

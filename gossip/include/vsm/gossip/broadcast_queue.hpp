@@ -16,11 +16,14 @@ class BroadcastQueue {
  public:
   // Queues (or replaces) the update for `key`.
   void push(std::string key, std::string encoded);
-  // Encoded messages whose sizes (plus `per_item_overhead` each) fit `budget_bytes`,
-  // at most `max_items`; counts one transmission for each and retires items that
-  // reached `limit` transmissions.
-  std::vector<std::string> take(std::size_t budget_bytes, std::size_t max_items,
-                                std::uint32_t limit);
+  // Appends to `out` encoded messages whose sizes fit `budget_bytes`, at most
+  // `max_items`; counts one transmission for each and retires items that reached
+  // `limit` transmissions. Returns how many were appended.
+  std::size_t take(std::size_t budget_bytes, std::size_t max_items, std::uint32_t limit,
+                   std::string& out);
+  // Drops the update for `key` / every update whose key starts with `prefix`.
+  void erase(const std::string& key);
+  void erase_prefix(const std::string& prefix);
   std::size_t size() const noexcept { return items_.size(); }
   bool empty() const noexcept { return items_.empty(); }
   void clear() noexcept;
@@ -34,6 +37,8 @@ class BroadcastQueue {
   using Items = std::map<std::string, Item>;
   // Order: (transmits asc, id desc) -> item; map iterators stay valid until erased.
   using OrderKey = std::pair<std::uint32_t, std::int64_t>;
+
+  void erase(Items::iterator it);
 
   Items items_;
   std::map<OrderKey, Items::iterator> order_;
