@@ -1,5 +1,6 @@
 // Decoder half of codec.hpp: bounds-checked, limit-enforcing, allocation only for results.
 #include <optional>
+#include <utility>
 
 #include "vsm/gossip/address.hpp"
 #include "vsm/gossip/codec.hpp"
@@ -14,7 +15,8 @@ using format::MessageType;
 // Reads fields from one message; any failure latches `ok_ = false`.
 class FieldReader {
  public:
-  explicit FieldReader(MsgpackReader& r) : r_(r) {}
+  explicit FieldReader(MsgpackReader& r, const SkipRecord* skip = nullptr)
+      : r_(r), skip_(skip != nullptr && *skip ? skip : nullptr) {}
   bool ok() const noexcept { return ok_ && !r_.failed(); }
 
   std::uint64_t u64() {
@@ -35,10 +37,20 @@ class FieldReader {
     }
     return std::string(*v);
   }
-  std::string name() {
-    std::string n = str(format::kMaxNameBytes);
-    if (n.empty()) ok_ = false;
-    return n;
+  std::string name() { return std::string(name_view()); }
+  std::string_view name_view() {
+    auto v = r_.read_str();
+    if (!v || v->empty() || v->size() > format::kMaxNameBytes) {
+      ok_ = false;
+      return {};
+    }
+    return *v;
+  }
+  // Skips `n` values of any type (structure still checked).
+  void skip(int n) {
+    for (int i = 0; i < n && ok(); ++i) {
+      if (!r_.skip_value(4, format::kMaxEndpointBytes, 4 * format::kMaxTags)) ok_ = false;
+    }
   }
   std::uint32_t array(std::size_t max_items) {
     auto v = r_.read_array_header();
@@ -64,18 +76,29 @@ class FieldReader {
     }
     return static_cast<MemberState>(v);
   }
-  // gossip_format.hpp `record`, or `state_record` when `with_state`.
-  Member record(bool with_state) {
+  // gossip_format.hpp `record`, or `state_record` when `with_state`; nullopt when the
+  // skip predicate declined it after its name, incarnation (and state).
+  std::optional<Member> record(bool with_state) {
     const std::uint32_t fields = with_state ? 6 : 5;
-    Member m;
     expect(array(fields), fields);
-    m.name = name();
-    m.incarnation = u64();
-    if (with_state) m.state = state();
+    const std::string_view name = name_view();
+    const std::uint64_t incarnation = u64();
+    const MemberState st = with_state ? state() : MemberState::kAlive;
+    if (ok() && skip_ != nullptr && (*skip_)(name, incarnation, st)) {
+      skip(3);  // role, endpoints, tags
+      return std::nullopt;
+    }
+    Member m;
+    m.name = std::string(name);
+    m.incarnation = incarnation;
+    m.state = st;
     m.role = role();
     endpoints_and_tags(m);
     return m;
   }
+  // Set when an alive message's record was skipped; read once by decode_body.
+  bool take_skipped() noexcept { return std::exchange(skipped_, false); }
+  void mark_skipped() noexcept { skipped_ = true; }
 
   // Fails unless `got` fields were announced for a message needing `want`.
   void expect(std::uint32_t got, std::uint32_t want) {
@@ -114,12 +137,16 @@ class FieldReader {
   }
 
   MsgpackReader& r_;
+  const SkipRecord* skip_;
   bool ok_ = true;
+  bool skipped_ = false;
 };
 
 Message read_alive(FieldReader& f, std::uint32_t n) {
   f.expect(n, 1);
-  return Alive{f.record(/*with_state=*/false)};
+  auto record = f.record(/*with_state=*/false);
+  if (!record) f.mark_skipped();
+  return Alive{record ? std::move(*record) : Member{}};
 }
 
 Message read_push_pull(FieldReader& f, std::uint32_t n) {
@@ -132,7 +159,7 @@ Message read_push_pull(FieldReader& f, std::uint32_t n) {
   // Bounded by the frame: array() refuses more items than bytes left.
   std::uint32_t count = f.array(std::size_t{1} << 24);
   for (std::uint32_t i = 0; i < count && f.ok(); ++i) {
-    p.members.push_back(f.record(/*with_state=*/true));
+    if (auto record = f.record(/*with_state=*/true)) p.members.push_back(std::move(*record));
   }
   if (p.chunk >= p.chunks) f.expect(0, 1);
   return p;
@@ -191,8 +218,13 @@ std::optional<Message> read_fields(FieldReader& f, MessageType type, std::uint32
 }  // namespace
 
 Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reason) {
+  return decode_body(body, reason, SkipRecord{});
+}
+
+Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reason,
+                                         const SkipRecord& skip) {
   MsgpackReader r(body);
-  FieldReader f(r);
+  FieldReader f(r, &skip);
   std::uint32_t count = f.array(format::kMaxMessagesPerDatagram);
   if (!f.ok() || count == 0) {
     reason = DropReason::kMalformed;
@@ -212,6 +244,7 @@ Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reas
       return Error::unsupported("unknown gossip message type " + std::to_string(type));
     }
     auto m = read_fields(f, static_cast<MessageType>(type), fields - 1);
+    if (f.take_skipped() && f.ok()) continue;
     if (!m || !f.ok()) {
       reason = DropReason::kMalformed;
       return Error::invalid("malformed gossip message of type " + std::to_string(type));
@@ -304,9 +337,15 @@ Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Ke
 
 Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
                                              std::uint64_t now_ms, DropReason& reason) {
+  return decode_datagram(datagram, keyring, now_ms, reason, SkipRecord{});
+}
+
+Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
+                                             std::uint64_t now_ms, DropReason& reason,
+                                             const SkipRecord& skip) {
   auto body = open_envelope(datagram, keyring, now_ms, format::kMaxDatagramBytes, reason);
   if (!body) return std::move(body).error();
-  auto messages = decode_body(body.value(), reason);
+  auto messages = decode_body(body.value(), reason, skip);
   if (!messages) return messages;
   for (const Message& m : messages.value()) {
     if (std::holds_alternative<PushPull>(m)) {
@@ -319,10 +358,10 @@ Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Ke
 
 Result<PushPull> decode_stream_frame(std::string_view frame, const Keyring* keyring,
                                      std::uint64_t now_ms, std::size_t max_bytes,
-                                     DropReason& reason) {
+                                     DropReason& reason, const SkipRecord& skip) {
   auto body = open_envelope(frame, keyring, now_ms, max_bytes, reason);
   if (!body) return std::move(body).error();
-  auto messages = decode_body(body.value(), reason);
+  auto messages = decode_body(body.value(), reason, skip);
   if (!messages) return std::move(messages).error();
   if (messages.value().size() != 1 || !std::holds_alternative<PushPull>(messages.value()[0])) {
     reason = DropReason::kMalformed;

@@ -102,6 +102,12 @@ Result<Keyring> Keyring::rotated(const Key& next, std::uint64_t now_ms,
                             " is already accepted with different bytes");
     }
   }
+  for (const Retiring& r : retiring_) {
+    if (r.key.id == next.id && r.key.bytes != next.bytes) {
+      return Error::invalid("key id " + std::to_string(next.id) +
+                            " is still in its grace period with different bytes");
+    }
+  }
   Keyring out = *this;
   std::erase_if(out.accepted_, [&](const Key& k) { return k.id == next.id; });
   std::erase_if(out.retiring_, [&](const Retiring& r) {

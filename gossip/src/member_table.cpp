@@ -85,12 +85,21 @@ MemberTable::Slot MemberTable::insert(const Member& m) {
     entries_.emplace_back();
   }
   Entry& e = entries_[s];
-  e = Entry{pool_->acquire(m), kNoSlot, m.incarnation, m.state_change_ms, m.state};
+  e = Entry{};
+  e.record = pool_->acquire(m);
+  e.incarnation = m.incarnation;
+  e.state_change_ms = m.state_change_ms;
+  e.state = m.state;
   index_put(s);
   ++size_;
   counts_[state_index(m.state)]++;
   if (is_live(m.state)) live_add(s);
   return s;
+}
+
+void MemberTable::reserve(std::size_t n) {
+  if (n > entries_.size()) entries_.reserve(n);
+  if (n > live_.capacity()) live_.reserve(n);
 }
 
 void MemberTable::erase(Slot s) {

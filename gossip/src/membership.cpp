@@ -28,6 +28,21 @@ Membership::Membership(MembershipConfig config, Member self, std::uint64_t seed,
   build_filter({});
 }
 
+// Records that merging would not change: most piggybacked and push-pull records are such
+// repeats, so they are not even decoded. Exactly the no-op cases of merge_alive(),
+// merge_suspect() and merge_dead() as merge_state() applies them.
+bool Membership::known_record(std::string_view name, std::uint64_t incarnation,
+                              MemberState state, bool gossiped) const {
+  const Slot s = table_.find(name);
+  if (s == kNoSlot || s == self_slot_) return false;
+  const MemberTable::Entry& e = table_.entry(s);
+  if (incarnation != e.incarnation) return incarnation < e.incarnation;
+  if (state == MemberState::kAlive) {
+    return !(gossiped && e.quiet && e.state == MemberState::kAlive);  // see merge_alive()
+  }
+  return state == e.state && state != MemberState::kSuspect;  // suspects confirm
+}
+
 Status Membership::validate(const MembershipConfig& c) {
   if (!c.allowed_networks.empty()) {
     if (auto f = NetworkFilter::parse(c.allowed_networks); !f) return std::move(f).error();
@@ -51,7 +66,10 @@ void Membership::join(std::uint64_t now_ms, std::vector<std::string> seed_addres
   next_join_ms_ = now_ms;  // first attempt on the next tick
   next_probe_ms_ = now_ms + config_.probe_interval_ms;
   next_gossip_ms_ = now_ms + config_.gossip_interval_ms;
-  next_push_pull_ms_ = now_ms + config_.push_pull_interval_ms;
+  // Like memberlist, the first periodic push-pull is staggered over one interval, so a
+  // cluster started at once does not exchange full state in one wave.
+  next_push_pull_ms_ =
+      now_ms + std::uniform_int_distribution<std::uint64_t>(0, config_.push_pull_interval_ms)(rng_);
   next_reconnect_ms_ = now_ms + config_.reconnect_interval_ms;
   tick(now_ms);
 }
@@ -78,7 +96,7 @@ void Membership::receive(std::uint64_t now_ms, std::string_view from_address,
     return;
   }
   DropReason reason = DropReason::kMalformed;
-  auto decoded = decode_datagram(datagram, config_.keyring.get(), now_ms, reason);
+  auto decoded = decode_datagram(datagram, config_.keyring.get(), now_ms, reason, skip_known(true));
   if (!decoded) {
     stats_.dropped[static_cast<std::size_t>(reason)]++;
     return;
@@ -97,7 +115,7 @@ void Membership::dispatch(std::uint64_t now_ms, std::string_view from, Message& 
         else if constexpr (std::is_same_v<T, PingReq>) on_ping_req(now_ms, from, m);
         else if constexpr (std::is_same_v<T, Ack>) on_ack(m);
         else if constexpr (std::is_same_v<T, Nack>) on_nack(m);
-        else if constexpr (std::is_same_v<T, Alive>) merge_alive(now_ms, std::move(m.member));
+        else if constexpr (std::is_same_v<T, Alive>) merge_alive(now_ms, std::move(m.member), Source::kGossip);
         else if constexpr (std::is_same_v<T, Suspect>) merge_suspect(now_ms, m);
         else if constexpr (std::is_same_v<T, Dead>) merge_dead(now_ms, m, m.from == m.name);
         else if constexpr (std::is_same_v<T, Leave>) merge_dead(now_ms, {m.name, m.incarnation, m.name}, true);
@@ -126,6 +144,7 @@ void Membership::tick(std::uint64_t now_ms) {
 Status Membership::update_local(std::uint64_t now_ms, Endpoints endpoints,
                                 std::map<std::string, std::string> tags) {
   Member candidate = self_;
+  if (endpoints.gossip.empty()) endpoints.gossip = self_.endpoints.gossip;
   candidate.endpoints = std::move(endpoints);
   candidate.tags = std::move(tags);
   candidate.incarnation++;

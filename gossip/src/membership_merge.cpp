@@ -38,7 +38,7 @@ void Membership::refute(std::uint64_t now_ms, std::uint64_t accused_incarnation,
   }
 }
 
-void Membership::merge_alive(std::uint64_t now_ms, Member incoming) {
+void Membership::merge_alive(std::uint64_t now_ms, Member incoming, Source source) {
   if (incoming.name == self_name_) {
     bool stale = incoming.incarnation < self_.incarnation ||
                  (incoming.incarnation == self_.incarnation &&
@@ -47,15 +47,30 @@ void Membership::merge_alive(std::uint64_t now_ms, Member incoming) {
     return;
   }
   Slot s = table_.find(incoming.name);
-  if (s != kNoSlot && incoming.incarnation <= table_.entry(s).incarnation) return;
+  if (s != kNoSlot && incoming.incarnation <= table_.entry(s).incarnation) {
+    // A member learned quietly from a join reply is news being gossiped after all: join
+    // the spreading (infection-style dissemination needs every receiver to relay).
+    if (source == Source::kGossip && table_.entry(s).quiet &&
+        incoming.incarnation == table_.entry(s).incarnation &&
+        table_.entry(s).state == MemberState::kAlive) {
+      table_.set_quiet(s, false);
+      broadcast_alive(s);
+    }
+    return;
+  }
   if (!accept_record(incoming)) return;
   if (s == kNoSlot) {
     s = admit(now_ms, incoming);
     if (s == kNoSlot) return;
     emit(MemberEventKind::kJoined, s);
-    broadcast_alive(s);
+    if (source == Source::kJoinReply) {
+      table_.set_quiet(s, true);
+    } else {
+      broadcast_alive(s);
+    }
     return;
   }
+  table_.set_quiet(s, false);
   const MemberState before = table_.entry(s).state;
   const bool changed = !table_.same_metadata(s, incoming);
   if (changed) table_.set_record(s, incoming);

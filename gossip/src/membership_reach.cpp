@@ -103,6 +103,7 @@ MembershipFootprint Membership::footprint() const {
   f.recent_dead = recent_dead_.size();
   f.pending_streams = pending_syncs_.size();
   f.table_bytes = table_.memory_bytes();
+  f.pool_records = table_.pool().record_count();
   return f;
 }
 

@@ -48,13 +48,13 @@ std::optional<std::string> Membership::handle_stream(std::uint64_t now_ms,
   if (leaving_) return std::nullopt;
   DropReason reason = DropReason::kMalformed;
   auto request = decode_stream_frame(frame, config_.keyring.get(), now_ms,
-                                     config_.push_pull_max_bytes, reason);
+                                     config_.push_pull_max_bytes, reason, skip_known(false));
   if (!request || (request.value().flags & format::kPushPullReply) != 0) {
     stats_.dropped[static_cast<std::size_t>(request ? DropReason::kMalformed : reason)]++;
     return std::nullopt;
   }
   PushPull& r = request.value();
-  merge_state(now_ms, r.members);
+  merge_state(now_ms, r.members, Source::kPushPull);
   stats_.push_pulls_answered++;
   PushPull reply{r.request_id, static_cast<std::uint8_t>(r.flags | format::kPushPullReply), 0, 1,
                  full_state()};
@@ -75,7 +75,7 @@ void Membership::stream_reply(std::uint64_t now_ms, std::uint64_t id, std::strin
   stats_.stream_bytes_received += frame.size();
   DropReason reason = DropReason::kMalformed;
   auto reply = decode_stream_frame(frame, config_.keyring.get(), now_ms,
-                                   config_.push_pull_max_bytes, reason);
+                                   config_.push_pull_max_bytes, reason, skip_known(false));
   const bool ok = reply && reply.value().request_id == id &&
                   (reply.value().flags & format::kPushPullReply) != 0;
   if (!ok) {
@@ -83,7 +83,11 @@ void Membership::stream_reply(std::uint64_t now_ms, std::uint64_t id, std::strin
     stats_.push_pull_failures++;
     return;
   }
-  merge_state(now_ms, reply.value().members);
+  // A join reply is the seed's whole view: repeating every member in it to the cluster
+  // would cost a joiner of a 1,000-member cluster ~16,000 piggybacked records of old
+  // news. New members in it are merged quietly (the seed and whoever learned them by
+  // gossip spread them); changes to members already known are gossiped as usual.
+  merge_state(now_ms, reply.value().members, join ? Source::kJoinReply : Source::kPushPull);
   if (join) {
     joined_ = true;
     // The seed's view is one instant's: members that joined at the same time are missing
@@ -98,17 +102,19 @@ void Membership::stream_failed(std::uint64_t, std::uint64_t id) {
   if (pending_syncs_.erase(id) != 0) stats_.push_pull_failures++;
 }
 
-void Membership::merge_state(std::uint64_t now_ms, std::vector<Member>& records) {
+void Membership::merge_state(std::uint64_t now_ms, std::vector<Member>& records,
+                             Source source) {
+  table_.reserve(std::min(config_.max_members, table_.size() + records.size()));
   for (Member& r : records) {
     const MemberState state = r.state;
     const std::string name = r.name;
     const std::uint64_t inc = r.incarnation;
     switch (state) {
       case MemberState::kAlive:
-        merge_alive(now_ms, std::move(r));
+        merge_alive(now_ms, std::move(r), source);
         break;
       case MemberState::kSuspect:
-        merge_alive(now_ms, std::move(r));
+        merge_alive(now_ms, std::move(r), source);
         merge_suspect(now_ms, {name, inc, "push-pull"});
         break;
       case MemberState::kDead:

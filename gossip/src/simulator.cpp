@@ -1,5 +1,8 @@
 #include "vsm/gossip/simulator.hpp"
 
+#include "vsm/gossip/codec.hpp"
+#include "vsm/gossip/gossip_format.hpp"
+
 namespace vsm::gossip {
 
 Simulator::Simulator(SimulatorConfig config) : config_(std::move(config)), rng_(config_.seed) {}
@@ -35,6 +38,32 @@ void Simulator::join(std::size_t node, const std::vector<std::size_t>& seeds) {
   nodes_.at(node).running = true;
   nodes_[node].membership->join(now_ms_, std::move(addresses));
   drain(node);
+}
+
+void Simulator::bootstrap() {
+  PushPull everyone{0, format::kPushPullJoin | format::kPushPullReply, 0, 1, {}};
+  everyone.members.reserve(nodes_.size());
+  for (const Node& n : nodes_) everyone.members.push_back(n.membership->self());
+  std::map<std::uint64_t, std::string> frames;  // plain replies by request id
+  const std::string seed = "(bootstrap)";
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& n = nodes_[i];
+    n.running = true;
+    n.membership->join(now_ms_, {seed});
+    for (StreamRequest& r : n.membership->take_stream_requests()) {
+      const Keyring* keyring = n.membership->keyring();
+      std::string sealed;
+      if (keyring != nullptr) {
+        everyone.request_id = r.id;
+        sealed = encode_stream_frame(everyone, keyring);
+      } else if (frames.count(r.id) == 0) {
+        everyone.request_id = r.id;
+        frames[r.id] = encode_stream_frame(everyone, nullptr);
+      }
+      n.membership->stream_reply(now_ms_, r.id, keyring != nullptr ? sealed : frames[r.id]);
+    }
+    drain(i);
+  }
 }
 
 void Simulator::crash(std::size_t node) { nodes_.at(node).running = false; }

@@ -32,6 +32,8 @@ bool is_live(gossip::MemberEventKind k) {
 
 MembershipBridge::MembershipBridge(const NodeConfig& config, MembershipHooks hooks)
     : self_(config.name),
+      control_advertise_(config.control_advertise),
+      max_connections_(config.max_gossip_connections),
       hooks_(std::move(hooks)),
       driver_(std::make_unique<gossip::UdpDriver>(driver_config(config))) {}
 
@@ -53,6 +55,7 @@ Status MembershipBridge::start(const gossip::Endpoints& local) {
   });
   if (auto st = driver_->start(); !st) return st;
   gossip::Endpoints eps = local;
+  if (!control_advertise_.empty()) eps.control = control_advertise_;
   eps.gossip = driver_->gossip_address();
   return driver_->update_local(eps, {});
 }
@@ -72,8 +75,8 @@ void MembershipBridge::handle(const gossip::MemberEvent& e) {
                                     : e.kind == gossip::MemberEventKind::kSuspect ? before
                                                                                   : gossip::Endpoints{};
     if (before.pub != after.pub) {
-      if (!before.pub.empty()) hooks_.disconnect_pub(before.pub);
-      if (!after.pub.empty()) hooks_.connect_pub(after.pub);
+      if (!before.pub.empty()) release_pub(e.member.name);
+      if (!after.pub.empty()) acquire_pub(e.member.name, after.pub);
     }
     if (before.dish != after.dish) {
       if (!before.dish.empty() && hooks_.remove_dish) hooks_.remove_dish(before.dish);
@@ -88,9 +91,42 @@ void MembershipBridge::handle(const gossip::MemberEvent& e) {
   if (user_member_cb_) user_member_cb_(e);
 }
 
+// REQUIRES: mu_ held.
+void MembershipBridge::acquire_pub(const std::string& member, const std::string& endpoint) {
+  if (connected_.size() >= max_connections_) {
+    if (refused_++ % 100 == 0) {
+      spdlog::warn("vsm: node {}: not connecting to {} ({}): max_gossip_connections ({}) reached",
+                   self_, member, endpoint, max_connections_);
+    }
+    waiting_[member] = endpoint;
+    return;
+  }
+  connected_[member] = endpoint;
+  hooks_.connect_pub(endpoint);
+}
+
+// REQUIRES: mu_ held. Frees the member's place and gives it to a waiting member.
+void MembershipBridge::release_pub(const std::string& member) {
+  if (waiting_.erase(member) != 0) return;
+  auto it = connected_.find(member);
+  if (it == connected_.end()) return;
+  hooks_.disconnect_pub(it->second);
+  connected_.erase(it);
+  if (waiting_.empty()) return;
+  auto next = waiting_.begin();
+  connected_[next->first] = next->second;
+  hooks_.connect_pub(next->second);
+  waiting_.erase(next);
+}
+
 std::vector<gossip::Member> MembershipBridge::members() const { return driver_->members(); }
 gossip::PartitionView MembershipBridge::partition_view() const { return driver_->partition_view(); }
-gossip::GossipStats MembershipBridge::stats() const { return driver_->stats(); }
+gossip::GossipStats MembershipBridge::stats() const {
+  gossip::GossipStats s = driver_->stats();
+  std::lock_guard lock(mu_);
+  s.connections_refused = refused_;
+  return s;
+}
 std::string MembershipBridge::gossip_address() const { return driver_->gossip_address(); }
 
 }  // namespace vsm::detail

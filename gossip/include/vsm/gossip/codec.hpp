@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,15 @@ Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Ke
                                              DropReason& reason);
 Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
                                              std::uint64_t now_ms, DropReason& reason);
+// Receivers already holding most records pass `skip`: asked with a record's name,
+// incarnation and state (alive for alive messages), true leaves the record out of the
+// result without decoding the rest of it (its msgpack structure is still checked). Most
+// piggybacked and push-pull records are old news.
+using SkipRecord =
+    std::function<bool(std::string_view name, std::uint64_t incarnation, MemberState state)>;
+Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
+                                             std::uint64_t now_ms, DropReason& reason,
+                                             const SkipRecord& skip);
 
 // The envelope of a push-pull stream frame (without the length prefix the transport adds).
 std::string encode_stream_frame(const PushPull& message, const Keyring* keyring);
@@ -47,10 +57,12 @@ std::string encode_stream_frame(const PushPull& message, const Keyring* keyring)
 // one push_pull message. Same sealing rules and drop reasons as datagrams.
 Result<PushPull> decode_stream_frame(std::string_view frame, const Keyring* keyring,
                                      std::uint64_t now_ms, std::size_t max_bytes,
-                                     DropReason& reason);
+                                     DropReason& reason, const SkipRecord& skip = {});
 
 // Decodes the body (msgpack array of messages) of an opened datagram or frame.
 Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reason);
+Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reason,
+                                         const SkipRecord& skip);
 
 // The compact endpoint form of gossip_format.hpp: ":<port>" when `endpoint` is exactly
 // "<scheme>://<host of gossip_address>:<port>", else `endpoint` itself.

@@ -40,8 +40,9 @@ class Keyring {
 
   // This keyring rotated to `next` at `now_ms`: `next` seals from now on (and leaves the
   // accepted list), the current primary opens until now_ms + grace_ms. Keys whose grace
-  // has passed are dropped. Error kInvalid when `next` reuses the id of another key with
-  // different bytes. Rotating to the current primary is a no-op.
+  // has passed are dropped. Error kInvalid when `next` reuses the id of another key
+  // (primary, accepted or retiring) with different bytes. Rotating to the current
+  // primary is a no-op.
   Result<Keyring> rotated(const Key& next, std::uint64_t now_ms, std::uint64_t grace_ms) const;
   // This keyring without the retiring keys whose grace has passed by `now_ms`.
   Keyring pruned(std::uint64_t now_ms) const;

@@ -21,13 +21,17 @@ class MemberTable {
   using Slot = std::uint32_t;
   static constexpr Slot kNoSlot = 0xffffffffu;
 
+  // 24 bytes: a 10,000-node simulation holds 10^8 of them.
   struct Entry {
     RecordPool::Id record = RecordPool::kNone;  // kNone: vacant slot
     std::uint32_t live_pos = kNoSlot;           // position in live(), kNoSlot if not live
     std::uint64_t incarnation = 0;
-    std::uint64_t state_change_ms = 0;
-    MemberState state = MemberState::kAlive;
+    std::uint64_t state_change_ms : 48 = 0;     // monotonic ms fit 48 bits for 8,900 years
+    MemberState state : 8 = MemberState::kAlive;
+    // Learned from a join reply and not yet gossiped by this node (Membership decides).
+    bool quiet : 1 = false;
   };
+  static_assert(sizeof(Entry) == 24);
 
   // `pool` may be shared with other tables driven by the same thread.
   explicit MemberTable(std::shared_ptr<RecordPool> pool);
@@ -41,6 +45,8 @@ class MemberTable {
   // Adds `m` (record, incarnation, state, state_change_ms). REQUIRES: find(m.name) == kNoSlot.
   Slot insert(const Member& m);
   void erase(Slot s);
+  // Room for `n` members in all, so a full-state merge grows the containers once.
+  void reserve(std::size_t n);
   // Replaces the metadata (role, endpoints, tags) of `s`. REQUIRES: same name.
   void set_record(Slot s, const Member& m);
   // Changes the state; keeps live() in step. New live members are placed at a random
@@ -51,6 +57,7 @@ class MemberTable {
 
   const Entry& entry(Slot s) const { return entries_[s]; }
   void set_incarnation(Slot s, std::uint64_t incarnation) { entries_[s].incarnation = incarnation; }
+  void set_quiet(Slot s, bool quiet) { entries_[s].quiet = quiet; }
   const MemberRecord& record(Slot s) const { return pool_->record(entries_[s].record); }
   const std::string& name(Slot s) const { return record(s).name; }
   bool same_metadata(Slot s, const Member& m) const;
@@ -74,6 +81,7 @@ class MemberTable {
     }
   }
 
+  const RecordPool& pool() const noexcept { return *pool_; }
   // Bytes held by this table's own containers (records in the pool not included).
   std::size_t memory_bytes() const noexcept;
 

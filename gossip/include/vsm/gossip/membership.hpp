@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "vsm/gossip/broadcast_queue.hpp"
+#include "vsm/gossip/codec.hpp"
 #include "vsm/gossip/member.hpp"
 #include "vsm/gossip/member_table.hpp"
 #include "vsm/gossip/membership_config.hpp"
@@ -64,7 +65,8 @@ struct MembershipFootprint {
   std::size_t flaps = 0;
   std::size_t recent_dead = 0;
   std::size_t pending_streams = 0;
-  std::size_t table_bytes = 0;  // MemberTable containers, records excluded
+  std::size_t table_bytes = 0;   // MemberTable containers, records excluded
+  std::size_t pool_records = 0;  // records in the (possibly shared) RecordPool
 };
 
 class Membership {
@@ -95,8 +97,10 @@ class Membership {
   // Advances timers (probes, suspicion, gossip, push-pull, join retries, key expiry).
   // Call at least every ~10 ms; calling more often is harmless.
   void tick(std::uint64_t now_ms);
-  // New endpoints/tags for this node: bumps the incarnation and gossips the change.
-  // Error kTooLarge when the record would not fit a datagram.
+  // New endpoints/tags for this node: bumps the incarnation and gossips the change. An
+  // empty `endpoints.gossip` keeps the current gossip address. Loopback and wildcard
+  // hosts follow normalize_endpoints(). Error kTooLarge when the record would not fit a
+  // datagram.
   Status update_local(std::uint64_t now_ms, Endpoints endpoints,
                       std::map<std::string, std::string> tags);
   // Seals with `next` from now on; the previous primary key still opens for
@@ -181,6 +185,14 @@ class Membership {
   void broadcast(const std::string& key, const Message& message);
   void broadcast_alive(Slot s);
   void emit(MemberEventKind kind, Slot s);
+  bool known_record(std::string_view name, std::uint64_t incarnation, MemberState state,
+                    bool gossiped) const;
+  // known_record() as a decoder callback (made per call: Membership is movable).
+  SkipRecord skip_known(bool gossiped) const {
+    return [this, gossiped](std::string_view n, std::uint64_t i, MemberState s) {
+      return known_record(n, i, s, gossiped);
+    };
+  }
   void refresh_self();
   std::uint32_t retransmit_limit() const noexcept;
   std::uint64_t scaled(std::uint64_t ms) const noexcept;
@@ -214,7 +226,10 @@ class Membership {
   void on_nack(const Nack& m);
 
   // membership_merge.cpp: state transitions
-  void merge_alive(std::uint64_t now_ms, Member incoming);
+  // Where a record comes from: piggybacked gossip, a join reply (news about members
+  // already held is gossiped on, new members are taken quietly), or another push-pull.
+  enum class Source : std::uint8_t { kGossip, kJoinReply, kPushPull };
+  void merge_alive(std::uint64_t now_ms, Member incoming, Source source);
   void merge_suspect(std::uint64_t now_ms, const Suspect& m);
   void merge_dead(std::uint64_t now_ms, const Dead& m, bool left);
   void refute(std::uint64_t now_ms, std::uint64_t accused_incarnation, const std::string& accuser);
@@ -224,7 +239,7 @@ class Membership {
   // membership_sync.cpp: push-pull over streams, join, reconnect
   void start_sync(std::uint64_t now_ms, const std::string& address, bool join);
   std::vector<Member> full_state() const;
-  void merge_state(std::uint64_t now_ms, std::vector<Member>& records);
+  void merge_state(std::uint64_t now_ms, std::vector<Member>& records, Source source);
   void sync_tick(std::uint64_t now_ms);
 
   // membership_reach.cpp: reachability reports for the partition detector

@@ -16,7 +16,7 @@ namespace vsm::gossip {
 struct MembershipConfig {
   // --- Failure detection (SWIM + Lifeguard) ---
   // Period between failure-detector probes (scaled by the Lifeguard health multiplier).
-  std::uint64_t probe_interval_ms = 200;
+  std::uint64_t probe_interval_ms = 180;
   // Wait for a direct ack before asking `indirect_checks` members to probe for us.
   std::uint64_t probe_timeout_ms = 80;
   // Members asked to ping-req a target whose direct probe timed out.
