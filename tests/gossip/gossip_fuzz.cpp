@@ -1,7 +1,9 @@
-// Standalone fuzz driver for the gossip datagram decoder (works with plain g++, no
-// libFuzzer): deterministic random mutations of valid datagrams, fed to decode_datagram
-// (plain and sealed) and to a live Membership. Usage: gossip_fuzz [iterations] [seed].
-// Exit 0 when nothing crashed; sanitizers turn memory errors into failures.
+// Standalone fuzz driver for the gossip decoders (works with plain g++, no libFuzzer):
+// deterministic random mutations of valid datagrams and push-pull stream frames, fed to
+// decode_datagram and decode_stream_frame (plain and sealed) and to live Memberships
+// (receive, handle_stream, stream_reply). Usage: gossip_fuzz [iterations] [seed].
+// Exit 0 when nothing crashed and state stayed within max_members; sanitizers turn
+// memory errors into failures.
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -36,6 +38,14 @@ std::vector<std::string> corpus(const Keyring& ring) {
     out.push_back(encode_datagram({e}, &ring));
   }
   out.push_back(encode_datagram(all, nullptr));
+  // Push-pull stream frames (requests and replies, plain and sealed).
+  for (std::uint8_t flags : {0, 2, 1, 3}) {
+    PushPull pp{1, flags, 0, 1, {m, m}};
+    pp.members[1].name = "other";
+    pp.members[1].state = MemberState::kSuspect;
+    out.push_back(encode_stream_frame(pp, nullptr));
+    out.push_back(encode_stream_frame(pp, &ring));
+  }
   return out;
 }
 
@@ -83,12 +93,15 @@ int main(int argc, char** argv) {
   Member self;
   self.name = "a";
   self.endpoints.gossip = "a";
-  Membership plain({}, self, 1);
-  MembershipConfig sealed_cfg;
+  MembershipConfig plain_cfg;
+  plain_cfg.max_members = 64;
+  Membership plain(plain_cfg, self, 1);
+  MembershipConfig sealed_cfg = plain_cfg;
   sealed_cfg.keyring = std::make_shared<Keyring>(ring);
   Membership sealed(sealed_cfg, self, 2);
-  plain.join(0, {});
-  sealed.join(0, {});
+  plain.join(0, {"peer"});  // pending join exchanges take mutated replies below
+  sealed.join(0, {"peer"});
+  std::vector<std::uint64_t> pending[2];
   std::uint64_t accepted = 0;
   for (long i = 0; i < iterations; ++i) {
     std::string d = seeds[static_cast<std::size_t>(rng() % seeds.size())];
@@ -96,16 +109,32 @@ int main(int argc, char** argv) {
     DropReason reason{};
     if (decode_datagram(d, nullptr, reason).ok()) ++accepted;
     (void)decode_datagram(d, &ring, reason);
+    (void)decode_stream_frame(d, nullptr, 0, 1 << 16, reason);
+    (void)decode_stream_frame(d, &ring, 0, 1 << 16, reason);
     const auto now = static_cast<std::uint64_t>(i);
-    plain.receive(now, "peer", d);
-    sealed.receive(now, "peer", d);
-    if (i % 64 == 0) {
-      plain.tick(now);
-      sealed.tick(now);
-      (void)plain.take_datagrams();
-      (void)sealed.take_datagrams();
-      (void)plain.take_events();
-      (void)sealed.take_events();
+    Membership* both[2] = {&plain, &sealed};
+    for (int k = 0; k < 2; ++k) {
+      Membership& m = *both[k];
+      switch (i % 3) {
+        case 0: m.receive(now, "peer", d); break;
+        case 1: (void)m.handle_stream(now, "peer", d); break;
+        default:
+          if (!pending[k].empty()) {
+            m.stream_reply(now, pending[k].back(), d);
+            pending[k].pop_back();
+          }
+      }
+      if (i % 64 == 0) {
+        m.tick(now);
+        (void)m.take_datagrams();
+        (void)m.take_events();
+        for (auto& r : m.take_stream_requests()) pending[k].push_back(r.id);
+        const MembershipFootprint f = m.footprint();
+        if (f.members > 64 || f.suspicions > 64 || f.flaps > 64 || f.relays > 64) {
+          std::fprintf(stderr, "gossip_fuzz: state over max_members at iteration %ld\n", i);
+          return 1;
+        }
+      }
     }
   }
   std::printf("gossip_fuzz: %ld iterations, %llu decoded, %llu dropped by membership\n",
