@@ -12,6 +12,8 @@ namespace {
 
 // Join requests to every seed plus a periodic and a reconnect exchange fit easily.
 constexpr std::size_t kMaxPendingSyncs = 64;
+// Follow-up push-pulls after a join: after join_sync_delay_ms, twice and four times that.
+constexpr std::uint64_t kJoinFollowUps = 3;
 
 }  // namespace
 
@@ -88,14 +90,21 @@ void Membership::stream_reply(std::uint64_t now_ms, std::uint64_t id, std::strin
   // news. New members in it are merged quietly (the seed and whoever learned them by
   // gossip spread them); changes to members already known are gossiped as usual.
   merge_state(now_ms, reply.value().members, join ? Source::kJoinReply : Source::kPushPull);
-  if (join) {
+  if (join && !joined_) {
     joined_ = true;
     // The seed's view is one instant's: members that joined at the same time are missing
-    // from it. One more exchange with a random member a moment later fills that gap.
+    // from it. kJoinFollowUps exchanges with random members after join_sync_delay_ms,
+    // twice and four times that (never beyond the regular interval) fill that gap.
     if (config_.join_sync_delay_ms != 0) {
-      next_push_pull_ms_ = std::min(next_push_pull_ms_, now_ms + config_.join_sync_delay_ms);
+      sync_backoff_ms_ = config_.join_sync_delay_ms;
+      next_push_pull_ms_ = std::min(next_push_pull_ms_, now_ms + jittered(sync_backoff_ms_));
     }
   }
+}
+
+// 0.75-1.25 x `ms`, so nodes that joined together do not exchange state together.
+std::uint64_t Membership::jittered(std::uint64_t ms) {
+  return std::uniform_int_distribution<std::uint64_t>(ms - ms / 4, ms + ms / 4)(rng_);
 }
 
 void Membership::stream_failed(std::uint64_t, std::uint64_t id) {
@@ -151,25 +160,41 @@ void Membership::sync_tick(std::uint64_t now_ms) {
     }
   }
   if (config_.push_pull_interval_ms != 0 && now_ms >= next_push_pull_ms_) {
-    // memberlist's scaling keeps full-state traffic flat as the cluster grows.
-    double n = static_cast<double>(live_count());
-    double scale = n > 32 ? std::ceil(std::log2(n) - 5.0) : 1.0;
-    next_push_pull_ms_ =
-        now_ms + static_cast<std::uint64_t>(static_cast<double>(config_.push_pull_interval_ms) *
-                                            std::max(1.0, scale));
+    next_push_pull_ms_ = now_ms + next_push_pull_delay();
     auto peers = pick_random(1, kNoSlot, false, now_ms);
     if (!peers.empty()) start_sync(now_ms, address_of(peers[0]), false);
   }
   if (config_.reconnect_interval_ms != 0 && now_ms >= next_reconnect_ms_) {
     next_reconnect_ms_ = now_ms + config_.reconnect_interval_ms;
-    if (table_.count(MemberState::kDead) == 0) return;
-    std::vector<Slot> dead;
-    table_.for_each([&](Slot s) {
-      if (table_.entry(s).state == MemberState::kDead) dead.push_back(s);
-    });
-    std::uniform_int_distribution<std::size_t> d(0, dead.size() - 1);
-    start_sync(now_ms, address_of(dead[d(rng_)]), false);
+    reconnect(now_ms);
   }
+}
+
+std::uint64_t Membership::next_push_pull_delay() {
+  // memberlist's scaling keeps full-state traffic flat as the cluster grows.
+  const double n = static_cast<double>(live_count());
+  const double scale = n > 32 ? std::ceil(std::log2(n) - 5.0) : 1.0;
+  const auto regular = static_cast<std::uint64_t>(
+      static_cast<double>(config_.push_pull_interval_ms) * std::max(1.0, scale));
+  if (sync_backoff_ms_ != 0) {
+    sync_backoff_ms_ *= 2;
+    const std::uint64_t last = config_.join_sync_delay_ms << (kJoinFollowUps - 1);
+    if (sync_backoff_ms_ <= last && sync_backoff_ms_ < regular) {
+      return jittered(sync_backoff_ms_);
+    }
+    sync_backoff_ms_ = 0;  // the follow-ups after joining are done
+  }
+  return regular;
+}
+
+void Membership::reconnect(std::uint64_t now_ms) {
+  if (table_.count(MemberState::kDead) == 0) return;
+  std::vector<Slot> dead;
+  table_.for_each([&](Slot s) {
+    if (table_.entry(s).state == MemberState::kDead) dead.push_back(s);
+  });
+  std::uniform_int_distribution<std::size_t> d(0, dead.size() - 1);
+  start_sync(now_ms, address_of(dead[d(rng_)]), false);
 }
 
 }  // namespace vsm::gossip

@@ -82,6 +82,28 @@ void mutate(std::string& s, std::mt19937_64& rng) {
   }
 }
 
+// One input to one Membership, as a datagram, a push-pull request or the reply to one
+// of its pending exchanges (rotating). False when state grew past max_members (64).
+bool feed(Membership& m, std::vector<std::uint64_t>& pending, const std::string& d,
+          std::uint64_t now) {
+  switch (now % 3) {
+    case 0: m.receive(now, "peer", d); break;
+    case 1: (void)m.handle_stream(now, "peer", d); break;
+    default:
+      if (!pending.empty()) {
+        m.stream_reply(now, pending.back(), d);
+        pending.pop_back();
+      }
+  }
+  if (now % 64 != 0) return true;
+  m.tick(now);
+  (void)m.take_datagrams();
+  (void)m.take_events();
+  for (auto& r : m.take_stream_requests()) pending.push_back(r.id);
+  const MembershipFootprint f = m.footprint();
+  return f.members <= 64 && f.suspicions <= 64 && f.flaps <= 64 && f.relays <= 64;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -112,29 +134,9 @@ int main(int argc, char** argv) {
     (void)decode_stream_frame(d, nullptr, 0, 1 << 16, reason);
     (void)decode_stream_frame(d, &ring, 0, 1 << 16, reason);
     const auto now = static_cast<std::uint64_t>(i);
-    Membership* both[2] = {&plain, &sealed};
-    for (int k = 0; k < 2; ++k) {
-      Membership& m = *both[k];
-      switch (i % 3) {
-        case 0: m.receive(now, "peer", d); break;
-        case 1: (void)m.handle_stream(now, "peer", d); break;
-        default:
-          if (!pending[k].empty()) {
-            m.stream_reply(now, pending[k].back(), d);
-            pending[k].pop_back();
-          }
-      }
-      if (i % 64 == 0) {
-        m.tick(now);
-        (void)m.take_datagrams();
-        (void)m.take_events();
-        for (auto& r : m.take_stream_requests()) pending[k].push_back(r.id);
-        const MembershipFootprint f = m.footprint();
-        if (f.members > 64 || f.suspicions > 64 || f.flaps > 64 || f.relays > 64) {
-          std::fprintf(stderr, "gossip_fuzz: state over max_members at iteration %ld\n", i);
-          return 1;
-        }
-      }
+    if (!feed(plain, pending[0], d, now) || !feed(sealed, pending[1], d, now)) {
+      std::fprintf(stderr, "gossip_fuzz: state over max_members at iteration %ld\n", i);
+      return 1;
     }
   }
   std::printf("gossip_fuzz: %ld iterations, %llu decoded, %llu dropped by membership\n",

@@ -241,6 +241,9 @@ class Membership {
   std::vector<Member> full_state() const;
   void merge_state(std::uint64_t now_ms, std::vector<Member>& records, Source source);
   void sync_tick(std::uint64_t now_ms);
+  std::uint64_t next_push_pull_delay();
+  std::uint64_t jittered(std::uint64_t ms);
+  void reconnect(std::uint64_t now_ms);
 
   // membership_reach.cpp: reachability reports for the partition detector
   void on_reach(const Reach& m);
@@ -276,6 +279,7 @@ class Membership {
 
   std::uint64_t next_gossip_ms_ = 0;
   std::uint64_t next_push_pull_ms_ = 0;
+  std::uint64_t sync_backoff_ms_ = 0;  // follow-up push-pulls after joining; 0 = regular
   std::uint64_t next_reconnect_ms_ = 0;
   std::vector<std::string> seeds_;
   std::uint64_t next_join_ms_ = 0;

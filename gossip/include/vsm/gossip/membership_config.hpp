@@ -47,10 +47,11 @@ struct MembershipConfig {
   std::uint64_t reconnect_interval_ms = 1'000;
   // Join: retry the push-pull with the seeds this often until one answers.
   std::uint64_t join_retry_interval_ms = 500;
-  // This long after the join succeeded, one more push-pull with a random member picks up
-  // members that joined at the same time as this node (missing from the seed's answer).
-  // 0 disables it (the next periodic push-pull does it then).
-  std::uint64_t join_sync_delay_ms = 1'000;
+  // Three follow-up push-pulls with random members this long after the join succeeded,
+  // then twice and four times that (each 0.75-1.25x, so nodes that joined together do
+  // not sync together; none beyond the regular interval): they pick up members that
+  // joined at the same time as this node, missing from the seed's answer. 0 disables them.
+  std::uint64_t join_sync_delay_ms = 500;
   // A push-pull exchange (connect, request, reply) that takes longer fails.
   std::uint64_t push_pull_timeout_ms = 2'000;
   // Largest push-pull frame accepted or sent (bytes, after sealing); bigger ones are
