@@ -1,6 +1,8 @@
 // Decoder half of codec.hpp: bounds-checked, limit-enforcing, allocation only for results.
 #include <optional>
+#include <utility>
 
+#include "vsm/gossip/address.hpp"
 #include "vsm/gossip/codec.hpp"
 #include "vsm/gossip/gossip_format.hpp"
 #include "vsm/msgpack_reader.hpp"
@@ -13,7 +15,8 @@ using format::MessageType;
 // Reads fields from one message; any failure latches `ok_ = false`.
 class FieldReader {
  public:
-  explicit FieldReader(MsgpackReader& r) : r_(r) {}
+  explicit FieldReader(MsgpackReader& r, const SkipRecord* skip = nullptr)
+      : r_(r), skip_(skip != nullptr && *skip ? skip : nullptr) {}
   bool ok() const noexcept { return ok_ && !r_.failed(); }
 
   std::uint64_t u64() {
@@ -34,10 +37,20 @@ class FieldReader {
     }
     return std::string(*v);
   }
-  std::string name() {
-    std::string n = str(format::kMaxNameBytes);
-    if (n.empty()) ok_ = false;
-    return n;
+  std::string name() { return std::string(name_view()); }
+  std::string_view name_view() {
+    auto v = r_.read_str();
+    if (!v || v->empty() || v->size() > format::kMaxNameBytes) {
+      ok_ = false;
+      return {};
+    }
+    return *v;
+  }
+  // Skips `n` values of any type (structure still checked).
+  void skip(int n) {
+    for (int i = 0; i < n && ok(); ++i) {
+      if (!r_.skip_value(4, format::kMaxEndpointBytes, 4 * format::kMaxTags)) ok_ = false;
+    }
   }
   std::uint32_t array(std::size_t max_items) {
     auto v = r_.read_array_header();
@@ -63,18 +76,29 @@ class FieldReader {
     }
     return static_cast<MemberState>(v);
   }
-  // gossip_format.hpp `record`, or `state_record` when `with_state`.
-  Member record(bool with_state) {
+  // gossip_format.hpp `record`, or `state_record` when `with_state`; nullopt when the
+  // skip predicate declined it after its name, incarnation (and state).
+  std::optional<Member> record(bool with_state) {
     const std::uint32_t fields = with_state ? 6 : 5;
-    Member m;
     expect(array(fields), fields);
-    m.name = name();
-    m.incarnation = u64();
-    if (with_state) m.state = state();
+    const std::string_view name = name_view();
+    const std::uint64_t incarnation = u64();
+    const MemberState st = with_state ? state() : MemberState::kAlive;
+    if (ok() && skip_ != nullptr && (*skip_)(name, incarnation, st)) {
+      skip(3);  // role, endpoints, tags
+      return std::nullopt;
+    }
+    Member m;
+    m.name = std::string(name);
+    m.incarnation = incarnation;
+    m.state = st;
     m.role = role();
     endpoints_and_tags(m);
     return m;
   }
+  // Set when an alive message's record was skipped; read once by decode_body.
+  bool take_skipped() noexcept { return std::exchange(skipped_, false); }
+  void mark_skipped() noexcept { skipped_ = true; }
 
   // Fails unless `got` fields were announced for a message needing `want`.
   void expect(std::uint32_t got, std::uint32_t want) {
@@ -87,10 +111,13 @@ class FieldReader {
       ok_ = false;
       return;
     }
-    m.endpoints.pub = str(format::kMaxEndpointBytes);
-    m.endpoints.control = str(format::kMaxEndpointBytes);
-    m.endpoints.dish = str(format::kMaxEndpointBytes);
+    std::string pub = str(format::kMaxEndpointBytes);
+    std::string control = str(format::kMaxEndpointBytes);
+    std::string dish = str(format::kMaxEndpointBytes);
     m.endpoints.gossip = str(format::kMaxEndpointBytes);
+    m.endpoints.pub = expand(pub, format::kPubScheme, m.endpoints.gossip);
+    m.endpoints.control = expand(control, format::kControlScheme, m.endpoints.gossip);
+    m.endpoints.dish = expand(dish, format::kDishScheme, m.endpoints.gossip);
     auto n = r_.read_map_header();
     if (!n || *n > format::kMaxTags) {
       ok_ = false;
@@ -102,13 +129,24 @@ class FieldReader {
     }
   }
 
+  std::string expand(const std::string& text, std::string_view scheme, std::string_view gossip) {
+    if (text.empty() || text.front() != ':') return text;
+    auto full = expand_endpoint(text, scheme, gossip);
+    if (!full) ok_ = false;
+    return full.value_or(std::string());
+  }
+
   MsgpackReader& r_;
+  const SkipRecord* skip_;
   bool ok_ = true;
+  bool skipped_ = false;
 };
 
 Message read_alive(FieldReader& f, std::uint32_t n) {
   f.expect(n, 1);
-  return Alive{f.record(/*with_state=*/false)};
+  auto record = f.record(/*with_state=*/false);
+  if (!record) f.mark_skipped();
+  return Alive{record ? std::move(*record) : Member{}};
 }
 
 Message read_push_pull(FieldReader& f, std::uint32_t n) {
@@ -118,9 +156,10 @@ Message read_push_pull(FieldReader& f, std::uint32_t n) {
   p.flags = static_cast<std::uint8_t>(f.u32());
   p.chunk = f.u32();
   p.chunks = f.u32();
-  std::uint32_t count = f.array(format::kMaxDatagramBytes);
+  // Bounded by the frame: array() refuses more items than bytes left.
+  std::uint32_t count = f.array(std::size_t{1} << 24);
   for (std::uint32_t i = 0; i < count && f.ok(); ++i) {
-    p.members.push_back(f.record(/*with_state=*/true));
+    if (auto record = f.record(/*with_state=*/true)) p.members.push_back(std::move(*record));
   }
   if (p.chunk >= p.chunks) f.expect(0, 1);
   return p;
@@ -179,8 +218,13 @@ std::optional<Message> read_fields(FieldReader& f, MessageType type, std::uint32
 }  // namespace
 
 Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reason) {
+  return decode_body(body, reason, SkipRecord{});
+}
+
+Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reason,
+                                         const SkipRecord& skip) {
   MsgpackReader r(body);
-  FieldReader f(r);
+  FieldReader f(r, &skip);
   std::uint32_t count = f.array(format::kMaxMessagesPerDatagram);
   if (!f.ok() || count == 0) {
     reason = DropReason::kMalformed;
@@ -200,6 +244,7 @@ Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reas
       return Error::unsupported("unknown gossip message type " + std::to_string(type));
     }
     auto m = read_fields(f, static_cast<MessageType>(type), fields - 1);
+    if (f.take_skipped() && f.ok()) continue;
     if (!m || !f.ok()) {
       reason = DropReason::kMalformed;
       return Error::invalid("malformed gossip message of type " + std::to_string(type));
@@ -213,27 +258,46 @@ Result<std::vector<Message>> decode_body(std::string_view body, DropReason& reas
   return out;
 }
 
-Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
-                                             DropReason& reason) {
-  if (datagram.size() > format::kMaxDatagramBytes) {
-    reason = DropReason::kOversized;
-    return Error::too_large("gossip datagram exceeds kMaxDatagramBytes");
+std::optional<std::string> expand_endpoint(std::string_view text, std::string_view scheme,
+                                           std::string_view gossip_address) {
+  if (text.empty() || text.front() != ':') return std::string(text);
+  const std::string_view port = text.substr(1);
+  const std::string_view host = address_host(gossip_address);
+  if (port.empty() || host.empty()) return std::nullopt;
+  for (char c : port) {
+    if (c < '0' || c > '9') return std::nullopt;
   }
-  if (datagram.size() < format::kPlainHeaderBytes + 1) {
+  std::string out(scheme);
+  out.append("://").append(host).append(":").append(port);
+  return out;
+}
+
+namespace {
+
+// Checks the header and opens the body: a copy for plain envelopes, the plaintext for
+// sealed ones.
+Result<std::string> open_envelope(std::string_view bytes, const Keyring* keyring,
+                                  std::uint64_t now_ms, std::size_t max_bytes,
+                                  DropReason& reason) {
+  if (bytes.size() > max_bytes) {
+    reason = DropReason::kOversized;
+    return Error::too_large("gossip datagram or frame exceeds its size limit");
+  }
+  if (bytes.size() < format::kPlainHeaderBytes + 1) {
     reason = DropReason::kTruncated;
     return Error::invalid("gossip datagram shorter than its header");
   }
-  if (static_cast<std::uint8_t>(datagram[0]) != format::kMagic0 ||
-      static_cast<std::uint8_t>(datagram[1]) != format::kMagic1) {
+  if (static_cast<std::uint8_t>(bytes[0]) != format::kMagic0 ||
+      static_cast<std::uint8_t>(bytes[1]) != format::kMagic1) {
     reason = DropReason::kBadMagic;
     return Error::invalid("not a gossip datagram (bad magic)");
   }
-  if (static_cast<std::uint8_t>(datagram[2]) != format::kVersion) {
+  if (static_cast<std::uint8_t>(bytes[2]) != format::kVersion) {
     reason = DropReason::kBadVersion;
     return Error::unsupported("unsupported gossip format version");
   }
-  const bool sealed = (static_cast<std::uint8_t>(datagram[3]) & format::kFlagSealed) != 0;
-  if (static_cast<std::uint8_t>(datagram[3]) & ~format::kFlagSealed) {
+  const bool sealed = (static_cast<std::uint8_t>(bytes[3]) & format::kFlagSealed) != 0;
+  if (static_cast<std::uint8_t>(bytes[3]) & ~format::kFlagSealed) {
     reason = DropReason::kMalformed;
     return Error::invalid("unknown gossip header flags");
   }
@@ -242,22 +306,68 @@ Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Ke
       reason = DropReason::kSealedNoKey;
       return Error::invalid("sealed gossip datagram but no keyring configured");
     }
-    return decode_body(datagram.substr(format::kPlainHeaderBytes), reason);
+    return std::string(bytes.substr(format::kPlainHeaderBytes));
   }
   if (!sealed) {
     reason = DropReason::kNotSealed;
     return Error::invalid("plain gossip datagram but a keyring is configured");
   }
-  auto body = keyring->open(datagram);
+  auto body = keyring->open(bytes, now_ms);
   if (!body) {
     switch (body.error().code()) {
-      case ErrorCode::kNotFound: reason = DropReason::kUnknownKey; break;
+      case ErrorCode::kNotFound: {
+        auto id = Keyring::sealed_key_id(bytes);
+        const bool expired = id && keyring->key_status(*id, now_ms) == KeyStatus::kExpired;
+        reason = expired ? DropReason::kKeyExpired : DropReason::kUnknownKey;
+        break;
+      }
       case ErrorCode::kCorruption: reason = DropReason::kAuthFailed; break;
       default: reason = DropReason::kTruncated; break;
     }
-    return std::move(body).error();
   }
-  return decode_body(body.value(), reason);
+  return body;
+}
+
+}  // namespace
+
+Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
+                                             DropReason& reason) {
+  return decode_datagram(datagram, keyring, 0, reason);
+}
+
+Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
+                                             std::uint64_t now_ms, DropReason& reason) {
+  return decode_datagram(datagram, keyring, now_ms, reason, SkipRecord{});
+}
+
+Result<std::vector<Message>> decode_datagram(std::string_view datagram, const Keyring* keyring,
+                                             std::uint64_t now_ms, DropReason& reason,
+                                             const SkipRecord& skip) {
+  auto body = open_envelope(datagram, keyring, now_ms, format::kMaxDatagramBytes, reason);
+  if (!body) return std::move(body).error();
+  auto messages = decode_body(body.value(), reason, skip);
+  if (!messages) return messages;
+  for (const Message& m : messages.value()) {
+    if (std::holds_alternative<PushPull>(m)) {
+      reason = DropReason::kMalformed;
+      return Error::invalid("push_pull travels on streams, not in datagrams");
+    }
+  }
+  return messages;
+}
+
+Result<PushPull> decode_stream_frame(std::string_view frame, const Keyring* keyring,
+                                     std::uint64_t now_ms, std::size_t max_bytes,
+                                     DropReason& reason, const SkipRecord& skip) {
+  auto body = open_envelope(frame, keyring, now_ms, max_bytes, reason);
+  if (!body) return std::move(body).error();
+  auto messages = decode_body(body.value(), reason, skip);
+  if (!messages) return std::move(messages).error();
+  if (messages.value().size() != 1 || !std::holds_alternative<PushPull>(messages.value()[0])) {
+    reason = DropReason::kMalformed;
+    return Error::invalid("a push-pull frame holds exactly one push_pull message");
+  }
+  return std::get<PushPull>(std::move(messages).value()[0]);
 }
 
 }  // namespace vsm::gossip

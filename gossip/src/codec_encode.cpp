@@ -3,6 +3,7 @@
 #include <map>
 #include <type_traits>
 
+#include "vsm/gossip/address.hpp"
 #include "vsm/gossip/codec.hpp"
 #include "vsm/gossip/gossip_format.hpp"
 #include "vsm/msgpack_writer.hpp"
@@ -55,10 +56,15 @@ class MessageEncoder {
 
   void put(std::uint64_t v) { w_.uint(v); }
   void put(std::string_view s) { w_.str(s); }
+  void put(const std::string& s) { w_.str(s); }
   template <typename Enum>
   requires std::is_enum_v<Enum>  // message type, role and member state are all u8
   void put(Enum e) { w_.uint(static_cast<std::uint8_t>(e)); }
-  void put(const Endpoints& e) { array(e.pub, e.control, e.dish, e.gossip); }
+  void put(const Endpoints& e) {
+    array(compact_endpoint(e.pub, format::kPubScheme, e.gossip),
+          compact_endpoint(e.control, format::kControlScheme, e.gossip),
+          compact_endpoint(e.dish, format::kDishScheme, e.gossip), std::string_view(e.gossip));
+  }
   void put(const std::map<std::string, std::string>& tags) {
     w_.map_header(static_cast<std::uint32_t>(tags.size()));
     for (const auto& [k, v] : tags) {
@@ -104,12 +110,34 @@ std::size_t datagram_overhead(std::size_t message_count, bool sealed) noexcept {
          (sealed ? format::kSealOverheadBytes : 0);
 }
 
+std::string compact_endpoint(std::string_view endpoint, std::string_view scheme,
+                             std::string_view gossip_address) {
+  const EndpointParts p = split_endpoint(endpoint);
+  const std::string_view host = address_host(gossip_address);
+  if (!p.has_host || p.scheme != scheme || host.empty() || p.host != host) {
+    return std::string(endpoint);
+  }
+  return ":" + std::string(p.port);
+}
+
+std::string encode_stream_frame(const PushPull& message, const Keyring* keyring) {
+  return encode_datagram({encode_message(message)}, keyring);
+}
+
 std::string encode_datagram(const std::vector<std::string>& messages, const Keyring* keyring) {
   assert(!messages.empty());
+  std::string joined;
+  for (const auto& m : messages) joined += m;
+  return encode_datagram(messages.size(), joined, keyring);
+}
+
+std::string encode_datagram(std::size_t count, std::string_view messages, const Keyring* keyring) {
+  assert(count > 0);
   std::string body;
+  body.reserve(messages.size() + 5);
   MsgpackWriter w(body);
-  w.array_header(static_cast<std::uint32_t>(messages.size()));
-  for (const auto& m : messages) w.raw(m);
+  w.array_header(static_cast<std::uint32_t>(count));
+  w.raw(messages);
   if (keyring != nullptr) return keyring->seal(body);
   std::string out;
   out.reserve(format::kPlainHeaderBytes + body.size());

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 namespace vsm::gossip {
 namespace {
@@ -58,12 +59,92 @@ Result<Key> Keyring::key_from_hex(std::uint32_t id, std::string_view hex) {
   return k;
 }
 
-const Key* Keyring::find(std::uint32_t id) const noexcept {
+const Key* Keyring::find(std::uint32_t id, std::uint64_t now_ms) const noexcept {
   if (primary_.id == id) return &primary_;
   for (const Key& k : accepted_) {
     if (k.id == id) return &k;
   }
+  for (const Retiring& r : retiring_) {
+    if (r.key.id == id) return now_ms == 0 || now_ms < r.until_ms ? &r.key : nullptr;
+  }
   return nullptr;
+}
+
+KeyStatus Keyring::key_status(std::uint32_t id, std::uint64_t now_ms) const noexcept {
+  if (find(id, now_ms) != nullptr) return KeyStatus::kUsable;
+  for (const Retiring& r : retiring_) {
+    if (r.key.id == id) return KeyStatus::kExpired;
+  }
+  for (std::uint32_t e : expired_ids_) {
+    if (e == id) return KeyStatus::kExpired;
+  }
+  return KeyStatus::kUnknown;
+}
+
+std::optional<std::uint32_t> Keyring::sealed_key_id(std::string_view datagram) noexcept {
+  if (datagram.size() < format::kSealedHeaderBytes) return std::nullopt;
+  const unsigned char* p = bytes_of(datagram);
+  std::uint32_t id = 0;
+  for (int i = 0; i < 4; ++i) id = (id << 8) | p[format::kPlainHeaderBytes + i];
+  return id;
+}
+
+Result<Keyring> Keyring::rotated(const Key& next, std::uint64_t now_ms,
+                                 std::uint64_t grace_ms) const {
+  if (next.id == primary_.id) {
+    if (next.bytes == primary_.bytes) return *this;
+    return Error::invalid("key id " + std::to_string(next.id) +
+                          " is already the primary key with different bytes");
+  }
+  for (const Key& k : accepted_) {
+    if (k.id == next.id && k.bytes != next.bytes) {
+      return Error::invalid("key id " + std::to_string(next.id) +
+                            " is already accepted with different bytes");
+    }
+  }
+  for (const Retiring& r : retiring_) {
+    if (r.key.id == next.id && r.key.bytes != next.bytes) {
+      return Error::invalid("key id " + std::to_string(next.id) +
+                            " is still in its grace period with different bytes");
+    }
+  }
+  Keyring out = *this;
+  std::erase_if(out.accepted_, [&](const Key& k) { return k.id == next.id; });
+  std::erase_if(out.retiring_, [&](const Retiring& r) {
+    return r.key.id == next.id || r.key.id == primary_.id;
+  });
+  out.retiring_.push_back({primary_, now_ms + grace_ms});
+  out.primary_ = next;
+  std::erase(out.expired_ids_, next.id);
+  out.drop_expired(now_ms);
+  return out;
+}
+
+Keyring Keyring::pruned(std::uint64_t now_ms) const {
+  Keyring out = *this;
+  out.drop_expired(now_ms);
+  return out;
+}
+
+void Keyring::drop_expired(std::uint64_t now_ms) {
+  for (const Retiring& r : retiring_) {
+    if (now_ms < r.until_ms) continue;
+    std::erase(expired_ids_, r.key.id);
+    expired_ids_.push_back(r.key.id);
+  }
+  std::erase_if(retiring_, [&](const Retiring& r) { return now_ms >= r.until_ms; });
+  if (expired_ids_.size() > kExpiredIdsKept) {
+    expired_ids_.erase(expired_ids_.begin(),
+                       expired_ids_.end() - static_cast<std::ptrdiff_t>(kExpiredIdsKept));
+  }
+}
+
+std::optional<std::uint64_t> Keyring::next_expiry_ms() const noexcept {
+  std::optional<std::uint64_t> out;
+  for (const Retiring& r : retiring_) {
+    if (!out || r.until_ms < *out) out = r.until_ms;
+  }
+  return out;
 }
 
 std::string Keyring::seal(std::string_view body) const {
@@ -85,14 +166,14 @@ std::string Keyring::seal(std::string_view body) const {
   return out;
 }
 
-Result<std::string> Keyring::open(std::string_view datagram) const {
+Result<std::string> Keyring::open(std::string_view datagram, std::uint64_t now_ms) const {
   const std::size_t min = format::kSealedHeaderBytes + format::kNonceBytes + format::kTagBytes;
   if (datagram.size() < min) return Error::invalid("sealed gossip datagram is truncated");
   const unsigned char* p = bytes_of(datagram);
-  std::uint32_t id = 0;
-  for (int i = 0; i < 4; ++i) id = (id << 8) | p[4 + i];
-  const Key* key = find(id);
-  if (key == nullptr) return Error::not_found("gossip datagram sealed under an unknown key id");
+  const Key* key = find(*sealed_key_id(datagram), now_ms);
+  if (key == nullptr) {
+    return Error::not_found("gossip datagram sealed under an unknown or expired key id");
+  }
   const unsigned char* nonce = p + format::kSealedHeaderBytes;
   const unsigned char* cipher = nonce + format::kNonceBytes;
   const std::size_t clen = datagram.size() - format::kSealedHeaderBytes - format::kNonceBytes;

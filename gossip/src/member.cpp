@@ -38,6 +38,8 @@ std::string_view drop_reason_name(DropReason reason) noexcept {
     case DropReason::kAuthFailed: return "auth_failed";
     case DropReason::kNotSealed: return "not_sealed";
     case DropReason::kSealedNoKey: return "sealed_no_key";
+    case DropReason::kNotAllowed: return "not_allowed";
+    case DropReason::kKeyExpired: return "key_expired";
   }
   return "unknown";
 }

@@ -21,52 +21,41 @@ void Membership::probe_tick(std::uint64_t now_ms) {
 }
 
 void Membership::start_probe(std::uint64_t now_ms) {
-  // Round-robin over a shuffled list (SWIM's bounded detection time); reshuffle per pass.
-  const Member* target = nullptr;
-  for (int pass = 0; pass < 2 && target == nullptr; ++pass) {
-    while (probe_index_ < probe_order_.size() && target == nullptr) {
-      const Member* m = find(probe_order_[probe_index_++]);
-      if (m != nullptr && m->name != self_name_ &&
-          (m->state == MemberState::kAlive || m->state == MemberState::kSuspect)) {
-        target = m;
-      }
-    }
-    if (target == nullptr) {
-      probe_order_.clear();
-      for (const auto& [name, m] : members_) probe_order_.push_back(name);
-      std::shuffle(probe_order_.begin(), probe_order_.end(), rng_);
-      probe_index_ = 0;
-    }
+  // Round-robin over the live list in its shuffled order (SWIM's bounded detection
+  // time); reshuffled after each pass. New members are placed after the cursor.
+  if (table_.live().empty()) return;
+  if (probe_index_ >= table_.live().size()) {
+    table_.shuffle_live(rng_);
+    probe_index_ = 0;
   }
-  if (target == nullptr) return;
+  const Slot target = table_.live()[probe_index_++];
+  table_.set_probe_cursor(probe_index_);
   Probe p;
-  p.target = target->name;
+  p.target = table_.name(target);
   p.seq = next_seq_++;
   p.direct_deadline_ms = now_ms + scaled(config_.probe_timeout_ms);
   p.end_ms = now_ms + scaled(config_.probe_interval_ms);
-  std::vector<std::string> msgs{encode_message(Ping{p.seq, target->name, self_name_})};
-  if (target->state == MemberState::kSuspect) {
+  std::vector<std::string> msgs{encode_message(Ping{p.seq, p.target, self_name_})};
+  if (table_.entry(target).state == MemberState::kSuspect) {
     // Buddy system: tell the suspect directly so it can refute at once.
-    msgs.push_back(encode_message(Suspect{target->name, target->incarnation, self_name_}));
+    msgs.push_back(encode_message(Suspect{p.target, table_.entry(target).incarnation, self_name_}));
   }
   stats_.probes_sent++;
-  std::string address = target->endpoints.gossip;
   probe_ = std::move(p);
-  send(address, std::move(msgs), true);
+  send(address_of(target), std::move(msgs), true);
 }
 
 void Membership::send_indirect(std::uint64_t now_ms) {
   probe_->indirect_sent = true;
-  const Member* target = find(probe_->target);
-  if (target == nullptr) return;
-  PingReq req{probe_->seq, target->name, target->endpoints.gossip, self_name_};
+  const Slot target = table_.find(probe_->target);
+  if (target == kNoSlot) return;
+  PingReq req{probe_->seq, probe_->target, address_of(target), self_name_};
   std::string encoded = encode_message(req);
-  auto helpers = pick_random(config_.indirect_checks, {target->name}, false, now_ms);
-  for (const Member* h : helpers) {
-    if (h->state != MemberState::kAlive) continue;
+  for (Slot h : pick_random(config_.indirect_checks, target, false, now_ms)) {
+    if (table_.entry(h).state != MemberState::kAlive) continue;
     probe_->expected_nacks++;
     stats_.indirect_probes_sent++;
-    send(h->endpoints.gossip, {encoded}, true);
+    send(address_of(h), {encoded}, true);
   }
 }
 
@@ -78,15 +67,12 @@ void Membership::finish_probe(std::uint64_t now_ms) {
   // Lifeguard: missing nacks mean *we* may be the slow one; raise local health score.
   int missed = static_cast<int>(p.expected_nacks) - static_cast<int>(p.nacks);
   adjust_health(p.expected_nacks == 0 ? 1 : std::max(0, missed));
-  auto it = members_.find(p.target);
-  if (it == members_.end() || it->second.state != MemberState::kAlive) {
-    if (it != members_.end() && it->second.state == MemberState::kSuspect) {
-      merge_suspect(now_ms, {p.target, it->second.incarnation, self_name_});
-    }
-    return;
-  }
-  stats_.suspicions_raised++;
-  merge_suspect(now_ms, {p.target, it->second.incarnation, self_name_});
+  const Slot s = table_.find(p.target);
+  if (s == kNoSlot) return;
+  const MemberState state = table_.entry(s).state;
+  if (state != MemberState::kAlive && state != MemberState::kSuspect) return;
+  if (state == MemberState::kAlive) stats_.suspicions_raised++;
+  merge_suspect(now_ms, {p.target, table_.entry(s).incarnation, self_name_});
 }
 
 void Membership::expire_relays(std::uint64_t now_ms) {
@@ -100,11 +86,13 @@ void Membership::expire_relays(std::uint64_t now_ms) {
   }
 }
 
-void Membership::buddy_ping(const Member& suspect) {
+void Membership::buddy_ping(Slot suspect) {
   // Lifeguard buddy system: the suspect hears of the suspicion directly and refutes to us.
-  std::vector<std::string> msgs{encode_message(Ping{0, suspect.name, self_name_}),
-                                encode_message(Suspect{suspect.name, suspect.incarnation, self_name_})};
-  send(suspect.endpoints.gossip, std::move(msgs), false);
+  const std::string& name = table_.name(suspect);
+  std::vector<std::string> msgs{
+      encode_message(Ping{0, name, self_name_}),
+      encode_message(Suspect{name, table_.entry(suspect).incarnation, self_name_})};
+  send(address_of(suspect), std::move(msgs), false);
 }
 
 void Membership::expire_suspicions(std::uint64_t now_ms) {
@@ -118,16 +106,16 @@ void Membership::expire_suspicions(std::uint64_t now_ms) {
     auto& at = buddy_at_[name];
     if (now_ms >= at) {
       at = now_ms + std::max<std::uint64_t>(config_.probe_interval_ms, 100);
-      if (const Member* m = find(name)) buddy_ping(*m);
+      if (Slot m = table_.find(name); m != kNoSlot) buddy_ping(m);
     }
   }
   std::erase_if(buddy_at_, [&](const auto& e) { return suspicions_.count(e.first) == 0; });
   for (const auto& name : expired) {
-    auto it = members_.find(name);
     suspicions_.erase(name);
-    if (it == members_.end() || it->second.state != MemberState::kSuspect) continue;
+    Slot s = table_.find(name);
+    if (s == kNoSlot || table_.entry(s).state != MemberState::kSuspect) continue;
     stats_.deaths_declared++;
-    merge_dead(now_ms, {name, it->second.incarnation, self_name_}, false);
+    merge_dead(now_ms, {name, table_.entry(s).incarnation, self_name_}, false);
   }
 }
 
@@ -138,6 +126,11 @@ void Membership::on_ping(std::string_view from, const Ping& m) {
 }
 
 void Membership::on_ping_req(std::uint64_t now_ms, std::string_view from, const PingReq& m) {
+  // Bounded, and never a reflector towards addresses outside the allowed networks.
+  if (relays_.size() >= config_.max_members || !filter_.allows_address(m.target_address)) {
+    stats_.relays_refused++;
+    return;
+  }
   std::uint64_t seq = next_seq_++;
   relays_[seq] = Relay{std::string(from), m.seq, now_ms + scaled(config_.probe_timeout_ms)};
   send(m.target_address, {encode_message(Ping{seq, m.target, self_name_})}, true);

@@ -1,5 +1,8 @@
 #include "vsm/gossip/simulator.hpp"
 
+#include "vsm/gossip/codec.hpp"
+#include "vsm/gossip/gossip_format.hpp"
+
 namespace vsm::gossip {
 
 Simulator::Simulator(SimulatorConfig config) : config_(std::move(config)), rng_(config_.seed) {}
@@ -7,7 +10,7 @@ Simulator::Simulator(SimulatorConfig config) : config_(std::move(config)), rng_(
 std::size_t Simulator::add_node(std::string name, Role role, MembershipConfig config) {
   std::size_t i = nodes_.size();
   by_address_[name] = i;
-  nodes_.push_back(Node{std::move(name), role, std::move(config), nullptr, nullptr, false});
+  nodes_.push_back(Node{std::move(name), role, std::move(config), nullptr, nullptr, false, 0});
   reset_node(i);
   return i;
 }
@@ -19,7 +22,9 @@ void Simulator::reset_node(std::size_t i) {
   self.role = n.role;
   self.endpoints.gossip = n.name;
   self.endpoints.pub = "tcp://" + n.name + ":1";
-  n.membership = std::make_unique<Membership>(n.config, std::move(self), rng_());
+  n.membership.reset();  // release its records before the new one interns them again
+  n.membership = std::make_unique<Membership>(n.config, std::move(self), rng_(), pool_);
+  n.generation++;
   if (config_.partition_detection) {
     n.detector = std::make_unique<PartitionDetector>(config_.partition, n.name);
   }
@@ -33,6 +38,32 @@ void Simulator::join(std::size_t node, const std::vector<std::size_t>& seeds) {
   nodes_.at(node).running = true;
   nodes_[node].membership->join(now_ms_, std::move(addresses));
   drain(node);
+}
+
+void Simulator::bootstrap() {
+  PushPull everyone{0, format::kPushPullJoin | format::kPushPullReply, 0, 1, {}};
+  everyone.members.reserve(nodes_.size());
+  for (const Node& n : nodes_) everyone.members.push_back(n.membership->self());
+  std::map<std::uint64_t, std::string> frames;  // plain replies by request id
+  const std::string seed = "(bootstrap)";
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& n = nodes_[i];
+    n.running = true;
+    n.membership->join(now_ms_, {seed});
+    for (StreamRequest& r : n.membership->take_stream_requests()) {
+      const Keyring* keyring = n.membership->keyring();
+      std::string sealed;
+      if (keyring != nullptr) {
+        everyone.request_id = r.id;
+        sealed = encode_stream_frame(everyone, keyring);
+      } else if (frames.count(r.id) == 0) {
+        everyone.request_id = r.id;
+        frames[r.id] = encode_stream_frame(everyone, nullptr);
+      }
+      n.membership->stream_reply(now_ms_, r.id, keyring != nullptr ? sealed : frames[r.id]);
+    }
+    drain(i);
+  }
 }
 
 void Simulator::crash(std::size_t node) { nodes_.at(node).running = false; }
@@ -54,6 +85,16 @@ bool Simulator::can_talk(std::size_t a, std::size_t b) const {
   return groups_.at(a) == groups_.at(b);
 }
 
+std::uint64_t Simulator::delay() {
+  return std::uniform_int_distribution<std::uint64_t>(
+      config_.min_delay_ms, std::max(config_.min_delay_ms, config_.max_delay_ms))(rng_);
+}
+
+void Simulator::schedule(InFlight f) {
+  f.order = order_++;
+  in_flight_.push(std::move(f));
+}
+
 void Simulator::drain(std::size_t i) {
   Node& n = nodes_[i];
   for (auto& d : n.membership->take_datagrams()) {
@@ -69,29 +110,87 @@ void Simulator::drain(std::size_t i) {
       stats_.datagrams_lost++;
       continue;
     }
-    std::uint64_t delay = std::uniform_int_distribution<std::uint64_t>(
-        config_.min_delay_ms, std::max(config_.min_delay_ms, config_.max_delay_ms))(rng_);
-    in_flight_.push({now_ms_ + delay, order_++, to->second, i, std::move(d.bytes)});
+    schedule({now_ms_ + delay(), 0, to->second, i, std::move(d.bytes)});
   }
+  drain_streams(i);
   for (auto& e : n.membership->take_events()) {
     if (event_hook_) event_hook_(i, now_ms_, e);
   }
 }
 
+// Streams are reliable; they fail after the requester's timeout when there is no route
+// to the peer, and after one delay when the peer process is down (connection refused).
+void Simulator::drain_streams(std::size_t i) {
+  Node& n = nodes_[i];
+  for (auto& r : n.membership->take_stream_requests()) {
+    stats_.stream_exchanges++;
+    stats_.stream_bytes += r.frame.size();
+    auto to = by_address_.find(r.address);
+    if (to == by_address_.end() || !can_talk(i, to->second)) {
+      stats_.stream_failures++;
+      schedule({now_ms_ + n.config.push_pull_timeout_ms, 0, i, i, {}, Kind::kStreamFailed, r.id,
+                n.generation});
+      continue;
+    }
+    schedule({now_ms_ + delay(), 0, to->second, i, std::move(r.frame), Kind::kStreamRequest, r.id,
+              n.generation});
+  }
+}
+
+void Simulator::deliver_stream(InFlight& f) {
+  Node& to = nodes_[f.to];
+  if (f.kind == Kind::kStreamRequest) {
+    const Node& from = nodes_[f.from];
+    InFlight back{now_ms_ + delay(), 0, f.from, f.to, {}, Kind::kStreamFailed, f.stream_id,
+                  f.generation};
+    if (!can_talk(f.from, f.to)) {
+      back.at_ms = now_ms_ + from.config.push_pull_timeout_ms;
+    } else if (to.running) {
+      if (auto reply = to.membership->handle_stream(now_ms_, from.name, f.bytes)) {
+        stats_.stream_bytes += reply->size();
+        back.kind = Kind::kStreamReply;
+        back.bytes = std::move(*reply);
+      }
+      drain(f.to);
+    }
+    if (back.kind == Kind::kStreamFailed) stats_.stream_failures++;
+    schedule(std::move(back));
+    return;
+  }
+  // Reply or failure for the requester, unless it crashed or restarted meanwhile.
+  if (!to.running || to.generation != f.generation) return;
+  if (f.kind == Kind::kStreamReply && can_talk(f.from, f.to)) {
+    to.membership->stream_reply(now_ms_, f.stream_id, f.bytes);
+  } else {
+    if (f.kind == Kind::kStreamReply) stats_.stream_failures++;
+    to.membership->stream_failed(now_ms_, f.stream_id);
+  }
+  drain(f.to);
+}
+
+void Simulator::deliver(InFlight& f) {
+  if (f.kind != Kind::kDatagram) {
+    deliver_stream(f);
+    return;
+  }
+  Node& to = nodes_[f.to];
+  // Partitions also cut datagrams already in flight; crashed nodes receive nothing.
+  if (!to.running || !can_talk(f.from, f.to)) {
+    stats_.datagrams_partitioned++;
+    return;
+  }
+  to.membership->receive(now_ms_, nodes_[f.from].name, f.bytes);
+  drain(f.to);
+}
+
 void Simulator::step() {
   const std::uint64_t until = now_ms_ + config_.tick_ms;
   while (!in_flight_.empty() && in_flight_.top().at_ms <= until) {
-    InFlight f = in_flight_.top();
+    // Moving out of top() is safe: pop() only compares at_ms/order, which a move keeps.
+    InFlight f = std::move(const_cast<InFlight&>(in_flight_.top()));
     in_flight_.pop();
     now_ms_ = std::max(now_ms_, f.at_ms);
-    Node& to = nodes_[f.to];
-    // Partitions also cut datagrams already in flight; crashed nodes receive nothing.
-    if (!to.running || !can_talk(f.from, f.to)) {
-      stats_.datagrams_partitioned++;
-      continue;
-    }
-    to.membership->receive(now_ms_, nodes_[f.from].name, f.bytes);
-    drain(f.to);
+    deliver(f);
   }
   now_ms_ = until;
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
@@ -129,16 +228,13 @@ bool Simulator::converged() const {
   std::size_t running = 0;
   for (const Node& n : nodes_) running += n.running ? 1 : 0;
   for (const Node& n : nodes_) {
-    if (!n.running) continue;
-    if (n.membership->live_count() != running) return false;
+    if (n.running && n.membership->live_count() != running) return false;
   }
   // live_count() could match with a wrong set; confirm every running node is alive.
   for (const Node& n : nodes_) {
     if (!n.running) continue;
     for (const Node& other : nodes_) {
-      if (!other.running) continue;
-      const Member* m = n.membership->find(other.name);
-      if (m == nullptr || m->state != MemberState::kAlive) return false;
+      if (other.running && n.membership->state_of(other.name) != MemberState::kAlive) return false;
     }
   }
   return true;
@@ -148,8 +244,7 @@ std::size_t Simulator::observers_seeing(const std::string& name, MemberState sta
   std::size_t count = 0;
   for (const Node& n : nodes_) {
     if (!n.running || n.name == name) continue;
-    const Member* m = n.membership->find(name);
-    if (m != nullptr && m->state == state) ++count;
+    if (n.membership->state_of(name) == state) ++count;
   }
   return count;
 }

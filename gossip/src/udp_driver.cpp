@@ -1,5 +1,4 @@
 #include "vsm/gossip/udp_driver.hpp"
-#include "vsm/monotonic_clock.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -8,45 +7,23 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <random>
 
 #include <spdlog/spdlog.h>
 
+#include "socket_address.hpp"
+#include "stream_transport.hpp"
+#include "vsm/gossip/address.hpp"
 #include "vsm/gossip/codec.hpp"
 #include "vsm/gossip/gossip_format.hpp"
 #include "vsm/gossip/membership.hpp"
+#include "vsm/monotonic_clock.hpp"
 
 namespace vsm::gossip {
-namespace {
 
-// "a.b.c.d:port" -> sockaddr_in; false when malformed.
-bool parse_address(const std::string& text, sockaddr_in& out) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos) return false;
-  std::string host = text.substr(0, colon);
-  if (host == "localhost") host = "127.0.0.1";
-  unsigned long port = 0;
-  try {
-    port = std::stoul(text.substr(colon + 1));
-  } catch (...) {
-    return false;
-  }
-  if (port == 0 || port > 65535) return false;
-  std::memset(&out, 0, sizeof out);
-  out.sin_family = AF_INET;
-  out.sin_port = htons(static_cast<std::uint16_t>(port));
-  return inet_pton(AF_INET, host.c_str(), &out.sin_addr) == 1;
-}
-
-std::string format_address(const sockaddr_in& a) {
-  char buf[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, &a.sin_addr, buf, sizeof buf);
-  return std::string(buf) + ":" + std::to_string(ntohs(a.sin_port));
-}
-
-}  // namespace
+using detail::format_socket_address;
+using detail::parse_socket_address;
 
 UdpDriver::UdpDriver(UdpDriverConfig config) : config_(std::move(config)) {}
 
@@ -55,27 +32,85 @@ UdpDriver::~UdpDriver() { stop(); }
 void UdpDriver::on_event(EventCallback callback) { event_cb_ = std::move(callback); }
 void UdpDriver::on_partition(PartitionCallback callback) { partition_cb_ = std::move(callback); }
 
+// With a wildcard bind, "the address members reach us at" is the local address this host
+// uses towards the first seed (a connected UDP socket sends nothing).
+Status UdpDriver::resolve_advertise() {
+  if (!config_.advertise_address.empty()) {
+    advertise_host_ = config_.advertise_address;
+  } else if (!is_wildcard_host(config_.bind_address)) {
+    advertise_host_ = config_.bind_address;
+  } else {
+    for (const auto& seed : config_.seeds) {
+      sockaddr_in to{};
+      if (!parse_socket_address(seed, to)) continue;
+      int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      sockaddr_in local{};
+      socklen_t len = sizeof local;
+      if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 &&
+          ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0 &&
+          local.sin_addr.s_addr != htonl(INADDR_ANY)) {
+        advertise_host_ = detail::format_ip(local);
+      }
+      if (fd >= 0) ::close(fd);
+      if (!advertise_host_.empty()) break;
+    }
+    if (advertise_host_.empty()) {
+      return Error::invalid("bind_address " + config_.bind_address +
+                            " needs advertise_address (the address other members reach this "
+                            "node at) or a seed reachable from this host");
+    }
+  }
+  sockaddr_in probe{};
+  if (!parse_socket_address(advertise_host_ + ":1", probe)) {
+    return Error::invalid("advertise_address must be an IPv4 literal, got '" + advertise_host_ + "'");
+  }
+  return {};
+}
+
+// UDP first (port 0 picks one), then TCP on the same number; with port 0 a number whose
+// TCP side is taken is given back and another one tried.
+Status UdpDriver::bind_sockets() {
+  sockaddr_in addr{};
+  if (!parse_socket_address(config_.bind_address + ":1", addr)) {
+    return Error::invalid("bind_address must be an IPv4 literal, got '" + config_.bind_address + "'");
+  }
+  detail::StreamTransport::Limits limits{config_.membership.push_pull_max_bytes,
+                                         config_.membership.push_pull_timeout_ms,
+                                         config_.max_stream_connections};
+  Status last = Error::io("no free port");
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    addr.sin_port = htons(config_.bind_port);
+    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) return Error::io(std::string("socket: ") + std::strerror(errno));
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      std::string why = std::strerror(errno);
+      ::close(fd_);
+      fd_ = -1;
+      return Error::io("bind " + config_.bind_address + ":" + std::to_string(config_.bind_port) +
+                       ": " + why);
+    }
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    streams_ = std::make_unique<detail::StreamTransport>(limits);
+    last = streams_->listen(addr);
+    if (last.ok()) {
+      port_ = ntohs(addr.sin_port);
+      return {};
+    }
+    streams_.reset();
+    ::close(fd_);
+    fd_ = -1;
+    if (config_.bind_port != 0) break;
+  }
+  return last;
+}
+
 Status UdpDriver::start() {
   if (config_.name.empty()) return Error::invalid("UdpDriverConfig.name must not be empty");
   if (fd_ >= 0) return Error::invalid("UdpDriver already started");
-  sockaddr_in addr{};
-  if (!parse_address(config_.bind_address + ":1", addr)) {
-    return Error::invalid("bind_address must be an IPv4 literal, got '" + config_.bind_address + "'");
-  }
-  addr.sin_port = htons(config_.bind_port);
-  fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) return Error::io(std::string("socket: ") + std::strerror(errno));
-  if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    std::string why = std::strerror(errno);
-    ::close(fd_);
-    fd_ = -1;
-    return Error::io("bind " + config_.bind_address + ":" + std::to_string(config_.bind_port) +
-                     ": " + why);
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
-
+  if (auto s = Membership::validate(config_.membership); !s) return s;
+  if (auto s = resolve_advertise(); !s) return s;
+  if (auto s = bind_sockets(); !s) return s;
   Member self;
   self.name = config_.name;
   self.role = config_.role;
@@ -83,6 +118,7 @@ Status UdpDriver::start() {
   self.endpoints.gossip = gossip_address();
   self.tags = config_.tags;
   if (encode_message(Alive{self}).size() > format::kMaxRecordBytes) {
+    streams_.reset();
     ::close(fd_);
     fd_ = -1;
     return Error::too_large("member record (endpoints + tags) does not fit a gossip datagram");
@@ -94,6 +130,7 @@ Status UdpDriver::start() {
   {
     std::lock_guard lock(mu_);
     members_snapshot_ = membership_->members();
+    keyring_ = config_.membership.keyring;
   }
   // From here on only the driver thread touches membership_ (callbacks run there too).
   thread_ = std::jthread([this](std::stop_token st) { run(std::move(st)); });
@@ -107,13 +144,13 @@ void UdpDriver::stop() {
   // after the callback returns and a later stop() from another thread joins it.
   if (thread_.get_id() == std::this_thread::get_id()) return;
   thread_.join();
+  streams_.reset();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
 
 std::string UdpDriver::gossip_address() const {
-  const std::string& host =
-      config_.advertise_address.empty() ? config_.bind_address : config_.advertise_address;
+  const std::string& host = advertise_host_.empty() ? config_.bind_address : advertise_host_;
   return host + ":" + std::to_string(port_);
 }
 
@@ -127,6 +164,16 @@ Status UdpDriver::update_local(Endpoints endpoints, std::map<std::string, std::s
   }
   std::lock_guard lock(mu_);
   pending_update_.emplace(std::move(endpoints), std::move(tags));
+  return {};
+}
+
+Status UdpDriver::rotate_key(const Key& next) {
+  std::lock_guard lock(mu_);
+  if (!keyring_) return Error::invalid("gossip key rotation needs a keyring");
+  auto rotated = keyring_->rotated(next, vsm::monotonic_ms(), config_.membership.key_grace_ms);
+  if (!rotated) return std::move(rotated).error();
+  keyring_ = std::make_shared<const Keyring>(std::move(rotated).value());
+  pending_keys_.push_back(next);
   return {};
 }
 
@@ -154,38 +201,43 @@ bool UdpDriver::joined() const {
 void UdpDriver::run(std::stop_token stop) {
   pthread_setname_np(pthread_self(), "vsm-gossip");
   std::uint64_t next_tick = vsm::monotonic_ms();
-  flush();
+  flush(next_tick);
   publish(next_tick, true);
   while (!stop.stop_requested()) {
     std::uint64_t now = vsm::monotonic_ms();
-    int wait = next_tick > now ? static_cast<int>(next_tick - now) : 0;
-    pollfd p{fd_, POLLIN, 0};
-    ::poll(&p, 1, wait);
+    wait_and_receive(now, next_tick > now ? static_cast<int>(next_tick - now) : 0);
     now = vsm::monotonic_ms();
-    receive_all(now);
     if (now >= next_tick) {
       apply_pending(now);
       membership_->tick(now);
       next_tick = now + config_.tick_interval_ms;
     }
-    flush();
+    flush(now);
     publish(now, false);
   }
   spread_leave();
 }
 
+void UdpDriver::wait_and_receive(std::uint64_t now_ms, int wait_ms) {
+  std::vector<pollfd> fds{{fd_, POLLIN, 0}};
+  streams_->poll_set(fds);
+  ::poll(fds.data(), fds.size(), streams_->next_timeout_ms(now_ms, wait_ms));
+  now_ms = vsm::monotonic_ms();
+  receive_all(now_ms);
+  streams_->process(now_ms, fds.data() + 1, *membership_);
+}
+
 void UdpDriver::spread_leave() {
   const std::uint64_t start = vsm::monotonic_ms();
   membership_->leave(start);
-  flush();
+  flush(start);
   while (membership_->pending_broadcasts() > 0 &&
          vsm::monotonic_ms() < start + config_.leave_timeout_ms) {
-    pollfd p{fd_, POLLIN, 0};
-    ::poll(&p, 1, static_cast<int>(config_.tick_interval_ms));
-    receive_all(vsm::monotonic_ms());
+    wait_and_receive(vsm::monotonic_ms(), static_cast<int>(config_.tick_interval_ms));
     membership_->tick(vsm::monotonic_ms());
-    flush();
+    flush(vsm::monotonic_ms());
   }
+  streams_->close_all(vsm::monotonic_ms(), *membership_);
   publish(vsm::monotonic_ms(), true);
 }
 
@@ -198,14 +250,14 @@ void UdpDriver::receive_all(std::uint64_t now_ms) {
     ssize_t n = ::recvfrom(fd_, buf, sizeof buf, MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &len);
     if (n < 0) return;  // EAGAIN or a transient error (e.g. ICMP port unreachable)
     auto size = std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buf);
-    membership_->receive(now_ms, format_address(from), std::string_view(buf, size));
+    membership_->receive(now_ms, format_socket_address(from), std::string_view(buf, size));
   }
 }
 
-void UdpDriver::flush() {
+void UdpDriver::flush(std::uint64_t now_ms) {
   for (const Datagram& d : membership_->take_datagrams()) {
     sockaddr_in to{};
-    if (!parse_address(d.address, to)) {
+    if (!parse_socket_address(d.address, to)) {
       ++send_errors_;
       continue;
     }
@@ -213,13 +265,23 @@ void UdpDriver::flush() {
                          reinterpret_cast<sockaddr*>(&to), sizeof to);
     if (n < 0) ++send_errors_;
   }
+  for (StreamRequest& r : membership_->take_stream_requests()) {
+    streams_->start(now_ms, std::move(r), *membership_);
+  }
 }
 
 void UdpDriver::apply_pending(std::uint64_t now_ms) {
   std::optional<std::pair<Endpoints, std::map<std::string, std::string>>> update;
+  std::vector<Key> keys;
   {
     std::lock_guard lock(mu_);
     update.swap(pending_update_);
+    keys.swap(pending_keys_);
+  }
+  for (const Key& k : keys) {
+    if (auto s = membership_->rotate_key(now_ms, k); !s) {
+      spdlog::warn("gossip: key rotation rejected: {}", s.error().to_string());
+    }
   }
   if (!update) return;
   update->first.gossip = gossip_address();
@@ -239,6 +301,7 @@ void UdpDriver::publish(std::uint64_t now_ms, bool force) {
     next_publish_ms_ = now_ms + 250;
     GossipStats s = membership_->stats();
     s.send_errors += send_errors_;
+    s.streams_refused += streams_->refused();
     std::lock_guard lock(mu_);
     members_snapshot_ = membership_->members();
     partition_snapshot_ = detector_->view();

@@ -136,6 +136,29 @@ inline std::map<std::string, std::pair<std::string, std::uint64_t>> latest_state
   return out;
 }
 
+// The pub endpoint of `member` in the agent's latest EVENT line about it, empty if none.
+inline std::string latest_pub(const std::vector<std::string>& lines, const std::string& member) {
+  std::string out;
+  for (const auto& l : lines) {
+    if (l.rfind("EVENT ", 0) != 0) continue;
+    auto a = l.find(' ', 6), b = l.find(' ', a + 1), c = l.find(' ', b + 1);
+    if (c == std::string::npos || l.substr(a + 1, b - a - 1) != member) continue;
+    out = l.substr(c + 1);
+  }
+  return out;
+}
+
+// A counter from the agent's last STATS line, 0 if none yet.
+inline std::uint64_t last_stat(const std::vector<std::string>& lines, const std::string& name) {
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+    if (it->rfind("STATS ", 0) != 0) continue;
+    auto at = it->find(" " + name + "=");
+    if (at == std::string::npos) return 0;
+    return std::stoull(it->substr(at + name.size() + 2));
+  }
+  return 0;
+}
+
 inline bool is_live(const std::string& kind) {
   return kind == "joined" || kind == "alive" || kind == "updated";
 }

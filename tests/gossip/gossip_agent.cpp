@@ -1,10 +1,12 @@
 // Test program: runs one UdpDriver and prints membership and partition events as lines on
 // stdout until SIGTERM/SIGINT (or the parent dies). Line formats:
 //   READY <name> <port>
-//   EVENT <kind> <member> <incarnation>
+//   EVENT <kind> <member> <incarnation> <pub endpoint or ->
 //   PARTITION <state> <members,...>|<members,...>...   (local partition first)
+//   STATS <counter>=<value>...                          (every 200 ms)
 // Usage: gossip_agent --name N [--role S1] [--bind 127.0.0.1] [--seed host:port]...
 //        [--probe-timeout-ms N] [--probe-interval-ms N] [--expected N]
+//        [--push-pull-interval-ms N] [--key 64-hex] [--pub endpoint]
 #include <signal.h>
 #include <sys/prctl.h>
 
@@ -42,6 +44,22 @@ std::string describe(const PartitionView& v) {
   return out;
 }
 
+std::string stats_line(const GossipStats& s) {
+  std::string out = "STATS";
+  auto add = [&](const char* name, std::uint64_t v) {
+    out += std::string(" ") + name + "=" + std::to_string(v);
+  };
+  add("push_pulls_sent", s.push_pulls_sent);
+  add("push_pulls_answered", s.push_pulls_answered);
+  add("push_pull_failures", s.push_pull_failures);
+  add("stream_bytes_received", s.stream_bytes_received);
+  add("dropped", s.dropped_total());
+  for (std::size_t r = 0; r < kDropReasonCount; ++r) {
+    if (s.dropped[r] != 0) add(drop_reason_name(static_cast<DropReason>(r)).data(), s.dropped[r]);
+  }
+  return out;
+}
+
 int usage() {
   std::fprintf(stderr, "usage: gossip_agent --name N [--role S1] [--bind ip] [--seed ip:port]...\n");
   return 2;
@@ -62,6 +80,13 @@ int main(int argc, char** argv) {
     else if (flag == "--probe-timeout-ms") cfg.membership.probe_timeout_ms = std::stoull(value);
     else if (flag == "--probe-interval-ms") cfg.membership.probe_interval_ms = std::stoull(value);
     else if (flag == "--expected") cfg.partition.expected_total_weight = std::stod(value);
+    else if (flag == "--push-pull-interval-ms") cfg.membership.push_pull_interval_ms = std::stoull(value);
+    else if (flag == "--pub") cfg.endpoints.pub = value;
+    else if (flag == "--key") {
+      auto key = Keyring::key_from_hex(1, value);
+      if (!key) return usage();
+      cfg.membership.keyring = std::make_shared<Keyring>(key.value());
+    }
     else return usage();
   }
   if (cfg.name.empty()) return usage();
@@ -73,8 +98,9 @@ int main(int argc, char** argv) {
 
   UdpDriver driver(cfg);
   driver.on_event([](const MemberEvent& e) {
+    const std::string& pub = e.member.endpoints.pub;
     print_line("EVENT " + std::string(member_event_name(e.kind)) + " " + e.member.name + " " +
-               std::to_string(e.member.incarnation));
+               std::to_string(e.member.incarnation) + " " + (pub.empty() ? "-" : pub));
   });
   driver.on_partition([](const PartitionEvent& e) { print_line("PARTITION " + describe(e.view)); });
   if (auto s = driver.start(); !s.ok()) {
@@ -82,8 +108,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   print_line("READY " + cfg.name + " " + std::to_string(driver.local_port()));
-  int sig = 0;
-  sigwait(&set, &sig);
+  const timespec period{0, 200'000'000};
+  while (sigtimedwait(&set, nullptr, &period) < 0) print_line(stats_line(driver.stats()));
   driver.stop();
   return 0;
 }

@@ -43,8 +43,8 @@ TEST_CASE("metadata updates bump the incarnation and propagate", "[gossip][membe
   bool spread = sim.run_until(
       [&] {
         for (std::size_t i = 0; i < sim.size(); ++i) {
-          const Member* m = sim.node(i).find("n3");
-          if (m == nullptr || m->endpoints.pub != "tcp://n3:9" || m->tags.count("zone") == 0) {
+          auto m = sim.node(i).find("n3");
+          if (!m || m->endpoints.pub != "tcp://n3:9" || m->tags.count("zone") == 0) {
             return false;
           }
         }
@@ -105,8 +105,8 @@ TEST_CASE("garbage datagrams are counted and dropped", "[gossip][membership]") {
   m.join(0, {});
   m.receive(1, "x", "");
   m.receive(1, "x", "VG");
-  m.receive(1, "x", std::string("XX\x01\x00\x91", 5));
-  m.receive(1, "x", std::string("VG\x01\x00\x91\x91\x63", 7));
+  m.receive(1, "x", std::string("XX\x02\x00\x91", 5));
+  m.receive(1, "x", std::string("VG\x02\x00\x91\x91\x63", 7));
   m.receive(1, "x", std::string(2000, 'V'));
   GossipStats s = m.stats();
   CHECK(s.datagrams_received == 5);
@@ -128,7 +128,7 @@ TEST_CASE("sealed clusters work and reject foreign keys", "[gossip][membership][
   std::size_t intruder = sim.add_node("intruder", vsm::Role::kS1, other);
   sim.join(intruder, {0});
   sim.run_for(2'000);
-  CHECK(sim.node(0).find("intruder") == nullptr);
+  CHECK_FALSE(sim.node(0).find("intruder").has_value());
   CHECK(sim.node(0).stats().dropped_for(DropReason::kUnknownKey) > 0);
   CHECK(sim.node(intruder).live_count() == 1);
 }
@@ -144,5 +144,5 @@ TEST_CASE("datagrams never exceed the size limit", "[gossip][membership]") {
   REQUIRE(sim.run_until([&] { return sim.converged(); }, 20'000));
   for (std::size_t i = 0; i < sim.size(); ++i) CHECK(sim.node(i).stats().dropped_total() == 0);
   CHECK(sim.stats().max_datagram_bytes <= format::kMaxDatagramBytes);
-  CHECK(sim.stats().max_datagram_bytes > 1000);  // push-pull chunks do fill datagrams
+  CHECK(sim.stats().max_datagram_bytes > 1000);  // piggybacked records do fill datagrams
 }

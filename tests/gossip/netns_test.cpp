@@ -1,6 +1,7 @@
 // Partition test across two network namespaces joined by a veth pair (198.18.0.0/15):
-// link down -> both sides report the two partitions with the right members; link up ->
-// they heal. Needs root and iproute2; otherwise prints why and exits 77 (ctest SKIP).
+// loopback publish endpoints reach the other side as the gossip host's address; link
+// down -> both sides report the two partitions with the right members; link up -> they
+// heal. Needs root and iproute2; otherwise prints why and exits 77 (ctest SKIP).
 // Namespaces are named per run (vsmg<pid>a/b); leftovers of dead runs are removed first.
 #include <dirent.h>
 #include <sys/stat.h>
@@ -62,12 +63,23 @@ std::vector<std::string> agent(const std::string& ns, const std::string& ip, con
                                const std::string& role, const std::string& seed) {
   std::vector<std::string> a = {"/usr/sbin/ip", "netns", "exec", ns, kAgent, "--name", name,
                                 "--role", role, "--bind", ip, "--expected", "5",
-                                "--probe-timeout-ms", "150"};
+                                "--probe-timeout-ms", "150", "--pub", "tcp://127.0.0.1:5555"};
   if (!seed.empty()) {
     a.push_back("--seed");
     a.push_back(seed);
   }
   return a;
+}
+
+// Every agent advertised tcp://127.0.0.1:5555; on the other machine that would name a
+// different process, so members must see the gossip host instead.
+bool advertised_reachable(AgentSet& agents) {
+  const std::string b0_sees_a0 = latest_pub(agents.lines("b0"), "a0");
+  const std::string a1_sees_b1 = latest_pub(agents.lines("a1"), "b1");
+  if (b0_sees_a0 == "tcp://198.18.0.1:5555" && a1_sees_b1 == "tcp://198.18.0.2:5555") return true;
+  std::fprintf(stderr, "b0 sees a0 at %s, a1 sees b1 at %s\n", b0_sees_a0.c_str(),
+               a1_sees_b1.c_str());
+  return false;
 }
 
 int fail(const char* what) {
@@ -115,6 +127,8 @@ int main() {
   if (!agents.wait_for([&] { return all_report("healthy " + whole, "healthy " + whole); }, 20'000)) {
     return fail("cluster did not form");
   }
+  if (!advertised_reachable(agents)) return fail("loopback endpoint advertised across the veth link");
+  std::printf("advertised endpoints use the gossip host\n");
   sh("ip -n " + ns.a + " link set " + link + " down");
   if (!agents.wait_for([&] {
         return all_report("healthy a0,a1,a2|b0,b1", "degraded b0,b1|a0,a1,a2");

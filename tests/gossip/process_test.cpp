@@ -1,5 +1,7 @@
-// Multi-process test on loopback: 5 gossip_agent processes join through one seed;
+// Multi-process tests on loopback: 5 gossip_agent processes join through one seed;
 // kill -9 one, every other marks it dead; restart it, it rejoins with a higher incarnation.
+// Sealed agents run their push-pull exchanges (joins, anti-entropy) over TCP between
+// processes; an agent with a foreign key gets nothing.
 #include <catch2/catch.hpp>
 
 #include "agent_harness.hpp"
@@ -12,8 +14,10 @@ const std::string kAgent = std::string(VSM_TEST_BIN_DIR) + "/tests/gossip/gossip
 // Relaxed a little for a loaded 2-core CI box; detection is still ~1-2 s.
 const std::vector<std::string> kTiming = {"--probe-timeout-ms", "150"};
 
-std::vector<std::string> agent_args(const std::string& name, const std::string& role, int seed_port) {
+std::vector<std::string> agent_args(const std::string& name, const std::string& role, int seed_port,
+                                    const std::vector<std::string>& extra = {}) {
   std::vector<std::string> a = {kAgent, "--name", name, "--role", role};
+  a.insert(a.end(), extra.begin(), extra.end());
   if (seed_port != 0) {
     a.push_back("--seed");
     a.push_back("127.0.0.1:" + std::to_string(seed_port));
@@ -74,5 +78,50 @@ TEST_CASE("agents detect a kill -9 and a restart rejoins with a higher incarnati
       },
       20'000);
   REQUIRE(rejoined);
+  agents.stop_all();
+}
+
+TEST_CASE("sealed push-pull runs over TCP between processes and refuses a foreign key",
+          "[gossip][process][tcp]") {
+  const std::string key(64, 'a');
+  const std::vector<std::string> sealed = {"--key", key, "--push-pull-interval-ms", "300"};
+  AgentSet agents;
+  REQUIRE(agents.spawn("p0", agent_args("p0", "S5", 0, sealed)));
+  REQUIRE(agents.wait_for([&] { return ready_port(agents.lines("p0")) != 0; }, 10'000));
+  const int seed_port = ready_port(agents.lines("p0"));
+  REQUIRE(agents.spawn("p1", agent_args("p1", "S3", seed_port, sealed)));
+  REQUIRE(agents.spawn("p2", agent_args("p2", "S1", seed_port, sealed)));
+  auto sees = [&](const std::string& who, const std::string& whom) {
+    auto st = latest_states(agents.lines(who));
+    return st.count(whom) != 0 && is_live(st.at(whom).first);
+  };
+  REQUIRE(agents.wait_for(
+      [&] {
+        return sees("p0", "p1") && sees("p0", "p2") && sees("p1", "p2") && sees("p2", "p1");
+      },
+      20'000));
+  // Joins and periodic anti-entropy exchanges were answered over TCP, none failed.
+  REQUIRE(agents.wait_for(
+      [&] {
+        return last_stat(agents.lines("p0"), "push_pulls_answered") >= 4 &&
+               last_stat(agents.lines("p1"), "push_pulls_sent") >= 3 &&
+               last_stat(agents.lines("p1"), "stream_bytes_received") > 0;
+      },
+      20'000));
+  CHECK(last_stat(agents.lines("p1"), "push_pull_failures") == 0);
+  CHECK(last_stat(agents.lines("p0"), "dropped") == 0);
+
+  // Same key id, other key bytes: its join push-pull fails authentication and is
+  // answered with nothing, so it never joins.
+  const std::vector<std::string> foreign = {"--key", std::string(64, 'b')};
+  REQUIRE(agents.spawn("x", agent_args("x", "S1", seed_port, foreign)));
+  REQUIRE(agents.wait_for(
+      [&] {
+        return last_stat(agents.lines("p0"), "auth_failed") > 0 &&
+               last_stat(agents.lines("x"), "push_pull_failures") >= 2;
+      },
+      20'000));
+  CHECK(latest_states(agents.lines("x")).empty());
+  CHECK(latest_states(agents.lines("p0")).count("x") == 0);
   agents.stop_all();
 }

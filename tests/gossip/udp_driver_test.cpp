@@ -126,3 +126,62 @@ TEST_CASE("start() rejects bad configuration", "[gossip][udp]") {
   cfg.bind_address = "192.0.2.1";  // TEST-NET address not configured here
   CHECK(UdpDriver(cfg).start().error().code() == vsm::ErrorCode::kIo);
 }
+
+TEST_CASE("a wildcard bind advertises the address the seed reaches it at", "[gossip][udp]") {
+  EventLog log;
+  auto drivers = start_cluster(1, log, nullptr);
+  UdpDriverConfig cfg;
+  cfg.name = "wild";
+  cfg.bind_address = "0.0.0.0";
+  cfg.endpoints.pub = "tcp://0.0.0.0:6100";
+  cfg.seeds = {drivers[0]->gossip_address()};
+  UdpDriver wild(cfg);
+  wild.on_event([&log](const MemberEvent& e) { log.add(9, e); });
+  REQUIRE(wild.start().ok());
+  CHECK(wild.gossip_address() == "127.0.0.1:" + std::to_string(wild.local_port()));
+  // Its wildcard pub host is advertised as that address too.
+  REQUIRE(log.wait([](const auto& ev) {
+    for (const auto& [i, e] : ev) {
+      if (i == 0 && e.member.name == "wild") return e.member.endpoints.pub == "tcp://127.0.0.1:6100";
+    }
+    return false;
+  }, 10'000));
+  wild.stop();
+  cfg.seeds.clear();
+  auto status = UdpDriver(cfg).start();
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().code() == vsm::ErrorCode::kInvalid);  // nothing to derive it from
+  cfg.advertise_address = "127.0.0.1";
+  UdpDriver explicit_host(cfg);
+  CHECK(explicit_host.start().ok());
+  explicit_host.stop();
+  for (auto& d : drivers) d->stop();
+}
+
+TEST_CASE("drivers rotate their key without losing each other", "[gossip][udp][crypto]") {
+  EventLog log;
+  const Key k1 = Keyring::generate_key(1);
+  const Key k2 = Keyring::generate_key(2);
+  auto ring = std::make_shared<Keyring>(k1, std::vector<Key>{k2});
+  auto drivers = start_cluster(2, log, ring);
+  REQUIRE(log.wait([](const auto& ev) { return count(ev, 0, MemberEventKind::kJoined, "d1") == 1; },
+                   10'000));
+  REQUIRE(drivers[0]->rotate_key(k2).ok());
+  auto clash = drivers[0]->rotate_key(Keyring::generate_key(1));  // id 1 retiring, other bytes
+  REQUIRE_FALSE(clash.ok());
+  CHECK(clash.error().code() == vsm::ErrorCode::kInvalid);
+  REQUIRE(drivers[1]->rotate_key(k2).ok());
+  // Both seal with k2 now; an update still gets through, nothing was dropped.
+  REQUIRE(drivers[1]->update_local({"tcp://127.0.0.1:6001", "", "", ""}, {{"k", "2"}}).ok());
+  REQUIRE(log.wait([](const auto& ev) {
+    return count(ev, 0, MemberEventKind::kUpdated, "d1") >= 1;
+  }, 10'000));
+  CHECK(drivers[0]->stats().dropped_total() == 0);
+  UdpDriverConfig plain;
+  plain.name = "plain";
+  UdpDriver unkeyed(plain);
+  auto no_ring = unkeyed.rotate_key(k2);
+  REQUIRE_FALSE(no_ring.ok());
+  CHECK(no_ring.error().code() == vsm::ErrorCode::kInvalid);
+  for (auto& d : drivers) d->stop();
+}

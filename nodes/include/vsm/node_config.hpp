@@ -37,6 +37,12 @@ struct NodeConfig {
   std::vector<std::string> seeds;       // "host:port" of members to join through
   std::string gossip_advertise_host;    // address others reach us at (NAT, containers)
   std::map<std::string, std::string> tags;
+  // Publisher connections gossip may make this node open (one per member with a pub
+  // endpoint). Members beyond it are not connected, counted in the gossip stats
+  // (connections_refused) and connected later when a connected member goes away. Bounds
+  // what forged members can cost (docs/GOSSIP.md "Bounded state"); raise it for fabrics
+  // with more publishers.
+  std::size_t max_gossip_connections = 256;
   gossip::MembershipConfig gossip;
   gossip::PartitionConfig partition;
 
@@ -89,6 +95,10 @@ struct NodeConfig {
 
   // Control plane (ROUTER: ping/info/stats/replay); empty disables it.
   std::string control_bind = "tcp://127.0.0.1:*";
+  // Control endpoint advertised to gossip members (defaults to the resolved control_bind;
+  // a loopback or wildcard host is replaced by the gossip address's host for members,
+  // docs/GOSSIP.md "Advertised addresses").
+  std::string control_advertise;
   // Bytes of recently published encoded events kept per channel for replay and gap
   // repair when no log is configured; 0 disables the ring.
   std::size_t replay_ring_bytes_per_channel = 8u << 20;

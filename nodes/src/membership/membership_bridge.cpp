@@ -35,13 +35,16 @@ Result<std::unique_ptr<MembershipBridge>> MembershipBridge::create(const NodeCon
   auto dc = driver_config(config);
   if (!dc) return dc.error();
   return std::unique_ptr<MembershipBridge>(new MembershipBridge(
-      config.name, std::move(hooks), std::make_unique<gossip::UdpDriver>(std::move(dc).value())));
+      config, std::move(hooks), std::make_unique<gossip::UdpDriver>(std::move(dc).value())));
 }
 
-MembershipBridge::MembershipBridge(std::string self, MembershipHooks hooks,
+MembershipBridge::MembershipBridge(const NodeConfig& config, MembershipHooks hooks,
                                    std::unique_ptr<gossip::UdpDriver> driver)
-    : self_(std::move(self)), hooks_(std::move(hooks)), driver_(std::move(driver)) {}
-
+    : self_(config.name),
+      control_advertise_(config.control_advertise),
+      max_connections_(config.max_gossip_connections),
+      hooks_(std::move(hooks)),
+      driver_(std::move(driver)) {}
 MembershipBridge::~MembershipBridge() { stop(); }
 
 void MembershipBridge::on_member_event(std::function<void(const gossip::MemberEvent&)> cb) {
@@ -60,6 +63,7 @@ Status MembershipBridge::start(const gossip::Endpoints& local) {
   });
   if (auto st = driver_->start(); !st) return st;
   gossip::Endpoints eps = local;
+  if (!control_advertise_.empty()) eps.control = control_advertise_;
   eps.gossip = driver_->gossip_address();
   return driver_->update_local(eps, {});
 }
@@ -79,8 +83,8 @@ void MembershipBridge::handle(const gossip::MemberEvent& e) {
                                     : e.kind == gossip::MemberEventKind::kSuspect ? before
                                                                                   : gossip::Endpoints{};
     if (before.pub != after.pub) {
-      if (!before.pub.empty()) hooks_.disconnect_pub(before.pub);
-      if (!after.pub.empty()) hooks_.connect_pub(after.pub);
+      if (!before.pub.empty()) release_pub(e.member.name);
+      if (!after.pub.empty()) acquire_pub(e.member.name, after.pub);
     }
     if (before.dish != after.dish) {
       if (!before.dish.empty() && hooks_.remove_dish) hooks_.remove_dish(before.dish);
@@ -95,9 +99,42 @@ void MembershipBridge::handle(const gossip::MemberEvent& e) {
   if (user_member_cb_) user_member_cb_(e);
 }
 
+// REQUIRES: mu_ held.
+void MembershipBridge::acquire_pub(const std::string& member, const std::string& endpoint) {
+  if (connected_.size() >= max_connections_) {
+    if (refused_++ % 100 == 0) {
+      spdlog::warn("vsm: node {}: not connecting to {} ({}): max_gossip_connections ({}) reached",
+                   self_, member, endpoint, max_connections_);
+    }
+    waiting_[member] = endpoint;
+    return;
+  }
+  connected_[member] = endpoint;
+  hooks_.connect_pub(endpoint);
+}
+
+// REQUIRES: mu_ held. Frees the member's place and gives it to a waiting member.
+void MembershipBridge::release_pub(const std::string& member) {
+  if (waiting_.erase(member) != 0) return;
+  auto it = connected_.find(member);
+  if (it == connected_.end()) return;
+  hooks_.disconnect_pub(it->second);
+  connected_.erase(it);
+  if (waiting_.empty()) return;
+  auto next = waiting_.begin();
+  connected_[next->first] = next->second;
+  hooks_.connect_pub(next->second);
+  waiting_.erase(next);
+}
+
 std::vector<gossip::Member> MembershipBridge::members() const { return driver_->members(); }
 gossip::PartitionView MembershipBridge::partition_view() const { return driver_->partition_view(); }
-gossip::GossipStats MembershipBridge::stats() const { return driver_->stats(); }
+gossip::GossipStats MembershipBridge::stats() const {
+  gossip::GossipStats s = driver_->stats();
+  std::lock_guard lock(mu_);
+  s.connections_refused = refused_;
+  return s;
+}
 std::string MembershipBridge::gossip_address() const { return driver_->gossip_address(); }
 
 }  // namespace vsm::detail

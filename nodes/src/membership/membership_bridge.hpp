@@ -1,11 +1,15 @@
 // Wires gossip membership into a node: runs the UdpDriver, turns member events into
 // data-plane connects/disconnects and algedonic peer changes, and reports partition
-// transitions. Knows nothing of sockets: NodeCore hands it plain callbacks.
+// transitions. Knows nothing of sockets: NodeCore hands it plain callbacks. At most
+// max_gossip_connections members' publishers are connected at once; the others wait
+// (counted as refused) and are connected when a connected member goes away.
 // Thread-safety: start()/stop() from the owner; the hooks run on the gossip thread
 // and must not block (the node posts their work to its reactor).
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,28 +41,37 @@ class MembershipBridge {
   void on_member_event(std::function<void(const gossip::MemberEvent&)> cb);
   void on_partition_event(std::function<void(const gossip::PartitionEvent&)> cb);
 
-  // Starts gossip advertising these endpoints. Errors from UdpDriver::start().
+  // Starts gossip advertising these endpoints (control replaced by control_advertise
+  // when set). Errors from UdpDriver::start().
   Status start(const gossip::Endpoints& local);
   void stop();
 
   std::vector<gossip::Member> members() const;
   gossip::PartitionView partition_view() const;
+  // The driver's counters plus connections_refused.
   gossip::GossipStats stats() const;
   std::string gossip_address() const;
 
  private:
-  MembershipBridge(std::string self, MembershipHooks hooks,
+  MembershipBridge(const NodeConfig& config, MembershipHooks hooks,
                    std::unique_ptr<gossip::UdpDriver> driver);
   void handle(const gossip::MemberEvent& e);
+  void acquire_pub(const std::string& member, const std::string& endpoint);
+  void release_pub(const std::string& member);
 
   std::string self_;
+  std::string control_advertise_;
+  std::size_t max_connections_;
   MembershipHooks hooks_;
   std::unique_ptr<gossip::UdpDriver> driver_;
   std::function<void(const gossip::MemberEvent&)> user_member_cb_;
   std::function<void(const gossip::PartitionEvent&)> user_partition_cb_;
   // Endpoints we are wired to per member, so an update can rewire precisely.
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, gossip::Endpoints> wired_;
+  std::map<std::string, std::string> connected_;  // member -> pub endpoint connected
+  std::map<std::string, std::string> waiting_;    // member -> pub endpoint over the cap
+  std::uint64_t refused_ = 0;
 };
 
 }  // namespace vsm::detail

@@ -1,5 +1,6 @@
-// Runs a Membership and a PartitionDetector over a real POSIX UDP socket on one
-// std::jthread ("vsm-gossip"). Small API meant to be embedded in vsm::Node.
+// Runs a Membership and a PartitionDetector over a real POSIX UDP socket, and its
+// push-pull exchanges over TCP on the same port number, on one std::jthread
+// ("vsm-gossip"). Small API meant to be embedded in vsm::Node.
 //
 //   UdpDriver d(cfg);                 // cfg.name, cfg.seeds, ...
 //   d.on_event([](const MemberEvent& e) { ... });   // set before start()
@@ -32,13 +33,20 @@
 namespace vsm::gossip {
 
 class Membership;
+namespace detail {
+class StreamTransport;
+}
 
 struct UdpDriverConfig {
   std::string name;                        // unique member name (required)
   Role role = Role::kS1;
-  std::string bind_address = "127.0.0.1";  // IPv4 literal
-  std::uint16_t bind_port = 0;             // 0 = any free port
-  // Address others use to reach us (NAT, containers); empty = bind_address.
+  // IPv4 literal; "0.0.0.0" binds every interface (then see advertise_address).
+  std::string bind_address = "127.0.0.1";
+  std::uint16_t bind_port = 0;             // 0 = any free port (same number for UDP and TCP)
+  // Address others use to reach us (NAT, containers); empty = bind_address, or with a
+  // wildcard bind the local address this host uses towards the first seed. Loopback
+  // and wildcard endpoint hosts are advertised as this host to other machines
+  // (docs/GOSSIP.md "Advertised addresses").
   std::string advertise_address;
   Endpoints endpoints;                     // `gossip` is filled in from the bound socket
   std::map<std::string, std::string> tags;
@@ -49,6 +57,9 @@ struct UdpDriverConfig {
   std::uint64_t partition_eval_interval_ms = 200;
   std::uint64_t leave_timeout_ms = 500;    // stop(): max time spent spreading the leave
   std::uint64_t rng_seed = 0;              // 0 = random
+  // Inbound push-pull connections served at once; more are closed and counted
+  // (GossipStats::streams_refused).
+  std::size_t max_stream_connections = 16;
 };
 
 class UdpDriver {
@@ -65,8 +76,9 @@ class UdpDriver {
   void on_event(EventCallback callback);
   void on_partition(PartitionCallback callback);
 
-  // Binds the socket and starts the thread; joining via the seeds retries in the
-  // background. Errors: kInvalid (config), kIo (socket/bind). Not idempotent.
+  // Binds the UDP socket and the TCP listener and starts the thread; joining via the
+  // seeds retries in the background. Errors: kInvalid (config), kIo (socket/bind).
+  // Not idempotent.
   Status start();
   // Graceful leave (bounded by leave_timeout_ms), then joins the thread. Idempotent;
   // blocks up to leave_timeout_ms + one tick.
@@ -79,6 +91,10 @@ class UdpDriver {
   // New endpoints/tags for this node (incarnation bump, gossiped). Applied by the driver
   // thread on its next tick. Error kTooLarge when the record would not fit a datagram.
   Status update_local(Endpoints endpoints, std::map<std::string, std::string> tags);
+  // Seals with `next` from the next tick on; the previous primary key keeps opening for
+  // membership.key_grace_ms. Errors: kInvalid (no keyring, or `next` conflicts with a key
+  // id in use).
+  Status rotate_key(const Key& next);
 
   // Snapshots, refreshed by the driver thread after every change (may lag by one tick).
   std::vector<Member> members() const;
@@ -88,9 +104,12 @@ class UdpDriver {
   bool joined() const;
 
  private:
+  Status bind_sockets();
+  Status resolve_advertise();
   void run(std::stop_token stop);
+  void wait_and_receive(std::uint64_t now_ms, int wait_ms);
   void receive_all(std::uint64_t now_ms);
-  void flush();
+  void flush(std::uint64_t now_ms);
   void publish(std::uint64_t now_ms, bool force);
   void apply_pending(std::uint64_t now_ms);
   void spread_leave();
@@ -98,7 +117,9 @@ class UdpDriver {
   UdpDriverConfig config_;
   int fd_ = -1;
   std::uint16_t port_ = 0;
+  std::string advertise_host_;
   std::unique_ptr<Membership> membership_;  // driver thread only after start()
+  std::unique_ptr<detail::StreamTransport> streams_;  // driver thread only
   std::unique_ptr<PartitionDetector> detector_;
   EventCallback event_cb_;
   PartitionCallback partition_cb_;
@@ -112,6 +133,8 @@ class UdpDriver {
   GossipStats stats_snapshot_;
   bool joined_snapshot_ = false;
   std::optional<std::pair<Endpoints, std::map<std::string, std::string>>> pending_update_;
+  std::shared_ptr<const Keyring> keyring_;  // as rotated so far (validates rotate_key())
+  std::vector<Key> pending_keys_;
 
   std::jthread thread_;
 };
