@@ -17,15 +17,19 @@ namespace vsm::bench {
 
 // kZmqNoDrop: raw libzmq with ZMQ_XPUB_NODROP (the publisher waits at the high-water
 // mark instead of dropping), the fair ceiling next to the lossless brokers.
-// kNodeReliable: the Node with a DeliveryMode::kReliable subscription.
-// kZmqWire: raw libzmq sending the Node's exact wire frames (topic + envelope, built
-// once), the ceiling of the protocol itself.
-enum class System { kZmq, kZmqNoDrop, kZmqWire, kNode, kNodeReliable, kNodeLog, kNats, kRedis };
+// kNodeReliable: the Node with a DeliveryMode::kReliable subscription (flow control:
+// the publisher never runs further ahead than the subscriber's window).
+// kNodeReliableLog: the same, with the publisher's event log on (fsync interval).
+// kZmqWire: raw libzmq sending the Node's exact single-event frames (built once), the
+// ceiling of unbatched protocol v2.
+enum class System {
+  kZmq, kZmqNoDrop, kZmqWire, kNode, kNodeReliable, kNodeLog, kNodeReliableLog, kNats, kRedis
+};
 
-inline constexpr System kAllSystems[] = {System::kZmq,      System::kZmqNoDrop,
-                                         System::kZmqWire,  System::kNode,
-                                         System::kNodeReliable, System::kNodeLog,
-                                         System::kNats,     System::kRedis};
+inline constexpr System kAllSystems[] = {
+    System::kZmq,     System::kZmqNoDrop,       System::kZmqWire, System::kNode,
+    System::kNodeReliable, System::kNodeLog, System::kNodeReliableLog, System::kNats,
+    System::kRedis};
 
 std::string_view system_name(System s) noexcept;   // "zmq", "zmq-nodrop", "node", ...
 std::string_view system_title(System s) noexcept;  // "raw libzmq PUB/SUB", ...
