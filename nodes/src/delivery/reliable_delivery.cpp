@@ -35,9 +35,22 @@ void ReliableDelivery::stop() {
   if (repairs_) repairs_->stop();
 }
 
-void ReliableDelivery::feed(SubscriptionState& s, Event&& event) {
-  s.tracker()->on_live(std::move(event), out_);
-  apply(s, out_);
+void ReliableDelivery::feed(SubscriptionState& s, const Event& event) {
+  ReliableTracker& tracker = *s.tracker();
+  if (!tracker.take_in_order(event)) {
+    tracker.on_live(Event(event), out_);
+    apply(s, out_);
+    return;
+  }
+  if (!s.filter().matches(event)) return;
+  if (!s.offer(event)) {
+    resume_due_ = true;
+    tracker.on_refused(Event(event));  // pauses the stream, holds the event
+    return;
+  }
+  NodeCounters::add(counters_.of(event.channel).delivered);
+  ++delivered_since_ack_;
+  subs_.note_enqueued(s);
 }
 
 void ReliableDelivery::apply(SubscriptionState& s, TrackerOutput& out) {
@@ -65,7 +78,7 @@ void ReliableDelivery::apply(SubscriptionState& s, TrackerOutput& out) {
     }
     if (!s.filter().matches(e)) continue;
     const Channel ch = e.channel;
-    if (!s.offer(e)) {
+    if (!s.offer(std::move(e))) {  // moved from only when accepted
       spdlog::debug("vsm: node {} queue full at seq {}: pausing", config_.name, e.seq);
       refused = true;
       resume_due_ = true;

@@ -40,8 +40,9 @@ class ReliableDelivery {
   // Stops the repair lanes; answers still in flight are dropped. Idempotent.
   void stop();
 
-  // A live event on a channel `s` sequences.
-  void feed(SubscriptionState& s, Event&& event);
+  // A live event on a channel `s` sequences (copied only when it is not the next in
+  // order: the common case goes straight into the queue's spare slot).
+  void feed(SubscriptionState& s, const Event& event);
   // A publisher's hello: where to repair from, and its heads per channel.
   void on_hello(const Hello& hello);
   // Once per reactor turn: resumes paused streams whose queue has room again, and

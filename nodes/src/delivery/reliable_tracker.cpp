@@ -62,6 +62,16 @@ std::uint64_t ReliableTracker::delivered_up_to(const std::string& publisher,
   return it->second.next - 1;
 }
 
+bool ReliableTracker::take_in_order(const Event& event) {
+  Stream& s = stream(event.ts.node, event.channel);
+  if (s.next == 0 || event.seq != s.next || s.paused || s.resolving || !s.held.empty()) {
+    return false;
+  }
+  ++s.next;
+  s.head = std::max(s.head, event.seq);
+  return true;
+}
+
 void ReliableTracker::on_live(Event&& event, TrackerOutput& out) {
   const std::uint64_t seq = event.seq;
   const Channel channel = event.channel;

@@ -46,6 +46,11 @@ class ReliableTracker {
                   std::uint64_t start_time_ms = 0);
 
   void on_live(Event&& event, TrackerOutput& out);
+  // The common case without a copy: when `event` is exactly the next seq of a running
+  // stream (started, not paused, nothing held or being resolved), advances the stream
+  // and returns true: the caller delivers `event` itself (and calls on_refused() with a
+  // copy if the queue refuses it). Otherwise false: use on_live().
+  bool take_in_order(const Event& event);
   // A publisher announced its last published seq on a channel (tail-loss detection).
   // A head below what was delivered is normal (announced heads lag the stream) unless
   // `restarted`: the publisher is a new instance whose sequences started over.

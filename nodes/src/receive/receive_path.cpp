@@ -108,7 +108,7 @@ void ReceivePath::dispatch(const Event& event) {
   for (const auto& sp : subs_.all()) {
     SubscriptionState& s = *sp;
     if (s.sequenced(event.channel)) {
-      reliable_.feed(s, Event(event));
+      reliable_.feed(s, event);
       continue;
     }
     if (!s.filter().matches(event)) continue;

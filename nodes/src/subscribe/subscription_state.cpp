@@ -60,17 +60,6 @@ void SubscriptionState::record_overflow_locked(const Event& e) {
   while (dead_letters_.size() > kMaxDeadLetters) dead_letters_.pop_front();
 }
 
-bool SubscriptionState::offer(Event& event) {
-  std::lock_guard lock(mu_);
-  if (closed()) return true;
-  if (queue_.size() >= options_.queue_capacity) {
-    want_room_.store(true, std::memory_order_relaxed);
-    return false;
-  }
-  queue_.push(std::move(event));
-  return true;
-}
-
 // A consumer increments waiters_ under mu_ before it waits; the reactor's push took
 // mu_ after that or the consumer saw the event before waiting, so no wake is lost.
 void SubscriptionState::wake_consumer() {

@@ -53,7 +53,9 @@ class SubscriptionState {
 
   // Reliable: enqueues `event` if the queue has room; otherwise leaves it untouched,
   // returns false and arranges for `room_waker` to run once a consumer makes room.
-  bool offer(Event& event);
+  // A copy, or an rvalue moved in (offer() leaves a refused one untouched).
+  bool offer(const Event& event) { return offer_impl(event); }
+  bool offer(Event&& event) { return offer_impl(std::move(event)); }
   void set_room_waker(std::function<void()> waker) { room_waker_ = std::move(waker); }
   bool has_room() const;
 
@@ -85,6 +87,17 @@ class SubscriptionState {
   std::size_t queued() const;
 
  private:
+  template <typename E>
+  bool offer_impl(E&& event) {
+    std::lock_guard lock(mu_);
+    if (closed()) return true;
+    if (queue_.size() >= options_.queue_capacity) {
+      want_room_.store(true, std::memory_order_relaxed);
+      return false;
+    }
+    queue_.push(std::forward<E>(event));
+    return true;
+  }
   void made_room();  // consumer side, after taking the queue
   // Consumer: true once taken_ holds events (swapped from queue_, waiting up to
   // `timeout` for some); false on timeout or close.
