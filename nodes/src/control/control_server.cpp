@@ -58,8 +58,9 @@ void encode_stats(const NodeStats& s, std::string& out) {
   put_channel_stats(w, s.total());
 }
 
-ControlServer::ControlServer(zmq::context_t& ctx, ControlHandlers handlers)
-    : ctx_(ctx), handlers_(std::move(handlers)) {}
+ControlServer::ControlServer(zmq::context_t& ctx, ControlHandlers handlers,
+                             std::function<void(zmq::socket_t&)> secure)
+    : ctx_(ctx), handlers_(std::move(handlers)), secure_(std::move(secure)) {}
 
 ControlServer::~ControlServer() { stop(); }
 
@@ -68,6 +69,7 @@ Status ControlServer::start(const std::string& endpoint) {
     socket_ = zmq::socket_t(ctx_, zmq::socket_type::router);
     socket_.set(zmq::sockopt::linger, 0);
     socket_.set(zmq::sockopt::router_mandatory, 0);
+    if (secure_) secure_(socket_);
     socket_.bind(endpoint);
     endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
   } catch (const zmq::error_t& e) {

@@ -79,8 +79,10 @@ void MembershipBridge::handle(const gossip::MemberEvent& e) {
                                     : e.kind == gossip::MemberEventKind::kSuspect ? before
                                                                                   : gossip::Endpoints{};
     if (before.pub != after.pub) {
-      if (!before.pub.empty()) hooks_.disconnect_pub(before.pub);
-      if (!after.pub.empty()) hooks_.connect_pub(after.pub);
+      // "NAME@ENDPOINT": with security on, the reactor pins the member's trusted key.
+      const std::string& name = e.member.name;
+      if (!before.pub.empty()) hooks_.disconnect_pub(name + "@" + before.pub);
+      if (!after.pub.empty()) hooks_.connect_pub(name + "@" + after.pub);
     }
     if (before.dish != after.dish) {
       if (!before.dish.empty() && hooks_.remove_dish) hooks_.remove_dish(before.dish);
