@@ -115,3 +115,33 @@ TEST_CASE("the guard follows strings, escapes and comments", "[cli][config]") {
   REQUIRE_FALSE(st);
   CHECK(st.error().message().find("config 't.toml':3:3:") != std::string::npos);
 }
+
+TEST_CASE("a [security] table turns security on", "[cli][config]") {
+  vsm::NodeConfig cfg;
+  REQUIRE(apply("[node]\nname = \"s1\"\n[security]\nkey_file = \"k/s1.key\"\n"
+                "trusted_dir = \"trusted\"\nsigned_channels = [\"command\"]\n"
+                "cluster_key = \"" + std::string(64, 'a') + "\"\n"
+                "previous_cluster_key = \"" + std::string(64, 'b') + "\"\n"
+                "previous_key_grace_ms = 5000\n",
+                cfg));
+  CHECK(cfg.security.enabled());
+  CHECK(cfg.security.key_file == "k/s1.key");
+  CHECK(cfg.security.trusted_dir == "trusted");
+  CHECK(cfg.security.signed_channels == std::vector<vsm::Channel>{vsm::Channel::kCommand});
+  CHECK(cfg.cluster_key == std::string(64, 'a'));  // the same setting as [node] cluster_key
+  CHECK(cfg.security.previous_cluster_key == std::string(64, 'b'));
+  CHECK(cfg.security.previous_key_grace_ms == 5000);
+
+  vsm::NodeConfig other;
+  auto typo = apply("[security]\nkey_flie = \"x\"\n", other);
+  REQUIRE_FALSE(typo);
+  CHECK(typo.error().message().find("[security] key_flie is not a known key") != std::string::npos);
+  auto channel = apply("[security]\nsigned_channels = [\"commands\"]\n", other);
+  REQUIRE_FALSE(channel);
+  CHECK(channel.error().message().find("'commands' is not a channel") != std::string::npos);
+  auto twice = apply("[node]\ncluster_key = \"" + std::string(64, 'a') +
+                         "\"\n[security]\ncluster_key = \"" + std::string(64, 'a') + "\"\n",
+                     other);
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().message().find("keep one") != std::string::npos);
+}

@@ -32,6 +32,7 @@ Status PublishPath::open() {
   for (std::size_t i = 0; i < kChannelCount; ++i) {
     last_seq_[i].store((*last)[i], std::memory_order_relaxed);
   }
+  pipeline_.resume_heads(*last);
   return socket_.bind();
 }
 
