@@ -203,6 +203,9 @@ int run_verify(const LogArgs& args) {
                         {"tail_bytes", r.tail_bytes},
                         {"corruption", nlohmann::json::array()}};
     for (const auto& c : r.corruption) j["corruption"].push_back(region_json(c));
+    j["chain_heads"] = nlohmann::json::object();
+    for (const auto& [segment, head] : r.chain_heads) j["chain_heads"][segment] = head;
+    j["unchained_segments"] = r.unchained_segments;
     if (sigs) {
       j["ok"] = ok;
       j["signatures"] = {{"valid", sigs->valid},
@@ -213,6 +216,14 @@ int run_verify(const LogArgs& args) {
     }
     std::cout << j.dump() << "\n";
   } else {
+    for (const auto& [segment, head] : r.chain_heads) {
+      std::printf("chain head %s %s\n", std::filesystem::path(segment).filename().c_str(),
+                  head.c_str());
+    }
+    if (r.unchained_segments > 0) {
+      std::printf("note: %llu segments written before the hash chain (log format 1)\n",
+                  static_cast<unsigned long long>(r.unchained_segments));
+    }
     if (sigs && !sigs->ok()) std::printf("bad signature: %s\n", sigs->first_bad.c_str());
     if (sigs) {
       std::printf("signatures: %llu valid, %llu invalid, %llu by unknown signers, %llu "

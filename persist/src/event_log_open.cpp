@@ -10,6 +10,7 @@
 #include "segment_loader.hpp"
 #include "vsm/persist/event_log.hpp"
 #include "vsm/persist/log_format.hpp"
+#include "vsm/persist/segment_header.hpp"
 
 namespace vsm::persist {
 
@@ -108,7 +109,21 @@ Status EventLog::recover_active() {
     if (!st) return st;
   }
   last->set_index(std::move(scan->index));
-  s.writer.adopt(last, valid_end);
+  if (last->chained()) {
+    s.writer.adopt(last, valid_end, scan->last_link);
+    return {};
+  }
+  // A version 1 segment (no hash chain) from an older build: new records go to a
+  // version 2 segment, so that every record written from now on is chained. An empty
+  // one gets a version 2 header in place (its name, the next offset, is taken).
+  const auto st = last->stats();
+  if (st.records > 0) return s.writer.create_active(st.last_offset + 1);
+  Status rewrite = last->file().truncate(0);
+  if (rewrite) rewrite = last->file().append(encode_segment_header(last->base_offset()));
+  if (rewrite && s.options.fsync != FsyncPolicy::kNone) rewrite = last->file().sync();
+  if (!rewrite) return rewrite;
+  last->set_version(lf::kSegmentVersion);
+  s.writer.adopt(last, lf::kSegmentHeaderBytes, std::nullopt);
   return {};
 }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstring>
+
 #include "log_directory.hpp"
 #include "vsm/persist/log_format.hpp"
 #include "vsm/persist/record_writer.hpp"
@@ -15,7 +17,9 @@ namespace fs = std::filesystem;
 GroupWriter::GroupWriter(Env& env, fs::path dir, const LogOptions& options, SegmentSet& segments)
     : env_(env), dir_(std::move(dir)), options_(options), segments_(segments) {}
 
-void GroupWriter::adopt(SegmentPtr segment, std::uint64_t size) {
+void GroupWriter::adopt(SegmentPtr segment, std::uint64_t size,
+                        std::optional<ChainLink> last_link) {
+  chain_ = last_link ? *last_link : chain_seed(segment->base_offset());
   active_ = std::move(segment);
   active_size_ = size;
 }
@@ -26,6 +30,7 @@ Status GroupWriter::create_active(std::uint64_t base) {
   if (!file) return std::move(file).error();
   active_ = std::make_shared<Segment>(path, base, std::move(file).value());
   active_size_ = lf::kSegmentHeaderBytes;
+  chain_ = chain_seed(base);
   segments_.push(active_);
   return {};
 }
@@ -35,10 +40,10 @@ Status GroupWriter::frame(const BodySource& source, std::size_t count, std::uint
   const std::size_t meta_before = meta_.size();
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t start = group_.size();
-    group_.resize(start + lf::kRecordHeaderBytes);
+    group_.resize(start + lf::kRecordHeaderBytes + lf::kChainBytes);  // link: seal()
     RecordFields f;
     Status s = source(i, group_, f);
-    const std::size_t body = group_.size() - start - lf::kRecordHeaderBytes;
+    const std::size_t body = group_.size() - start - lf::kRecordHeaderBytes - lf::kChainBytes;
     if (s && body > lf::kMaxRecordBodyBytes) {
       s = Error::too_large("encoded event of " + std::to_string(body) +
                            " bytes exceeds the log's record limit");
@@ -48,7 +53,7 @@ Status GroupWriter::frame(const BodySource& source, std::size_t count, std::uint
       meta_.resize(meta_before);
       return s;
     }
-    RecordWriter::put_header(group_.data() + start, body, first + i, f.wall_ms);
+    RecordWriter::put_header(group_.data() + start, body, first + i, f.wall_ms, /*chained=*/true);
     Pending p;
     p.offset = first + i;
     p.wall_ms = f.wall_ms;
@@ -60,17 +65,39 @@ Status GroupWriter::frame(const BodySource& source, std::size_t count, std::uint
   return {};
 }
 
-// The crc of each record is computed here, once per group, off the encoding loop.
+// Which records start a new segment (by size), before anything is written: each
+// segment's hash chain starts from its own seed.
+void GroupWriter::plan() {
+  std::uint64_t size = active_size_;
+  for (Pending& r : meta_) {
+    r.roll_before = size + r.size > options_.segment_bytes && size > lf::kSegmentHeaderBytes;
+    if (r.roll_before) size = lf::kSegmentHeaderBytes;
+    size += r.size;
+  }
+}
+
+// The chain link and the crc of each record are computed here, once per group, off the
+// encoding loop.
 void GroupWriter::seal() {
+  constexpr std::size_t kFields = lf::kRecordHeaderBytes - lf::kRecordCrcStart;
+  constexpr std::size_t kPrefix = lf::kRecordHeaderBytes + lf::kChainBytes;
+  ChainLink link = chain_;
   std::size_t pos = 0;
   for (const Pending& r : meta_) {
-    RecordWriter::seal(group_.data() + pos, r.size);
+    char* rec = group_.data() + pos;
+    if (r.roll_before) link = chain_seed(r.offset);
+    link = chain_next(link, std::string_view(rec + lf::kRecordCrcStart, kFields),
+                      std::string_view(rec + kPrefix, r.size - kPrefix));
+    std::memcpy(rec + lf::kRecordHeaderBytes, link.data(), link.size());
+    RecordWriter::seal(rec, r.size);
     pos += r.size;
   }
+  pending_chain_ = link;
 }
 
 Status GroupWriter::commit(bool sync, bool* sync_failed) {
   *sync_failed = false;
+  plan();
   seal();
   Status s;
   if (cut_back_pending_) {
@@ -80,6 +107,7 @@ Status GroupWriter::commit(bool sync, bool* sync_failed) {
   if (s) s = write_all(sync, sync_failed);
   if (s) {
     publish();
+    chain_ = pending_chain_;
   } else {
     rollback();
   }
@@ -97,9 +125,7 @@ Status GroupWriter::write_all(bool sync, bool* sync_failed) {
   std::size_t chunk_begin = 0;
   std::size_t pos = 0;
   for (Pending& r : meta_) {
-    const Target& t = targets_.back();
-    const std::uint64_t planned = t.size + (pos - chunk_begin);
-    if (planned + r.size > options_.segment_bytes && planned > lf::kSegmentHeaderBytes) {
+    if (r.roll_before) {  // plan() decided it by the same sizes
       Status s = write_chunk(chunk_begin, pos);
       if (s) s = roll(r.offset, sync_failed);
       if (!s) return s;
