@@ -169,6 +169,8 @@ constexpr Key kKeys[] = {
      [](const Value& v, NodeConfig& c) { return v.non_negative(c.log_options.retention_bytes); }},
     {"log_retention_age_ms",
      [](const Value& v, NodeConfig& c) { return v.non_negative(c.log_options.retention_age_ms); }},
+    {"log_hash_chain",
+     [](const Value& v, NodeConfig& c) { return v.get(c.log_options.hash_chain); }},
     {"log_max_pending_bytes",
      [](const Value& v, NodeConfig& c) { return v.positive(c.log_options.max_pending_bytes); }},
 };

@@ -109,20 +109,21 @@ Status EventLog::recover_active() {
     if (!st) return st;
   }
   last->set_index(std::move(scan->index));
-  if (last->chained()) {
+  if (last->chained() == s.options.hash_chain) {
     s.writer.adopt(last, valid_end, scan->last_link);
     return {};
   }
-  // A version 1 segment (no hash chain) from an older build: new records go to a
-  // version 2 segment, so that every record written from now on is chained. An empty
-  // one gets a version 2 header in place (its name, the next offset, is taken).
+  // Written with the other hash_chain setting (or by a build before the chain: version
+  // 1): new records go to a new segment, so that a segment is chained throughout or not
+  // at all. An empty one gets a new header in place (its name, the next offset, is taken).
   const auto st = last->stats();
   if (st.records > 0) return s.writer.create_active(st.last_offset + 1);
+  const std::uint32_t flags = s.options.hash_chain ? lf::kSegmentFlagChained : 0;
   Status rewrite = last->file().truncate(0);
-  if (rewrite) rewrite = last->file().append(encode_segment_header(last->base_offset()));
+  if (rewrite) rewrite = last->file().append(encode_segment_header(last->base_offset(), flags));
   if (rewrite && s.options.fsync != FsyncPolicy::kNone) rewrite = last->file().sync();
   if (!rewrite) return rewrite;
-  last->set_version(lf::kSegmentVersion);
+  last->set_chained(s.options.hash_chain);
   s.writer.adopt(last, lf::kSegmentHeaderBytes, std::nullopt);
   return {};
 }

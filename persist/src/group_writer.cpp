@@ -29,6 +29,7 @@ Status GroupWriter::create_active(std::uint64_t base) {
   auto file = create_file(path, base);
   if (!file) return std::move(file).error();
   active_ = std::make_shared<Segment>(path, base, std::move(file).value());
+  active_->set_chained(options_.hash_chain);
   active_size_ = lf::kSegmentHeaderBytes;
   chain_ = chain_seed(base);
   segments_.push(active_);
@@ -40,10 +41,11 @@ Status GroupWriter::frame(const BodySource& source, std::size_t count, std::uint
   const std::size_t meta_before = meta_.size();
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t start = group_.size();
-    group_.resize(start + lf::kRecordHeaderBytes + lf::kChainBytes);  // link: seal()
+    const std::size_t link = options_.hash_chain ? lf::kChainBytes : 0;
+    group_.resize(start + lf::kRecordHeaderBytes + link);  // the link is set by seal()
     RecordFields f;
     Status s = source(i, group_, f);
-    const std::size_t body = group_.size() - start - lf::kRecordHeaderBytes - lf::kChainBytes;
+    const std::size_t body = group_.size() - start - lf::kRecordHeaderBytes - link;
     if (s && body > lf::kMaxRecordBodyBytes) {
       s = Error::too_large("encoded event of " + std::to_string(body) +
                            " bytes exceeds the log's record limit");
@@ -53,7 +55,8 @@ Status GroupWriter::frame(const BodySource& source, std::size_t count, std::uint
       meta_.resize(meta_before);
       return s;
     }
-    RecordWriter::put_header(group_.data() + start, body, first + i, f.wall_ms, /*chained=*/true);
+    RecordWriter::put_header(group_.data() + start, body, first + i, f.wall_ms,
+                             options_.hash_chain);
     Pending p;
     p.offset = first + i;
     p.wall_ms = f.wall_ms;
@@ -85,6 +88,11 @@ void GroupWriter::seal() {
   std::size_t pos = 0;
   for (const Pending& r : meta_) {
     char* rec = group_.data() + pos;
+    if (!options_.hash_chain) {
+      RecordWriter::seal(rec, r.size);
+      pos += r.size;
+      continue;
+    }
     if (r.roll_before) link = chain_seed(r.offset);
     link = chain_next(link, std::string_view(rec + lf::kRecordCrcStart, kFields),
                       std::string_view(rec + kPrefix, r.size - kPrefix));
@@ -176,7 +184,8 @@ Result<Segment::SharedFile> GroupWriter::create_file(const fs::path& path, std::
   }
   if (!file) return std::move(file).error();
   Segment::SharedFile f(std::move(file).value());
-  Status s = f->append(encode_segment_header(base));
+  Status s = f->append(
+      encode_segment_header(base, options_.hash_chain ? lf::kSegmentFlagChained : 0));
   if (s && options_.fsync != FsyncPolicy::kNone) s = sync(*f);
   if (s && options_.fsync != FsyncPolicy::kNone) s = env_.sync_dir(dir_);
   if (!s) {
@@ -210,6 +219,7 @@ void GroupWriter::publish() {
   for (std::size_t k = 0; k < targets_.size(); ++k) {
     const Target& t = targets_[k];
     SegmentPtr seg = k == 0 ? active_ : std::make_shared<Segment>(t.path, t.base, t.file);
+    seg->set_chained(options_.hash_chain);
     index_meta_.clear();
     for (const Pending& r : meta_) {
       if (r.target == k) {

@@ -112,7 +112,7 @@ Result<VerifyReport> LogReader::verify(const ProgressFn& progress) const {
       if (chain->broken) report.corruption.push_back(*chain->broken);
       report.chain_heads.emplace_back(seg.path().string(), detail::to_hex(chain->head));
     } else {
-      ++report.unchained_segments;
+      ++report.unchained_segments;  // version 1, or written with hash_chain off
     }
     const auto& st = scan->index.stats();
     report.records += st.records;

@@ -52,7 +52,7 @@ Result<std::shared_ptr<Segment>> Segment::open(Env& env, const fs::path& path,
                              "; was the file renamed?");
   }
   auto seg = std::make_shared<Segment>(path, base_offset, SharedFile(std::move(file).value()));
-  seg->version_ = static_cast<std::uint16_t>(decode_fixed(header.data() + 8, 2));
+  seg->chained_ = (segment_header_flags(header) & lf::kSegmentFlagChained) != 0;
   return seg;
 }
 

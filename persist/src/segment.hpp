@@ -57,10 +57,11 @@ class Segment {
   // Reads every record (checksums verified) to build the index; used for the last
   // segment at open and when the .idx side file is missing or bad.
   Result<SegmentScan> scan() const;
-  // Version 2 segments: records carry a hash chain (chain.hpp). set_version() is for
-  // recovery, which rewrites an empty version 1 segment's header.
-  bool chained() const noexcept { return version_ >= log_format::kSegmentVersion; }
-  void set_version(std::uint16_t v) noexcept { version_ = v; }
+  // Records carry a hash chain (chain.hpp): a version 2 header with
+  // kSegmentFlagChained. set_chained() is for recovery, which rewrites the header of an
+  // empty segment written with the other setting, and for segments the writer creates.
+  bool chained() const noexcept { return chained_; }
+  void set_chained(bool chained) noexcept { chained_ = chained; }
   // Checks the hash chain of every valid record (version 2): the first record that does
   // not follow its predecessor, and the link of the last record (the segment's head).
   struct ChainReport {
@@ -111,7 +112,7 @@ class Segment {
  private:
   std::filesystem::path path_;
   std::uint64_t base_offset_;
-  std::uint16_t version_ = log_format::kSegmentVersion;
+  bool chained_ = true;
   SharedFile file_;
   std::optional<CorruptRegion> header_damage_;
   std::optional<CorruptRegion> end_damage_;

@@ -167,4 +167,25 @@ TEST_CASE("chain: a version 1 log keeps working, new records are chained", "[per
   CHECK(reader->query({}).value().size() == 6);
 }
 
+TEST_CASE("chain: hash_chain off writes plain records; a switch starts a new segment",
+          "[persist][chain]") {
+  TempDir dir;
+  LogOptions off;
+  off.hash_chain = false;
+  append(dir.path(), 1, 5, off);
+  auto plain = verify(dir.path());
+  CHECK(plain.ok());
+  CHECK(plain.unchained_segments == 1);
+  CHECK(plain.chain_heads.empty());
+  const std::string seg = test::read_file(segment_files(dir.path()).front());
+  CHECK(static_cast<unsigned char>(seg[lf::kSegmentHeaderBytes + 8]) == lf::kRecordFull);
+  append(dir.path(), 6, 8);  // on again: a new, chained segment
+  REQUIRE(segment_files(dir.path()).size() == 2);
+  auto mixed = verify(dir.path());
+  CHECK(mixed.ok());
+  CHECK(mixed.records == 8);
+  CHECK(mixed.unchained_segments == 1);
+  CHECK(mixed.chain_heads.size() == 1);
+}
+
 }  // namespace vsm::persist

@@ -63,7 +63,7 @@ struct VerifyReport {
   // Per hash-chained segment, in order: its path and the hex link of its last record
   // (the head: record it elsewhere to detect a rewrite of the whole chain).
   std::vector<std::pair<std::string, std::string>> chain_heads;
-  std::uint64_t unchained_segments = 0;  // version 1 segments, written before the chain
+  std::uint64_t unchained_segments = 0;  // without the chain: version 1, or hash_chain off
   bool ok() const noexcept { return corruption.empty() && decode_errors == 0; }
 };
 
