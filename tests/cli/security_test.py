@@ -249,7 +249,8 @@ def masked(crc):
 
 def test_log_verify_checks_signatures(h):
     """A signed command stays verifiable in the log; a tamperer who fixes the record's
-    CRC (docs/LOG_FORMAT.md) is caught by the signature, with the record named."""
+    CRC (docs/LOG_FORMAT.md) is caught by the hash chain and by the signature, with the
+    record named."""
     f = Fabric(h, [("node-a", "S3"), ("node-b", "S1")], ["node-a", "node-b"])
     log = os.path.join(f.dir, "log")
     pub = h.start([VSMCAT, "--config", f.config("node-a", "S3"), "pub", "-t", "command",
@@ -272,7 +273,8 @@ def test_log_verify_checks_signatures(h):
     with open(seg, "wb") as fh:
         fh.write(data)
     rc, out, err = h.run([VSMCAT, "log", "verify", log])
-    check(rc == 0, "the CRC was fixed, so the checksums pass: %s %s" % (out, err))
+    check(rc == 1 and "hash chain broken" in out and "(offsets 1..1)" in out,
+          "the CRC was fixed, the chain must catch it: rc %d %s %s" % (rc, out, err))
     rc, out, err = h.run([VSMCAT, "log", "verify", log, "--trusted", trusted])
     check(rc == 1 and "bad signature: offset 1 (" in out and "invalid signature" in out and
           "1 valid, 1 invalid" in out, "rc %d %s %s" % (rc, out, err))
