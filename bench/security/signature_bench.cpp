@@ -65,9 +65,9 @@ int main(int argc, char** argv) {
   const auto keys = vsm::detail::generate_keys("s3.bench", vsm::Role::kS3);
   const vsm::detail::EventSigner signer("s3.bench", keys.sign_secret);
   const vsm::detail::TrustedKeys trusted({keys.pub});
-  vsm::bench::MarkdownTable table({"payload B", "encode ns", "sign ns", "decode ns",
-                                   "verify ns", "signed/plain publish", "signed/plain receive",
-                                   "wire B plain", "wire B signed"});
+  vsm::bench::MarkdownTable table({"payload B", "encode ns", "sign ns", "decode ns", "verify ns",
+                                   "signed/plain publish", "signed/plain receive", "wire B plain",
+                                   "wire B signed"});
   nlohmann::json rows = nlohmann::json::array();
   for (std::size_t payload : {16u, 100u, 1024u}) {
     const vsm::Event plain = bench_event(payload);
@@ -76,19 +76,21 @@ int main(int argc, char** argv) {
     const std::string plain_frame = publish_frame(plain, 0);
     const std::string signed_frame = publish_frame(signed_event, 0);
     std::size_t sink = 0;
-    const double encode = ns_per_event(events, [&](int i) { sink += publish_frame(plain, i).size(); });
-    const double sign = ns_per_event(events, [&](int) {
-      vsm::Event e = plain;
-      signer.sign(e);
-      sink += e.signature[0];
-    }) - ns_per_event(events, [&](int) { sink += vsm::Event(plain).type.size(); });
+    const double encode =
+        ns_per_event(events, [&](int i) { sink += publish_frame(plain, i).size(); });
+    const double sign = ns_per_event(events,
+                                     [&](int) {
+                                       vsm::Event e = plain;
+                                       signer.sign(e);
+                                       sink += e.signature[0];
+                                     }) -
+                        ns_per_event(events, [&](int) { sink += vsm::Event(plain).type.size(); });
     vsm::Event rx;
-    const double decode = ns_per_event(events, [&](int) {
-      sink += vsm::decode_event_into(signed_frame, rx).ok();
-    });
+    const double decode =
+        ns_per_event(events, [&](int) { sink += vsm::decode_event_into(signed_frame, rx).ok(); });
     const double verify = ns_per_event(events, [&](int) {
-      sink += vsm::detail::verify_event_signature(rx, trusted) ==
-              vsm::detail::SignatureOutcome::kValid;
+      sink +=
+          vsm::detail::verify_event_signature(rx, trusted) == vsm::detail::SignatureOutcome::kValid;
     });
     if (sink == 0) std::fprintf(stderr, " ");  // keeps the loops
     table.add_row({std::to_string(payload), vsm::bench::fmt(encode, 0), vsm::bench::fmt(sign, 0),
@@ -96,8 +98,11 @@ int main(int argc, char** argv) {
                    vsm::bench::fmt((encode + sign) / encode, 1) + "x",
                    vsm::bench::fmt((decode + verify) / decode, 1) + "x",
                    std::to_string(plain_frame.size()), std::to_string(signed_frame.size())});
-    rows.push_back({{"payload_bytes", payload}, {"encode_ns", encode}, {"sign_ns", sign},
-                    {"decode_ns", decode}, {"verify_ns", verify},
+    rows.push_back({{"payload_bytes", payload},
+                    {"encode_ns", encode},
+                    {"sign_ns", sign},
+                    {"decode_ns", decode},
+                    {"verify_ns", verify},
                     {"signed_events_per_s_per_core", 1e9 / (encode + sign)},
                     {"verified_events_per_s_per_core", 1e9 / (decode + verify)},
                     {"wire_bytes_plain", plain_frame.size()},
@@ -105,7 +110,9 @@ int main(int argc, char** argv) {
   }
   table.print(std::cout);
   if (!json_path.empty()) {
-    nlohmann::json j = {{"bench", "signature_bench"}, {"events", events}, {"rows", rows},
+    nlohmann::json j = {{"bench", "signature_bench"},
+                        {"events", events},
+                        {"rows", rows},
                         {"machine", vsm::bench::machine_info()}};
     if (!vsm::bench::write_json_file(json_path, j)) {
       std::fprintf(stderr, "signature_bench: cannot write %s\n", json_path.c_str());

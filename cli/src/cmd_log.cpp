@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "log_time.hpp"
@@ -51,7 +51,10 @@ vsm::Result<SignatureReport> check_signatures(const LogReader& log, const std::s
     using Outcome = vsm::EventSignatureChecker::Outcome;
     switch (checker->check(e.event)) {
       case Outcome::kValid: ++r.valid; break;
-      case Outcome::kInvalid: ++r.invalid; bad(e, "invalid signature"); break;
+      case Outcome::kInvalid:
+        ++r.invalid;
+        bad(e, "invalid signature");
+        break;
       case Outcome::kUnknownSigner:
         ++r.unknown_signer;
         bad(e, "signer '" + std::string(vsm::effective_signer(e.event)) + "' is not trusted");
@@ -226,12 +229,13 @@ int run_verify(const LogArgs& args) {
     }
     if (sigs && !sigs->ok()) std::printf("bad signature: %s\n", sigs->first_bad.c_str());
     if (sigs) {
-      std::printf("signatures: %llu valid, %llu invalid, %llu by unknown signers, %llu "
-                  "unsigned on signed channels\n",
-                  static_cast<unsigned long long>(sigs->valid),
-                  static_cast<unsigned long long>(sigs->invalid),
-                  static_cast<unsigned long long>(sigs->unknown_signer),
-                  static_cast<unsigned long long>(sigs->unsigned_signed_channel));
+      std::printf(
+          "signatures: %llu valid, %llu invalid, %llu by unknown signers, %llu "
+          "unsigned on signed channels\n",
+          static_cast<unsigned long long>(sigs->valid),
+          static_cast<unsigned long long>(sigs->invalid),
+          static_cast<unsigned long long>(sigs->unknown_signer),
+          static_cast<unsigned long long>(sigs->unsigned_signed_channel));
     }
     for (const auto& c : r.corruption) {
       std::printf("damaged: %s\n", vsm::persist::describe(c).c_str());

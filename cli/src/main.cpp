@@ -113,7 +113,8 @@ int run(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for all subcommands");
   auto& global = vsmcat::global_options();
   app.add_flag("-v,--verbose", global.verbosity, "More diagnostics on stderr (repeatable)");
-  app.add_option("--config", global.config_path, "TOML configuration file ([node] and [security] tables)")
+  app.add_option("--config", global.config_path,
+                 "TOML configuration file ([node] and [security] tables)")
       ->check(CLI::ExistingFile);
   std::vector<vsmcat::Command> commands = register_commands(app);
   if (auto msg = unknown_subcommand(app, argc, argv); !msg.empty()) {

@@ -197,12 +197,16 @@ constexpr Key kSecurityKeys[] = {
      [](const Value& v, NodeConfig& c) { return v.positive(c.security.trusted_reload_ms); }},
     {"signed_channels", apply_signed_channels},
     {"refusal_log_interval_ms",
-     [](const Value& v, NodeConfig& c) { return v.non_negative(c.security.refusal_log_interval_ms); }},
+     [](const Value& v, NodeConfig& c) {
+       return v.non_negative(c.security.refusal_log_interval_ms);
+     }},
     {"cluster_key", [](const Value& v, NodeConfig& c) { return v.get(c.cluster_key); }},
     {"previous_cluster_key",
      [](const Value& v, NodeConfig& c) { return v.get(c.security.previous_cluster_key); }},
     {"previous_key_grace_ms",
-     [](const Value& v, NodeConfig& c) { return v.non_negative(c.security.previous_key_grace_ms); }},
+     [](const Value& v, NodeConfig& c) {
+       return v.non_negative(c.security.previous_key_grace_ms);
+     }},
     {"gossip_key", [](const Value& v, NodeConfig& c) { return v.get(c.security.gossip_key); }},
     {"gossip_previous_key",
      [](const Value& v, NodeConfig& c) { return v.get(c.security.gossip_previous_key); }},
@@ -231,7 +235,8 @@ Status apply_table(const toml::table& root, std::string_view name, const Key (&k
   if (!node) return {};
   const toml::table* table = node->as_table();
   if (!table) {
-    return vsm::Error::invalid("config '" + path + "': [" + std::string(name) + "] must be a table");
+    return vsm::Error::invalid("config '" + path + "': [" + std::string(name) +
+                               "] must be a table");
   }
   for (const auto& [key, value] : *table) {
     if (auto st = apply_key(keys, Value(value, name, key.str(), path), key.str(), cfg); !st) {

@@ -6,11 +6,11 @@
 
 #include "command.hpp"
 #include "global_options.hpp"
-#include "vsm/security.hpp"
 #include "node_config_toml.hpp"
 #include "vsm/channel.hpp"
 #include "vsm/host_port.hpp"
 #include "vsm/role.hpp"
+#include "vsm/security.hpp"
 
 namespace vsmcat {
 namespace {

@@ -211,7 +211,8 @@ class EventMapDecoder {
 
   bool signature() {
     auto b = r_.read_bin();
-    if (!b || b->size() != fmt::kSignatureBytes) return fail_type("13 (signature)", "a 64-byte bin");
+    if (!b || b->size() != fmt::kSignatureBytes)
+      return fail_type("13 (signature)", "a 64-byte bin");
     assign(e_.signature, *b);
     return true;
   }

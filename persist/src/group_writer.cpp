@@ -184,8 +184,8 @@ Result<Segment::SharedFile> GroupWriter::create_file(const fs::path& path, std::
   }
   if (!file) return std::move(file).error();
   Segment::SharedFile f(std::move(file).value());
-  Status s = f->append(
-      encode_segment_header(base, options_.hash_chain ? lf::kSegmentFlagChained : 0));
+  Status s =
+      f->append(encode_segment_header(base, options_.hash_chain ? lf::kSegmentFlagChained : 0));
   if (s && options_.fsync != FsyncPolicy::kNone) s = sync(*f);
   if (s && options_.fsync != FsyncPolicy::kNone) s = env_.sync_dir(dir_);
   if (!s) {

@@ -17,10 +17,10 @@
 
 #include "chain.hpp"
 #include "segment_set.hpp"
-#include "writer_queue.hpp"
 #include "vsm/persist/env.hpp"
 #include "vsm/persist/log_options.hpp"
 #include "vsm/result.hpp"
+#include "writer_queue.hpp"
 
 namespace vsm::persist::detail {
 

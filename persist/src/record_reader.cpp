@@ -99,11 +99,13 @@ std::optional<Record> RecordReader::next() {
     r.wall_ms = detail::decode_u64(h + 17);
     r.pos = pos_;
     r.size = c.size;
-    const std::size_t link = static_cast<std::uint8_t>(h[8]) == lf::kRecordChained ? lf::kChainBytes : 0;
-    r.fields = std::string_view(h + lf::kRecordCrcStart, lf::kRecordHeaderBytes - lf::kRecordCrcStart);
+    const std::size_t link =
+        static_cast<std::uint8_t>(h[8]) == lf::kRecordChained ? lf::kChainBytes : 0;
+    r.fields =
+        std::string_view(h + lf::kRecordCrcStart, lf::kRecordHeaderBytes - lf::kRecordCrcStart);
     r.link = std::string_view(h + lf::kRecordHeaderBytes, link);
-    r.body = std::string_view(h + lf::kRecordHeaderBytes + link,
-                              c.size - lf::kRecordHeaderBytes - link);
+    r.body =
+        std::string_view(h + lf::kRecordHeaderBytes + link, c.size - lf::kRecordHeaderBytes - link);
     prev_offset_ = r.offset;
     pos_ += c.size;
     valid_end_ = pos_;

@@ -118,12 +118,17 @@ TEST_CASE("the guard follows strings, escapes and comments", "[cli][config]") {
 
 TEST_CASE("a [security] table turns security on", "[cli][config]") {
   vsm::NodeConfig cfg;
-  REQUIRE(apply("[node]\nname = \"s1\"\n[security]\nkey_file = \"k/s1.key\"\n"
-                "trusted_dir = \"trusted\"\nsigned_channels = [\"command\"]\n"
-                "cluster_key = \"" + std::string(64, 'a') + "\"\n"
-                "previous_cluster_key = \"" + std::string(64, 'b') + "\"\n"
+  REQUIRE(
+      apply("[node]\nname = \"s1\"\n[security]\nkey_file = \"k/s1.key\"\n"
+            "trusted_dir = \"trusted\"\nsigned_channels = [\"command\"]\n"
+            "cluster_key = \"" +
+                std::string(64, 'a') +
+                "\"\n"
+                "previous_cluster_key = \"" +
+                std::string(64, 'b') +
+                "\"\n"
                 "previous_key_grace_ms = 5000\n",
-                cfg));
+            cfg));
   CHECK(cfg.security.enabled());
   CHECK(cfg.security.key_file == "k/s1.key");
   CHECK(cfg.security.trusted_dir == "trusted");

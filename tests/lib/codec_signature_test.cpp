@@ -1,7 +1,6 @@
 // Event codec, signatures (docs/PROTOCOL.md §1.13): keys 13 (signature) and 14 (signer)
 // on the wire, and the signing bytes: canonical, independent of seq, ts and encoding.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "sample_event.hpp"
@@ -60,8 +59,8 @@ TEST_CASE("codec signature: malformed signature fields are refused", "[codec]") 
 
   // Hand-made maps: a 63-byte signature, and a signer without a signature.
   const std::string topic = std::string("command/s3/t") + '\0';
-  const std::string head = "\x84\x01\xc4\x10" + std::string(16, '\x11') +
-                           std::string("\x02\x00\x03\x01", 4);
+  const std::string head =
+      "\x84\x01\xc4\x10" + std::string(16, '\x11') + std::string("\x02\x00\x03\x01", 4);
   CHECK_FALSE(decode_event(topic + head + "\x0d\xc4\x3f" + std::string(63, 'x')).ok());
   CHECK_FALSE(decode_event(topic + head + "\x0e\xa1z").ok());
 }
@@ -97,18 +96,19 @@ TEST_CASE("codec signature: signing bytes cover the content, not seq or ts", "[c
   CHECK(changed([](Event& x) { x.ts.node = "node-b"; }));  // the default signer
 }
 
-TEST_CASE("codec signature: signing bytes do not depend on how the map was encoded",
-          "[codec]") {
+TEST_CASE("codec signature: signing bytes do not depend on how the map was encoded", "[codec]") {
   // A foreign encoder: keys descending, metadata keys unsorted, seq as uint 64.
   const std::string id(16, '\x22');
   std::string frame = std::string("audit/s3/check") + '\0';
   frame += "\x86";
-  frame += "\x0c\x82\xa1z\x01\xa1" "a\x02";   // 12 metadata {"z": 1, "a": 2}
-  frame += "\x0b\x05";                       // 11 payload 5
-  frame += "\x07\xa2s1";                     // 7 target "s1"
+  frame +=
+      "\x0c\x82\xa1z\x01\xa1"
+      "a\x02";            // 12 metadata {"z": 1, "a": 2}
+  frame += "\x0b\x05";    // 11 payload 5
+  frame += "\x07\xa2s1";  // 7 target "s1"
   frame += std::string("\x03\xcf", 2) + std::string(7, '\0') + "\x09";  // 3 seq 9
-  frame += "\x02\x02";                       // 2 channel audit
-  frame += "\x01\xc4\x10" + id;              // 1 id
+  frame += "\x02\x02";                                                  // 2 channel audit
+  frame += "\x01\xc4\x10" + id;                                         // 1 id
   auto foreign = decode_event(frame);
   REQUIRE(foreign.ok());
   auto canonical = decode_event(encode_event(*foreign).value());

@@ -188,8 +188,6 @@ TEST_CASE("frame format: prefix subscriptions filter real frames", "[frame_forma
   for (const auto& c : cases) CHECK(subscribed(c.prefix, batch) == c.matches[0]);
 }
 
-
-
 TEST_CASE("frame format: the signing bytes example (§1.13)", "[frame_format]") {
   const std::string bytes = golden_frames().at("signing");
   Event e;

@@ -146,7 +146,8 @@ TEST_CASE("chain: a version 1 log keeps working, new records are chained", "[per
   {  // A log as the previous build wrote it: version 1 header, kRecordFull records.
     std::string header = encode_segment_header(1);
     header[8] = 1;
-    const std::uint32_t crc = crc32c::mask(crc32c::value(header.data(), lf::kSegmentHeaderCrcBytes));
+    const std::uint32_t crc =
+        crc32c::mask(crc32c::value(header.data(), lf::kSegmentHeaderCrcBytes));
     for (int i = 0; i < 4; ++i) header[24 + i] = static_cast<char>(crc >> (8 * i));
     std::string seg = header;
     for (std::uint64_t i = 1; i <= 3; ++i) {

@@ -172,8 +172,8 @@ Result<Datagram> DatagramCodec::decode(std::string_view bytes) const {
   if (!sealed) return decode_body(kind, rest);
   if (rest.size() < fmt::kSealOverheadBytes) return Error::corruption("sealed datagram too short");
   std::string body;
-  if (!open_sealed(bytes, *key_, body) &&
-      !(previous_ && monotonic_ms() <= previous_until_ms_ && open_sealed(bytes, *previous_, body))) {
+  if (!open_sealed(bytes, *key_, body) && !(previous_ && monotonic_ms() <= previous_until_ms_ &&
+                                            open_sealed(bytes, *previous_, body))) {
     return Error::corruption("datagram failed authentication (foreign cluster key?)");
   }
   return decode_body(kind, body);
@@ -186,10 +186,9 @@ bool DatagramCodec::open_sealed(std::string_view bytes, const Key& key, std::str
   unsigned long long mlen = 0;
   const auto* nonce = reinterpret_cast<const unsigned char*>(rest.data());
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          reinterpret_cast<unsigned char*>(body.data()), &mlen, nullptr,
-          nonce + fmt::kNonceBytes, rest.size() - fmt::kNonceBytes,
-          reinterpret_cast<const unsigned char*>(bytes.data()), fmt::kHeaderBytes, nonce,
-          key.data()) != 0) {
+          reinterpret_cast<unsigned char*>(body.data()), &mlen, nullptr, nonce + fmt::kNonceBytes,
+          rest.size() - fmt::kNonceBytes, reinterpret_cast<const unsigned char*>(bytes.data()),
+          fmt::kHeaderBytes, nonce, key.data()) != 0) {
     return false;
   }
   body.resize(mlen);

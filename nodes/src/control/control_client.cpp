@@ -70,7 +70,8 @@ struct ControlClient::Impl {
   void reset() {
     socket = std::make_unique<zmq::socket_t>(client_context(), zmq::socket_type::dealer);
     socket->set(zmq::sockopt::linger, 0);
-    if (curve) detail::make_curve_client(*socket, curve->public_key, curve->secret_key, curve->server_key);
+    if (curve)
+      detail::make_curve_client(*socket, curve->public_key, curve->secret_key, curve->server_key);
     socket->connect(endpoint);
   }
 

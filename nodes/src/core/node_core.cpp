@@ -16,9 +16,10 @@ NodeCore::NodeCore(NodeConfig config)
       publish_(config_, clock_, counters_, ctx_, log_, security_),
       subscriptions_(instance_, dispatcher_),
       reactor_(config_, ctx_, counters_, security_),
-      reliable_(config_, instance_, counters_, subscriptions_,
-                [this](std::function<void()> cmd) { return reactor_.post(std::move(cmd)); },
-                [this](std::string_view frame) { return reactor_.send_upstream(frame); }),
+      reliable_(
+          config_, instance_, counters_, subscriptions_,
+          [this](std::function<void()> cmd) { return reactor_.post(std::move(cmd)); },
+          [this](std::string_view frame) { return reactor_.send_upstream(frame); }),
       receive_(config_, counters_, clock_, subscriptions_, reliable_, log_, security_),
       // Alerts first seen on the lane reach ordinary subscriptions through the reactor,
       // which owns them; the lane never waits for it.
@@ -48,7 +49,8 @@ Status NodeCore::validate_config() const {
     eps.push_back(config_.control_bind);
     for (const auto& ep : eps) {
       if (ep.starts_with("inproc://")) {
-        return Error::invalid("security is on: '" + ep + "' cannot be secured (use tcp:// or ipc://)");
+        return Error::invalid("security is on: '" + ep +
+                              "' cannot be secured (use tcp:// or ipc://)");
       }
     }
   }

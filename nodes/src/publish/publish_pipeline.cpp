@@ -115,7 +115,8 @@ std::optional<Error> PublishPipeline::held_error() const {
 }
 
 void PublishPipeline::resume_heads(const std::array<std::uint64_t, kChannelCount>& last) {
-  for (std::size_t i = 0; i < kChannelCount; ++i) sent_[i].store(last[i], std::memory_order_release);
+  for (std::size_t i = 0; i < kChannelCount; ++i)
+    sent_[i].store(last[i], std::memory_order_release);
 }
 
 std::array<std::uint64_t, kChannelCount> PublishPipeline::sent_heads() const {

@@ -19,7 +19,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "core/node_counters.hpp"

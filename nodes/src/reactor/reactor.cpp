@@ -1,9 +1,9 @@
 #include "reactor/reactor.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cstring>
 #include <future>
-
-#include <spdlog/spdlog.h>
 
 #include "core/hello.hpp"
 #include "core/node_thread.hpp"
@@ -42,9 +42,12 @@ Status Reactor::open() {
 // Security on: follow the XSUB's connections, to name the sender of each message.
 Status Reactor::open_monitor() {
   if (!security_.enabled()) return {};
-  const std::string ep = "inproc://vsm-sub-monitor-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
-  if (zmq_socket_monitor(sub_.handle(), ep.c_str(), ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED) != 0) {
-    return Error::io("cannot monitor the subscribe socket: " + std::string(zmq_strerror(zmq_errno())));
+  const std::string ep =
+      "inproc://vsm-sub-monitor-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
+  if (zmq_socket_monitor(sub_.handle(), ep.c_str(), ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED) !=
+      0) {
+    return Error::io("cannot monitor the subscribe socket: " +
+                     std::string(zmq_strerror(zmq_errno())));
   }
   try {
     monitor_ = zmq::socket_t(ctx_, zmq::socket_type::pair);

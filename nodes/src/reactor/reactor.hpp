@@ -15,7 +15,6 @@
 #include <string_view>
 #include <thread>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "core/command_queue.hpp"

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <string_view>
-
 #include <zmq.hpp>
 
 namespace vsm::detail {

@@ -19,7 +19,8 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -28,7 +29,8 @@ std::optional<std::string> hex_decode(std::string_view hex, std::size_t bytes) {
   std::string out(bytes, '\0');
   std::size_t len = 0;
   if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), bytes, hex.data(), hex.size(),
-                     nullptr, &len, nullptr) != 0 || len != bytes) {
+                     nullptr, &len, nullptr) != 0 ||
+      len != bytes) {
     return std::nullopt;
   }
   return out;
@@ -45,9 +47,9 @@ std::string hex_encode(std::string_view bin) {
 using Fields = std::map<std::string, std::string, std::less<>>;
 
 Result<Fields> parse_fields(std::string_view text, const std::string& file, bool secret) {
-  static constexpr std::string_view kKnown[] = {"name", "role", "curve_public", "sign_public",
-                                                "not_after", "sources", "curve_secret",
-                                                "sign_secret"};
+  static constexpr std::string_view kKnown[] = {"name",         "role",       "curve_public",
+                                                "sign_public",  "not_after",  "sources",
+                                                "curve_secret", "sign_secret"};
   Fields fields;
   int line_no = 0;
   while (!text.empty()) {

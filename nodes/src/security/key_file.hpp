@@ -23,11 +23,11 @@ inline constexpr std::size_t kSignSecretBytes = 64;
 struct PublicKeyEntry {
   std::string name;
   Role role = Role::kS1;
-  std::string curve_public;      // 32 bytes
-  std::string sign_public;       // 32 bytes
-  std::uint64_t not_after_ms = 0;  // 0: no expiry
+  std::string curve_public;          // 32 bytes
+  std::string sign_public;           // 32 bytes
+  std::uint64_t not_after_ms = 0;    // 0: no expiry
   std::vector<std::string> sources;  // extra sources it may publish as
-  std::string file;              // where it was read (for messages)
+  std::string file;                  // where it was read (for messages)
 };
 
 // A secret key file (NAME.key).

@@ -35,7 +35,8 @@ Status NodeSecurity::open(zmq::context_t& ctx) {
                           config_.name + ".pub): peers could not reach it either");
   }
   signer_ = std::make_unique<EventSigner>(config_.name, keys_->sign_secret);
-  connect_log_ = std::make_unique<RefusalLog>(config_.name, "cannot connect to", sc.refusal_log_interval_ms);
+  connect_log_ =
+      std::make_unique<RefusalLog>(config_.name, "cannot connect to", sc.refusal_log_interval_ms);
   zap_policy_ = std::make_unique<ZapPolicy>(*trusted_, config_.name, sc.refusal_log_interval_ms);
   zap_ = std::make_unique<ZapHandler>(ctx, *zap_policy_);
   return zap_->start();
@@ -57,9 +58,9 @@ Status NodeSecurity::make_client(zmq::socket_t& socket, const std::string& name,
   if (!name.empty()) server = trusted->current(name, unix_ms());
   if (server == nullptr) {
     NodeCounters::add(counters_.security.connects_refused);
-    const std::string why =
-        name.empty() ? "security is on: name the publisher as NAME@" + endpoint
-                     : "no trusted key for node '" + name + "' in " + trusted_->dir();
+    const std::string why = name.empty()
+                                ? "security is on: name the publisher as NAME@" + endpoint
+                                : "no trusted key for node '" + name + "' in " + trusted_->dir();
     connect_log_->warn(endpoint, why, monotonic_ms());
     return name.empty() ? Error::invalid(why) : Error::not_found(why);
   }

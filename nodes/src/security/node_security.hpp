@@ -12,7 +12,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-
 #include <zmq.hpp>
 
 #include "core/node_counters.hpp"
@@ -65,7 +64,7 @@ class NodeSecurity {
   std::unique_ptr<EventSigner> signer_;
   std::unique_ptr<RefusalLog> connect_log_;
   unsigned sign_mask_ = 0;
-  std::mutex mu_;  // leaf: control_names_
+  std::mutex mu_;                                     // leaf: control_names_
   std::map<std::string, std::string> control_names_;  // control endpoint -> node name
 };
 

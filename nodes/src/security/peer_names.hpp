@@ -30,7 +30,7 @@ class PeerNames {
 
  private:
   std::map<std::string, std::string, std::less<>> names_;  // endpoint -> node name
-  std::unordered_map<int, std::string> by_fd_;               // live connections
+  std::unordered_map<int, std::string> by_fd_;             // live connections
 };
 
 }  // namespace vsm::detail

@@ -46,12 +46,13 @@ Result<NodeKeyFiles> write_node_key_files(const std::string& dir, const std::str
   const auto keys = detail::generate_keys(name, role);
   NodeKeyFiles files{(std::filesystem::path(dir) / (name + ".key")).string(),
                      (std::filesystem::path(dir) / (name + ".pub")).string()};
-  if (auto st = write_file(files.secret_path, detail::format_secret_key_file(keys), 0600, overwrite);
+  if (auto st =
+          write_file(files.secret_path, detail::format_secret_key_file(keys), 0600, overwrite);
       !st) {
     return st.error();
   }
-  if (auto st = write_file(files.public_path, detail::format_public_key_file(keys.pub), 0644,
-                           overwrite);
+  if (auto st =
+          write_file(files.public_path, detail::format_public_key_file(keys.pub), 0644, overwrite);
       !st) {
     return st.error();
   }

@@ -27,8 +27,9 @@ bool SourceCheck::drop(std::atomic<std::uint64_t>& counter, std::string_view pee
 
 bool SourceCheck::admit_hello(std::string_view name, std::string_view peer) {
   if (!enabled() || name == peer) return true;
-  return drop(counters_.security.forged_dropped, peer,
-              "hello of '" + std::string(name) + "' on the connection of '" + std::string(peer) + "'");
+  return drop(
+      counters_.security.forged_dropped, peer,
+      "hello of '" + std::string(name) + "' on the connection of '" + std::string(peer) + "'");
 }
 
 bool SourceCheck::source_allowed(const Event& e, const PublicKeyEntry& publisher) {
@@ -52,7 +53,8 @@ bool SourceCheck::admit(const Event& e, std::string_view peer) {
   if (!source_allowed(e, *publisher)) {
     return drop(c.forged_dropped, peer, "source '" + e.source + "' is not the publisher's");
   }
-  if (config_.validate_flow && !flow_allowed(e.channel, publisher->role, role_from_name(e.target))) {
+  if (config_.validate_flow &&
+      !flow_allowed(e.channel, publisher->role, role_from_name(e.target))) {
     return drop(c.flow_dropped, peer,
                 std::string(channel_name(e.channel)) + " from role " +
                     std::string(role_name(publisher->role)) + " to '" + e.target +

@@ -88,8 +88,8 @@ void ZapHandler::serve_one() {
   } else {
     d = policy_.decide(ZapRequest{text(2), text(3), text(5), text(6)}, monotonic_ms());
   }
-  const std::array<std::string, 6> reply = {"1.0", text(1), d.allowed ? "200" : "400",
-                                            d.allowed ? "OK" : d.reason, d.user_id, ""};
+  const std::array<std::string, 6> reply = {
+      "1.0", text(1), d.allowed ? "200" : "400", d.allowed ? "OK" : d.reason, d.user_id, ""};
   for (std::size_t i = 0; i < reply.size(); ++i) {
     socket_.send(zmq::buffer(reply[i]),
                  i + 1 < reply.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);

@@ -13,7 +13,6 @@
 #include <string>
 #include <string_view>
 #include <thread>
-
 #include <zmq.hpp>
 
 #include "security/refusal_log.hpp"
@@ -28,9 +27,9 @@ inline constexpr std::string_view kZapDomainControl = "vsm-control";
 
 struct ZapRequest {
   std::string domain;
-  std::string address;    // peer IP address
-  std::string mechanism;  // "NULL", "PLAIN", "CURVE"
-  std::string credential; // CURVE: the client's 32-byte public key
+  std::string address;     // peer IP address
+  std::string mechanism;   // "NULL", "PLAIN", "CURVE"
+  std::string credential;  // CURVE: the client's 32-byte public key
 };
 
 struct ZapDecision {

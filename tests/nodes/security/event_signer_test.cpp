@@ -1,8 +1,9 @@
 // Event signatures (nodes/src/security/event_signer.*): what a node signs verifies with
 // its trusted key, through the wire and after renumbering; any change breaks it.
+#include "security/event_signer.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "security/event_signer.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/value_pack.hpp"
 

@@ -1,11 +1,12 @@
 // Key files (nodes/src/security/key_file.*, vsm/security.hpp): generated keys round trip
 // through their text form; malformed, mismatched or world-readable files are refused.
+#include "security/key_file.hpp"
+
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "security/key_file.hpp"
 #include "temp_dir.hpp"
 #include "vsm/security.hpp"
 
@@ -39,7 +40,7 @@ TEST_CASE("key file: malformed files are refused with the file and line", "[secu
   CHECK(typo.error().message().find("a.pub' line") != std::string::npos);
   CHECK(typo.error().message().find("unknown key 'sign_pulbic'") != std::string::npos);
   CHECK_FALSE(parse_public_key_file(good + "name = again\n", "a.pub").ok());  // repeated
-  CHECK_FALSE(parse_public_key_file("name = a\n", "a.pub").ok());            // no keys
+  CHECK_FALSE(parse_public_key_file("name = a\n", "a.pub").ok());             // no keys
   CHECK_FALSE(parse_public_key_file(good + "role = S9\n", "a.pub").ok());
   CHECK_FALSE(parse_public_key_file(good + "not_after = soon\n", "a.pub").ok());
   // A public file never carries secrets, and a secret one must hold matching halves.

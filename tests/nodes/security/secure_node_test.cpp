@@ -125,7 +125,8 @@ TEST_CASE("secure node: untrusted clients get nothing from the data and control 
   auto b_sub = b.subscribe(Filter::all());
   REQUIRE(b_sub.ok());
   REQUIRE(a.wait_for_subscribers(1, seconds(10)));
-  for (int i = 0; i < 20; ++i) REQUIRE(a.publish(test::make_event(Channel::kResourceBargain, "t", i)).ok());
+  for (int i = 0; i < 20; ++i)
+    REQUIRE(a.publish(test::make_event(Channel::kResourceBargain, "t", i)).ok());
   for (int i = 0; i < 20; ++i) REQUIRE(b_sub->next(seconds(10)).has_value());
   CHECK_FALSE(eve_sub->next(milliseconds(200)).has_value());
   zmq::pollitem_t item{plain.handle(), 0, ZMQ_POLLIN, 0};
@@ -155,7 +156,8 @@ TEST_CASE("secure node: a trusted publisher cannot forge, break flows or fake si
     std::ifstream in(keys.dir / "keys" / "mallory.key");
     std::string line;
     while (std::getline(in, line)) {
-      if (line.rfind("curve_secret = ", 0) == 0) zmq_z85_decode(reinterpret_cast<std::uint8_t*>(secret.data()), line.substr(15).c_str());
+      if (line.rfind("curve_secret = ", 0) == 0)
+        zmq_z85_decode(reinterpret_cast<std::uint8_t*>(secret.data()), line.substr(15).c_str());
     }
   }
   zmq::context_t ctx;
@@ -191,12 +193,12 @@ TEST_CASE("secure node: a trusted publisher cannot forge, break flows or fake si
     if (ch == Channel::kAlgedonic) e.priority = kPriorityCritical;
     xpub.send(zmq::buffer(encode_event(e).value()));
   };
-  send(Channel::kCoordination, "node-b", "node-b");      // someone else's name: forged
-  send(Channel::kCoordination, "s1.ops", "mallory");     // a source not in its key: forged
-  send(Channel::kCommand, "mallory", "mallory");         // S1 may not command: flow
-  send(Channel::kAlgedonic, "mallory", "mallory");       // signed channel, unsigned
+  send(Channel::kCoordination, "node-b", "node-b");   // someone else's name: forged
+  send(Channel::kCoordination, "s1.ops", "mallory");  // a source not in its key: forged
+  send(Channel::kCommand, "mallory", "mallory");      // S1 may not command: flow
+  send(Channel::kAlgedonic, "mallory", "mallory");    // signed channel, unsigned
   send(Channel::kAlgedonic, "mallory", "mallory", std::string(64, 'x'));  // bad signature
-  send(Channel::kCoordination, "mallory", "mallory");    // fine: delivered
+  send(Channel::kCoordination, "mallory", "mallory");                     // fine: delivered
 
   auto got = sub->next(seconds(10));
   REQUIRE(got.has_value());

@@ -1,10 +1,11 @@
 // The trusted key directory (nodes/src/security/trusted_keys.*): lookups by CURVE key and
 // by name honour expiry (key rotation), a bad file refuses the directory, and the store
 // re-reads a changed directory while keeping the last good snapshot.
+#include "security/trusted_keys.hpp"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "security/trusted_keys.hpp"
 #include "temp_dir.hpp"
 
 namespace vsm::detail {

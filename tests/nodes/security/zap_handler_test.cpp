@@ -1,8 +1,9 @@
 // ZAP decisions (nodes/src/security/zap_handler.*) and the rate-limited refusal log.
+#include "security/zap_handler.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "security/refusal_log.hpp"
-#include "security/zap_handler.hpp"
 #include "temp_dir.hpp"
 
 namespace vsm::detail {

@@ -20,7 +20,8 @@
 //   | type kRecordFull (other segments): body[length]
 //   body: the event as on the wire; persist/src/record_body.hpp is the only code that
 //   parses it.
-// Hash chain (version 2 segments with kSegmentFlagChained): link = BLAKE2b-256(previous link | type | offset | wall_ms |
+// Hash chain (version 2 segments with kSegmentFlagChained): link = BLAKE2b-256(previous link | type
+// | offset | wall_ms |
 //   body), the previous link of a segment's first record being
 //   BLAKE2b-256(kChainDomain | base_offset u64): persist/src/chain.hpp. A record changed,
 //   inserted or removed without recomputing every later link of its segment breaks it.
@@ -40,7 +41,7 @@ namespace vsm::persist::log_format {
 inline constexpr std::array<char, 8> kSegmentMagic = {'V', 'S', 'M', 'L', 'O', 'G', '\r', '\n'};
 inline constexpr std::uint16_t kSegmentVersion = 2;  // bump on any layout change; never reuse
 inline constexpr std::uint16_t kSegmentVersionUnchained = 1;  // still read; never written
-inline constexpr std::uint32_t kSegmentFlagChained = 1;  // records are kRecordChained
+inline constexpr std::uint32_t kSegmentFlagChained = 1;       // records are kRecordChained
 inline constexpr std::size_t kSegmentHeaderBytes = 32;
 inline constexpr std::size_t kSegmentHeaderCrcBytes = 24;  // bytes covered by its crc
 
