@@ -71,6 +71,9 @@ Status NodeCore::start() {
   if (auto st = algedonic_.start(); !st) return st;
   receive_.set_algedonic_filter([this](const Event& e) { return algedonic_.first_copy(e); });
   if (security_.enabled()) {
+    reliable_.set_admit([this](const Event& e, std::string_view publisher) {
+      return receive_.admit_repaired(e, publisher);
+    });
     reliable_.start(make_control_repair_transport(
         [this](const std::string& ep) { return security_.control_keys(ep); }));
   } else {

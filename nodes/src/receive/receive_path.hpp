@@ -43,6 +43,11 @@ class ReceivePath final : public ReactorHandler {
 
   // Hands `event` to the matching subscriptions (also alerts first seen on the lane).
   void dispatch(const Event& event);
+  // The receivers' checks (security on) for an event fetched by gap repair from
+  // `publisher`'s control endpoint (reactor thread).
+  bool admit_repaired(const Event& event, std::string_view publisher) {
+    return source_check_.admit(event, publisher);
+  }
 
  private:
   void on_hello(std::string_view body, std::string_view peer);
