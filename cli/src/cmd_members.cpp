@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "control_connect.hpp"
 #include "event_json.hpp"
 #include "output.hpp"
 #include "vsm/control_client.hpp"
@@ -33,7 +34,13 @@ void print_table(const nlohmann::json& reply) {
 }
 
 int run_members(const MembersArgs& a) {
-  vsm::ControlClient client(a.node, std::chrono::milliseconds(static_cast<int>(a.timeout_s * 1000)));
+  auto connected =
+      connect_control(a.node, std::chrono::milliseconds(static_cast<int>(a.timeout_s * 1000)));
+  if (!connected) {
+    status_line("vsmcat members: error: " + a.node + ": " + connected.error().to_string());
+    return kExitUsage;
+  }
+  vsm::ControlClient client = std::move(*connected);
   auto reply = client.members();
   if (!reply) {
     status_line("vsmcat members: error: " + a.node + ": " + reply.error().to_string());

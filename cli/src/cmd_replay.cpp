@@ -229,7 +229,7 @@ Command register_replay(CLI::App& root) {
   app->add_option("--log", a->log_dir, "Event log directory");
   app->add_option("--node", a->node, "Control endpoint of a live node (vsmcat node prints it)")
       ->check([](const std::string& ep) {
-        auto st = validate_endpoint(ep);
+        auto st = validate_peer_endpoint(ep);
         return st ? std::string() : st.error().message();
       });
   app->add_option("--timeout", a->timeout_s, "--node: seconds to wait for each reply (default 5)")

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "control_connect.hpp"
 #include "event_json.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
@@ -72,8 +73,13 @@ WriteResult print_sample(const StatsArgs& a, const Sample& now,
 }
 
 int run_stats(const StatsArgs& a) {
-  vsm::ControlClient client(a.node,
-                            std::chrono::milliseconds(static_cast<long>(a.timeout_s * 1000)));
+  auto connected =
+      connect_control(a.node, std::chrono::milliseconds(static_cast<long>(a.timeout_s * 1000)));
+  if (!connected) {
+    say("error: " + a.node + ": " + connected.error().to_string());
+    return kExitUsage;
+  }
+  vsm::ControlClient client = std::move(*connected);
   StoppablePacerClock clock;  // waits between samples end at SIGINT/SIGTERM
   std::optional<StopOnSignal> on_signal;
   if (a.watch_s > 0) on_signal.emplace([&clock] { clock.stop(); });
@@ -114,7 +120,7 @@ Command register_stats(CLI::App& root) {
   app->add_option("--node", args->node, "The node's control endpoint (vsmcat node prints it)")
       ->required()
       ->check([](const std::string& ep) {
-        auto st = validate_endpoint(ep);
+        auto st = validate_peer_endpoint(ep);
         return st ? std::string() : st.error().message();
       });
   app->add_option("--timeout", args->timeout_s, "Seconds to wait for each reply")

@@ -238,9 +238,26 @@ vsm::Status read_field(const std::string& key, const json& v, vsm::Event& e) {
   }
   if (key == "ts") return read_ts(v, e.ts);
   if (key == "metadata") return read_metadata(v, e.metadata);
+  // Signed events (PROTOCOL.md §1.14) keep their signature through `sub | pub`.
+  if (key == "signature") {
+    auto s = get_string(v, "signature");
+    auto bytes = s ? base64_decode(*s) : std::nullopt;
+    if (!bytes || bytes->size() != 64) {
+      return field_error("signature", "must be the base64 of 64 bytes (Ed25519)");
+    }
+    e.signature = std::move(*bytes);
+    return {};
+  }
+  if (key == "signer") {
+    auto s = get_name(v, "signer");
+    if (!s) return std::move(s).error();
+    e.signer = std::move(s).value();
+    return {};
+  }
   return vsm::Error::invalid("unknown field '" + key +
                              "' (expected id, source, target, channel, type, payload, ts, "
-                             "priority, correlation_id, causation_id, seq, metadata)");
+                             "priority, correlation_id, causation_id, seq, metadata, "
+                             "signature, signer)");
 }
 
 }  // namespace
@@ -286,6 +303,10 @@ json event_to_json(const vsm::Event& e) {
   json md = json::object();
   for (const auto& [key, v] : e.metadata) md[key] = value_to_json(v);
   j["metadata"] = std::move(md);
+  if (!e.signature.empty()) {
+    j["signature"] = base64_encode(e.signature);
+    j["signer"] = std::string(vsm::effective_signer(e));
+  }
   return j;
 }
 

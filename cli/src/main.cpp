@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cmd_keygen.hpp"
 #include "cmd_node.hpp"
 #include "cmd_pub.hpp"
 #include "cmd_sub.hpp"
@@ -61,6 +62,7 @@ std::vector<vsmcat::Command> register_commands(CLI::App& app) {
   commands.push_back(vsmcat::register_pub(app));
   commands.push_back(vsmcat::register_sub(app));
   commands.push_back(vsmcat::register_node(app));
+  commands.push_back(vsmcat::register_keygen(app));
 #if __has_include("cmd_log.hpp")
   commands.push_back(vsmcat::register_log(app));
 #endif
@@ -111,7 +113,8 @@ int run(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for all subcommands");
   auto& global = vsmcat::global_options();
   app.add_flag("-v,--verbose", global.verbosity, "More diagnostics on stderr (repeatable)");
-  app.add_option("--config", global.config_path, "TOML configuration file ([node] table)")
+  app.add_option("--config", global.config_path,
+                 "TOML configuration file ([node] and [security] tables)")
       ->check(CLI::ExistingFile);
   std::vector<vsmcat::Command> commands = register_commands(app);
   if (auto msg = unknown_subcommand(app, argc, argv); !msg.empty()) {

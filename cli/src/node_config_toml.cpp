@@ -27,16 +27,17 @@ namespace {
 using vsm::NodeConfig;
 using vsm::Status;
 
-// One value of the [node] table. The getters check its TOML type (and range) and name
-// the file and key in the error; `out` is only written on success.
+// One value of the [node] or [security] table. The getters check its TOML type (and
+// range) and name the file, table and key in the error; `out` is only written on success.
 class Value {
  public:
-  Value(const toml::node& node, std::string_view key, const std::string& path)
-      : node_(node), key_(key), path_(path) {}
+  Value(const toml::node& node, std::string_view table, std::string_view key,
+        const std::string& path)
+      : node_(node), table_(table), key_(key), path_(path) {}
 
   vsm::Error error(std::string_view what) const {
-    return vsm::Error::invalid("config '" + path_ + "': [node] " + std::string(key_) + " " +
-                               std::string(what));
+    return vsm::Error::invalid("config '" + path_ + "': [" + std::string(table_) + "] " +
+                               std::string(key_) + " " + std::string(what));
   }
 
   Status get(std::string& out) const {
@@ -89,6 +90,7 @@ class Value {
 
  private:
   const toml::node& node_;
+  std::string_view table_;
   std::string_view key_;
   const std::string& path_;
 };
@@ -167,16 +169,56 @@ constexpr Key kKeys[] = {
      [](const Value& v, NodeConfig& c) { return v.non_negative(c.log_options.retention_bytes); }},
     {"log_retention_age_ms",
      [](const Value& v, NodeConfig& c) { return v.non_negative(c.log_options.retention_age_ms); }},
+    {"log_hash_chain",
+     [](const Value& v, NodeConfig& c) { return v.get(c.log_options.hash_chain); }},
     {"log_max_pending_bytes",
      [](const Value& v, NodeConfig& c) { return v.positive(c.log_options.max_pending_bytes); }},
 };
 
-Status apply_key(const Value& v, std::string_view key, NodeConfig& cfg) {
-  for (const Key& k : kKeys) {
+Status apply_signed_channels(const Value& v, NodeConfig& c) {
+  std::vector<std::string> names;
+  if (auto st = v.get(names); !st) return st;
+  std::vector<vsm::Channel> channels;
+  for (const auto& n : names) {
+    auto ch = vsm::parse_channel(n);
+    if (!ch) return v.error("'" + n + "' is not a channel");
+    channels.push_back(*ch);
+  }
+  c.security.signed_channels = std::move(channels);
+  return {};
+}
+
+// Every [security] key (docs/SECURITY.md §6, vsm/security.hpp). cluster_key is the same
+// setting as [node] cluster_key (the algedonic lane's, and gossip's unless gossip_key).
+constexpr Key kSecurityKeys[] = {
+    {"key_file", [](const Value& v, NodeConfig& c) { return v.get(c.security.key_file); }},
+    {"trusted_dir", [](const Value& v, NodeConfig& c) { return v.get(c.security.trusted_dir); }},
+    {"trusted_reload_ms",
+     [](const Value& v, NodeConfig& c) { return v.positive(c.security.trusted_reload_ms); }},
+    {"signed_channels", apply_signed_channels},
+    {"refusal_log_interval_ms",
+     [](const Value& v, NodeConfig& c) {
+       return v.non_negative(c.security.refusal_log_interval_ms);
+     }},
+    {"cluster_key", [](const Value& v, NodeConfig& c) { return v.get(c.cluster_key); }},
+    {"previous_cluster_key",
+     [](const Value& v, NodeConfig& c) { return v.get(c.security.previous_cluster_key); }},
+    {"previous_key_grace_ms",
+     [](const Value& v, NodeConfig& c) {
+       return v.non_negative(c.security.previous_key_grace_ms);
+     }},
+    {"gossip_key", [](const Value& v, NodeConfig& c) { return v.get(c.security.gossip_key); }},
+    {"gossip_previous_key",
+     [](const Value& v, NodeConfig& c) { return v.get(c.security.gossip_previous_key); }},
+};
+
+template <std::size_t N>
+Status apply_key(const Key (&keys)[N], const Value& v, std::string_view key, NodeConfig& cfg) {
+  for (const Key& k : keys) {
     if (k.name == key) return k.apply(v, cfg);
   }
   std::string known;
-  for (const Key& k : kKeys) known += (known.empty() ? "" : ", ") + std::string(k.name);
+  for (const Key& k : keys) known += (known.empty() ? "" : ", ") + std::string(k.name);
   return v.error("is not a known key (known: " + known + ")");
 }
 
@@ -186,15 +228,32 @@ vsm::Error parse_error(const toml::parse_error& e, const std::string& path) {
                              std::to_string(where.column) + ": " + std::string(e.description()));
 }
 
-Status apply_root(const toml::table& root, const std::string& path, NodeConfig& cfg) {
-  const toml::node* node = root.get("node");
+template <std::size_t N>
+Status apply_table(const toml::table& root, std::string_view name, const Key (&keys)[N],
+                   const std::string& path, NodeConfig& cfg) {
+  const toml::node* node = root.get(name);
   if (!node) return {};
   const toml::table* table = node->as_table();
-  if (!table) return vsm::Error::invalid("config '" + path + "': [node] must be a table");
+  if (!table) {
+    return vsm::Error::invalid("config '" + path + "': [" + std::string(name) +
+                               "] must be a table");
+  }
   for (const auto& [key, value] : *table) {
-    if (auto st = apply_key(Value(value, key.str(), path), key.str(), cfg); !st) return st;
+    if (auto st = apply_key(keys, Value(value, name, key.str(), path), key.str(), cfg); !st) {
+      return st;
+    }
   }
   return {};
+}
+
+Status apply_root(const toml::table& root, const std::string& path, NodeConfig& cfg) {
+  if (auto st = apply_table(root, "node", kKeys, path, cfg); !st) return st;
+  if (root.get("node") && root.get("security") && root["node"]["cluster_key"] &&
+      root["security"]["cluster_key"]) {
+    return vsm::Error::invalid("config '" + path +
+                               "': cluster_key is given in [node] and [security]; keep one");
+  }
+  return apply_table(root, "security", kSecurityKeys, path, cfg);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// The [node] table of a `vsmcat --config` TOML file, applied over a vsm::NodeConfig.
-// Keys are named after NodeConfig's fields (units in the name); the list is the kKeys
-// table in node_config_toml.cpp, documented in docs/CLI.md "Configuration file".
+// The [node] and [security] tables of a `vsmcat --config` TOML file, applied over a
+// vsm::NodeConfig. Keys are named after NodeConfig's (and SecurityConfig's) fields, units
+// in the name; the lists are kKeys and kSecurityKeys in node_config_toml.cpp, documented
+// in docs/CLI.md "Configuration file".
 // Unknown keys and values of the wrong type are errors naming the key (typos must not be
 // silently ignored); other tables belong to other subcommands and are left alone.
 #pragma once
@@ -13,8 +14,8 @@
 
 namespace vsmcat {
 
-// Reads the TOML file `path` and applies its [node] table to `cfg`; without a [node]
-// table `cfg` is unchanged. kInvalid, with the file and key in the message, when the file
+// Reads the TOML file `path` and applies its [node], then its [security] table to `cfg`;
+// without them `cfg` is unchanged. kInvalid, with the file and key in the message, when the file
 // cannot be read or parsed or a key is unknown or has a bad value; `cfg` may then be
 // partly updated.
 vsm::Status apply_node_config_file(const std::string& path, vsm::NodeConfig& cfg);

@@ -10,6 +10,7 @@
 #include "vsm/channel.hpp"
 #include "vsm/host_port.hpp"
 #include "vsm/role.hpp"
+#include "vsm/security.hpp"
 
 namespace vsmcat {
 namespace {
@@ -29,10 +30,13 @@ vsm::Status check_config(const vsm::NodeConfig& cfg) {
     return vsm::Error::invalid("node name '" + cfg.name +
                                "' must be 1..255 bytes without '/' or control characters");
   }
-  for (const auto& list : {cfg.pub_bind, cfg.pub_advertise, cfg.peers}) {
+  for (const auto& list : {cfg.pub_bind, cfg.pub_advertise}) {
     for (const auto& ep : list) {
       if (auto st = validate_endpoint(ep); !st) return st;
     }
+  }
+  for (const auto& ep : cfg.peers) {
+    if (auto st = validate_peer_endpoint(ep); !st) return st;
   }
   if (!cfg.control_bind.empty()) {
     if (auto st = validate_endpoint(cfg.control_bind); !st) {
@@ -82,7 +86,7 @@ void add_bind_option(CLI::App& app, NodeOptions& o) {
 void add_peers_option(CLI::App& app, NodeOptions& o, const std::string& flag,
                       const std::string& help) {
   app.add_option(flag, o.peers, help)->check([](const std::string& ep) {
-    auto st = validate_endpoint(ep);
+    auto st = validate_peer_endpoint(ep);
     return st ? std::string() : st.error().message();
   });
 }
@@ -119,6 +123,15 @@ vsm::Status validate_endpoint(std::string_view ep) {
   if (!parsed) return bad(parsed.error().message());
   if (parsed->scheme != "tcp" && parsed->scheme != "ipc") return bad("unsupported transport");
   return {};
+}
+
+vsm::Status validate_peer_endpoint(std::string_view text) {
+  const auto named = vsm::split_named_endpoint(std::string(text));
+  if (text.find('@') != std::string_view::npos && !vsm::is_valid_name(named.name)) {
+    return vsm::Error::invalid("peer '" + std::string(text) +
+                               "': expected NAME@ENDPOINT with a valid node name");
+  }
+  return validate_endpoint(named.endpoint);
 }
 
 int exit_code_for(const vsm::Error& error) {

@@ -45,6 +45,10 @@ vsm::Result<vsm::NodeConfig> build_node_config(const NodeOptions& options,
 // tcp://HOST:PORT (PORT 1..65535 or '*') or ipc://PATH.
 vsm::Status validate_endpoint(std::string_view endpoint);
 
+// A peer: validate_endpoint(), optionally prefixed by NAME@ (the node behind it, whose
+// trusted key a secured node pins: docs/SECURITY.md §6).
+vsm::Status validate_peer_endpoint(std::string_view endpoint);
+
 // Exit code for an error from build_node_config / Node::start.
 int exit_code_for(const vsm::Error& error);
 

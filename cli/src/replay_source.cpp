@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "control_connect.hpp"
 #include "vsm/control_client.hpp"
 #include "vsm/persist/log_reader.hpp"
 
@@ -35,7 +36,9 @@ vsm::Status replay_from_log(const std::string& dir, const vsm::persist::LogQuery
 vsm::Status replay_from_node(const std::string& endpoint, std::chrono::milliseconds timeout,
                              const vsm::persist::LogQuery& q, const EntryVisitor& visit,
                              ReplaySkips& skips) {
-  vsm::ControlClient client(endpoint, timeout);
+  auto connected = connect_control(endpoint, timeout);
+  if (!connected) return std::move(connected).error();
+  vsm::ControlClient client = std::move(*connected);
   vsm::persist::LogQuery page_query = q;
   std::uint64_t seen = 0;
   std::uint64_t cursor = 0;

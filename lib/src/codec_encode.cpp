@@ -39,7 +39,19 @@ Status validate_event(const Event& e) {
   for (const auto& [key, value] : e.metadata) {
     if (!is_valid_utf8(key)) return Error::invalid("metadata keys must be UTF-8");
   }
+  if (!e.signature.empty() && e.signature.size() != fmt::kSignatureBytes) {
+    return Error::invalid("signature must be 64 bytes (Ed25519) or empty, got " +
+                          std::to_string(e.signature.size()));
+  }
+  if (!e.signer.empty() && (e.signature.empty() || !is_valid_name(e.signer))) {
+    return Error::invalid("signer '" + e.signer + "' must be a valid node name, with a signature");
+  }
   return {};
+}
+
+std::string_view effective_signer(const Event& e) noexcept {
+  if (!e.signer.empty()) return e.signer;
+  return e.ts.node.empty() ? std::string_view(e.source) : std::string_view(e.ts.node);
 }
 
 namespace {
@@ -59,7 +71,8 @@ bool is_nil_payload(const Value& v) noexcept {
 std::size_t size_bound(const Event& e, std::string_view ts_node) {
   std::size_t n = 80 + channel_name(e.channel).size() + e.source.size() + e.type.size() +
                   ts_node.size() + e.target.size() + e.correlation_id.size() +
-                  e.causation_id.size() + e.payload.encoded().size() + MsgpackCursor::kMaxHeader;
+                  e.causation_id.size() + e.payload.encoded().size() + MsgpackCursor::kMaxHeader +
+                  e.signature.size() + e.signer.size() + 8;
   for (const auto& [k, v] : e.metadata) {
     n += MsgpackCursor::kMaxHeader + k.size() + v.encoded().size();
   }
@@ -91,46 +104,67 @@ void write_sequence(MsgpackCursor& w, const Event& e, SequenceSlots* slots, cons
   }
 }
 
-// The event map, keys ascending, defaults omitted. REQUIRES: validate_event(e) passed.
-void write_event_map(MsgpackCursor& w, const Event& e, std::string_view ts_node,
-                     SequenceSlots* slots, const char* base) {
-  const bool node = !ts_node.empty() && ts_node != e.source;
-  const bool target = !is_broadcast(e.target);
-  const bool priority = e.priority != kPriorityNormal;
-  const bool payload = !is_nil_payload(e.payload);
-  const bool wall = slots || e.ts.wall_ms != 0;
-  const bool logical = slots || e.ts.logical != 0;
-  w.map_header(3 + wall + logical + node + target + priority + !e.correlation_id.empty() +
-               !e.causation_id.empty() + payload + !e.metadata.empty());
-  w.uint(fmt::kKeyId);
-  w.bin(e.id.bytes());
-  w.uint(fmt::kKeyChannel);
-  w.uint(static_cast<std::uint8_t>(e.channel));
-  write_sequence(w, e, slots, base);
+// Keys 7..12, the content after the numbering and ts.node: what the map and the signed
+// bytes share. REQUIRES: validate_event(e) passed.
+void write_content(MsgpackCursor& w, const Event& e) {
   const auto str = [&w](std::uint8_t key, bool present, std::string_view s) {
     if (!present) return;
     w.uint(key);
     w.str(s);
   };
-  str(fmt::kKeyNode, node, ts_node);
-  str(fmt::kKeyTarget, target, e.target);
-  if (priority) {
+  str(fmt::kKeyTarget, !is_broadcast(e.target), e.target);
+  if (e.priority != kPriorityNormal) {
     w.uint(fmt::kKeyPriority);
     w.uint(e.priority);
   }
   str(fmt::kKeyCorrelation, !e.correlation_id.empty(), e.correlation_id);
   str(fmt::kKeyCausation, !e.causation_id.empty(), e.causation_id);
-  if (payload) {
+  if (!is_nil_payload(e.payload)) {
     w.uint(fmt::kKeyPayload);
     w.raw(e.payload.encoded());
   }
   if (!e.metadata.empty()) {
     w.uint(fmt::kKeyMetadata);
     w.map_header(static_cast<std::uint32_t>(e.metadata.size()));
-    for (const auto& [k, v] : e.metadata) {
+    for (const auto& [k, v] : e.metadata) {  // std::map: keys in byte order
       w.str(k);
       w.raw(v.encoded());
     }
+  }
+}
+
+std::uint32_t content_fields(const Event& e) {
+  return !is_broadcast(e.target) + (e.priority != kPriorityNormal) + !e.correlation_id.empty() +
+         !e.causation_id.empty() + !is_nil_payload(e.payload) + !e.metadata.empty();
+}
+
+// The event map, keys ascending, defaults omitted. REQUIRES: validate_event(e) passed.
+void write_event_map(MsgpackCursor& w, const Event& e, std::string_view ts_node,
+                     SequenceSlots* slots, const char* base) {
+  const bool node = !ts_node.empty() && ts_node != e.source;
+  const bool wall = slots || e.ts.wall_ms != 0;
+  const bool logical = slots || e.ts.logical != 0;
+  const bool signature = !e.signature.empty();
+  const std::string_view wire_node = ts_node.empty() ? std::string_view(e.source) : ts_node;
+  const bool signer = signature && !e.signer.empty() && e.signer != wire_node;
+  w.map_header(3 + wall + logical + node + content_fields(e) + signature + signer);
+  w.uint(fmt::kKeyId);
+  w.bin(e.id.bytes());
+  w.uint(fmt::kKeyChannel);
+  w.uint(static_cast<std::uint8_t>(e.channel));
+  write_sequence(w, e, slots, base);
+  if (node) {
+    w.uint(fmt::kKeyNode);
+    w.str(ts_node);
+  }
+  write_content(w, e);
+  if (signature) {
+    w.uint(fmt::kKeySignature);
+    w.bin(e.signature);
+  }
+  if (signer) {
+    w.uint(fmt::kKeySigner);
+    w.str(e.signer);
   }
 }
 
@@ -184,6 +218,31 @@ Result<std::string> encode_event(const Event& event, const CodecLimits& limits) 
   std::string out;
   if (auto st = encode_event(event, out, limits); !st) return st.error();
   return out;
+}
+
+void append_signing_bytes(const Event& e, std::string& out) {
+  assert(validate_event(e).ok());
+  const std::string_view signer = effective_signer(e);
+  const std::size_t start = out.size();
+  out.resize(start + size_bound(e, signer) + fmt::kSigningDomain.size());
+  MsgpackCursor w(out.data() + start);
+  const std::string_view sep(&fmt::kSeparator, 1);
+  w.raw(fmt::kSigningDomain);
+  w.raw(sep);
+  w.raw(signer);
+  w.raw(sep);
+  w.raw(channel_name(e.channel));
+  w.raw("/");
+  w.raw(e.source);
+  w.raw("/");
+  w.raw(e.type);
+  w.raw(sep);
+  w.uint(fmt::kKeyId);
+  w.bin(e.id.bytes());
+  w.uint(fmt::kKeyChannel);
+  w.uint(static_cast<std::uint8_t>(e.channel));
+  write_content(w, e);
+  out.resize(static_cast<std::size_t>(w.pos() - out.data()));
 }
 
 void patch_sequence(char* frame, const SequenceSlots& slots, std::uint64_t wall_ms,

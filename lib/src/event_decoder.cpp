@@ -53,6 +53,13 @@ class EventMapDecoder {
     }
     if ((seen_ & bit(fmt::kKeyNode)) == 0) assign(e_.ts.node, topic_.source);
     if ((seen_ & bit(fmt::kKeyMetadata)) == 0) e_.metadata.clear();
+    if ((seen_ & bit(fmt::kKeySigner)) != 0 && (seen_ & bit(fmt::kKeySignature)) == 0) {
+      return Error::invalid("event has key 14 (signer) without key 13 (signature)");
+    }
+    // The signer defaults to ts.node; made explicit so that a republisher keeps it.
+    if ((seen_ & bit(fmt::kKeySignature)) != 0 && (seen_ & bit(fmt::kKeySigner)) == 0) {
+      assign(e_.signer, e_.ts.node);
+    }
     return {};
   }
 
@@ -70,6 +77,8 @@ class EventMapDecoder {
     e_.priority = kPriorityNormal;
     e_.correlation_id.clear();
     e_.causation_id.clear();
+    e_.signature.clear();
+    e_.signer.clear();
   }
 
   bool field(std::uint64_t key) {
@@ -92,6 +101,8 @@ class EventMapDecoder {
       case fmt::kKeyCausation: return text(e_.causation_id, "10 (causation id)");
       case fmt::kKeyPayload: return payload();
       case fmt::kKeyMetadata: return metadata();
+      case fmt::kKeySignature: return signature();
+      case fmt::kKeySigner: return name(e_.signer, "14 (signer)");
       default: break;
     }
     // Unknown key: skip its value (forward compatibility).
@@ -195,6 +206,14 @@ class EventMapDecoder {
     if (!v)
       return fail_type("11 (payload)", "well-formed msgpack within the limits (depth, sizes)");
     e_.payload.assign_encoded(*v);
+    return true;
+  }
+
+  bool signature() {
+    auto b = r_.read_bin();
+    if (!b || b->size() != fmt::kSignatureBytes)
+      return fail_type("13 (signature)", "a 64-byte bin");
+    assign(e_.signature, *b);
     return true;
   }
 

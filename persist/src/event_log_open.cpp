@@ -10,6 +10,7 @@
 #include "segment_loader.hpp"
 #include "vsm/persist/event_log.hpp"
 #include "vsm/persist/log_format.hpp"
+#include "vsm/persist/segment_header.hpp"
 
 namespace vsm::persist {
 
@@ -108,7 +109,22 @@ Status EventLog::recover_active() {
     if (!st) return st;
   }
   last->set_index(std::move(scan->index));
-  s.writer.adopt(last, valid_end);
+  if (last->chained() == s.options.hash_chain) {
+    s.writer.adopt(last, valid_end, scan->last_link);
+    return {};
+  }
+  // Written with the other hash_chain setting (or by a build before the chain: version
+  // 1): new records go to a new segment, so that a segment is chained throughout or not
+  // at all. An empty one gets a new header in place (its name, the next offset, is taken).
+  const auto st = last->stats();
+  if (st.records > 0) return s.writer.create_active(st.last_offset + 1);
+  const std::uint32_t flags = s.options.hash_chain ? lf::kSegmentFlagChained : 0;
+  Status rewrite = last->file().truncate(0);
+  if (rewrite) rewrite = last->file().append(encode_segment_header(last->base_offset(), flags));
+  if (rewrite && s.options.fsync != FsyncPolicy::kNone) rewrite = last->file().sync();
+  if (!rewrite) return rewrite;
+  last->set_chained(s.options.hash_chain);
+  s.writer.adopt(last, lf::kSegmentHeaderBytes, std::nullopt);
   return {};
 }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstring>
+
 #include "log_directory.hpp"
 #include "vsm/persist/log_format.hpp"
 #include "vsm/persist/record_writer.hpp"
@@ -15,7 +17,9 @@ namespace fs = std::filesystem;
 GroupWriter::GroupWriter(Env& env, fs::path dir, const LogOptions& options, SegmentSet& segments)
     : env_(env), dir_(std::move(dir)), options_(options), segments_(segments) {}
 
-void GroupWriter::adopt(SegmentPtr segment, std::uint64_t size) {
+void GroupWriter::adopt(SegmentPtr segment, std::uint64_t size,
+                        std::optional<ChainLink> last_link) {
+  chain_ = last_link ? *last_link : chain_seed(segment->base_offset());
   active_ = std::move(segment);
   active_size_ = size;
 }
@@ -25,7 +29,9 @@ Status GroupWriter::create_active(std::uint64_t base) {
   auto file = create_file(path, base);
   if (!file) return std::move(file).error();
   active_ = std::make_shared<Segment>(path, base, std::move(file).value());
+  active_->set_chained(options_.hash_chain);
   active_size_ = lf::kSegmentHeaderBytes;
+  chain_ = chain_seed(base);
   segments_.push(active_);
   return {};
 }
@@ -35,10 +41,11 @@ Status GroupWriter::frame(const BodySource& source, std::size_t count, std::uint
   const std::size_t meta_before = meta_.size();
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t start = group_.size();
-    group_.resize(start + lf::kRecordHeaderBytes);
+    const std::size_t link = options_.hash_chain ? lf::kChainBytes : 0;
+    group_.resize(start + lf::kRecordHeaderBytes + link);  // the link is set by seal()
     RecordFields f;
     Status s = source(i, group_, f);
-    const std::size_t body = group_.size() - start - lf::kRecordHeaderBytes;
+    const std::size_t body = group_.size() - start - lf::kRecordHeaderBytes - link;
     if (s && body > lf::kMaxRecordBodyBytes) {
       s = Error::too_large("encoded event of " + std::to_string(body) +
                            " bytes exceeds the log's record limit");
@@ -48,7 +55,8 @@ Status GroupWriter::frame(const BodySource& source, std::size_t count, std::uint
       meta_.resize(meta_before);
       return s;
     }
-    RecordWriter::put_header(group_.data() + start, body, first + i, f.wall_ms);
+    RecordWriter::put_header(group_.data() + start, body, first + i, f.wall_ms,
+                             options_.hash_chain);
     Pending p;
     p.offset = first + i;
     p.wall_ms = f.wall_ms;
@@ -60,17 +68,44 @@ Status GroupWriter::frame(const BodySource& source, std::size_t count, std::uint
   return {};
 }
 
-// The crc of each record is computed here, once per group, off the encoding loop.
+// Which records start a new segment (by size), before anything is written: each
+// segment's hash chain starts from its own seed.
+void GroupWriter::plan() {
+  std::uint64_t size = active_size_;
+  for (Pending& r : meta_) {
+    r.roll_before = size + r.size > options_.segment_bytes && size > lf::kSegmentHeaderBytes;
+    if (r.roll_before) size = lf::kSegmentHeaderBytes;
+    size += r.size;
+  }
+}
+
+// The chain link and the crc of each record are computed here, once per group, off the
+// encoding loop.
 void GroupWriter::seal() {
+  constexpr std::size_t kFields = lf::kRecordHeaderBytes - lf::kRecordCrcStart;
+  constexpr std::size_t kPrefix = lf::kRecordHeaderBytes + lf::kChainBytes;
+  ChainLink link = chain_;
   std::size_t pos = 0;
   for (const Pending& r : meta_) {
-    RecordWriter::seal(group_.data() + pos, r.size);
+    char* rec = group_.data() + pos;
+    if (!options_.hash_chain) {
+      RecordWriter::seal(rec, r.size);
+      pos += r.size;
+      continue;
+    }
+    if (r.roll_before) link = chain_seed(r.offset);
+    link = chain_next(link, std::string_view(rec + lf::kRecordCrcStart, kFields),
+                      std::string_view(rec + kPrefix, r.size - kPrefix));
+    std::memcpy(rec + lf::kRecordHeaderBytes, link.data(), link.size());
+    RecordWriter::seal(rec, r.size);
     pos += r.size;
   }
+  pending_chain_ = link;
 }
 
 Status GroupWriter::commit(bool sync, bool* sync_failed) {
   *sync_failed = false;
+  plan();
   seal();
   Status s;
   if (cut_back_pending_) {
@@ -80,6 +115,7 @@ Status GroupWriter::commit(bool sync, bool* sync_failed) {
   if (s) s = write_all(sync, sync_failed);
   if (s) {
     publish();
+    chain_ = pending_chain_;
   } else {
     rollback();
   }
@@ -97,9 +133,7 @@ Status GroupWriter::write_all(bool sync, bool* sync_failed) {
   std::size_t chunk_begin = 0;
   std::size_t pos = 0;
   for (Pending& r : meta_) {
-    const Target& t = targets_.back();
-    const std::uint64_t planned = t.size + (pos - chunk_begin);
-    if (planned + r.size > options_.segment_bytes && planned > lf::kSegmentHeaderBytes) {
+    if (r.roll_before) {  // plan() decided it by the same sizes
       Status s = write_chunk(chunk_begin, pos);
       if (s) s = roll(r.offset, sync_failed);
       if (!s) return s;
@@ -150,7 +184,8 @@ Result<Segment::SharedFile> GroupWriter::create_file(const fs::path& path, std::
   }
   if (!file) return std::move(file).error();
   Segment::SharedFile f(std::move(file).value());
-  Status s = f->append(encode_segment_header(base));
+  Status s =
+      f->append(encode_segment_header(base, options_.hash_chain ? lf::kSegmentFlagChained : 0));
   if (s && options_.fsync != FsyncPolicy::kNone) s = sync(*f);
   if (s && options_.fsync != FsyncPolicy::kNone) s = env_.sync_dir(dir_);
   if (!s) {
@@ -184,6 +219,7 @@ void GroupWriter::publish() {
   for (std::size_t k = 0; k < targets_.size(); ++k) {
     const Target& t = targets_[k];
     SegmentPtr seg = k == 0 ? active_ : std::make_shared<Segment>(t.path, t.base, t.file);
+    seg->set_chained(options_.hash_chain);
     index_meta_.clear();
     for (const Pending& r : meta_) {
       if (r.target == k) {

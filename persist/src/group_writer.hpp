@@ -15,11 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "chain.hpp"
 #include "segment_set.hpp"
-#include "writer_queue.hpp"
 #include "vsm/persist/env.hpp"
 #include "vsm/persist/log_options.hpp"
 #include "vsm/result.hpp"
+#include "writer_queue.hpp"
 
 namespace vsm::persist::detail {
 
@@ -29,9 +30,10 @@ class GroupWriter {
   GroupWriter(Env& env, std::filesystem::path dir, const LogOptions& options,
               SegmentSet& segments);
 
-  // Makes `segment` (healthy, opened read-write, its index covering `size` bytes) the
-  // active one. For recovery.
-  void adopt(SegmentPtr segment, std::uint64_t size);
+  // Makes `segment` (healthy, chained, opened read-write, its index covering `size`
+  // bytes, `last_link` its last record's chain link, if it has records) the active one.
+  // For recovery.
+  void adopt(SegmentPtr segment, std::uint64_t size, std::optional<ChainLink> last_link);
   // Creates an empty active segment named `base` (synced unless FsyncPolicy::kNone)
   // and adds it to the segment set. For recovery.
   Status create_active(std::uint64_t base);
@@ -62,6 +64,7 @@ class GroupWriter {
     std::uint64_t seq = 0;
     std::uint8_t channel = 0;
     std::uint32_t target = 0;  // index into targets_
+    bool roll_before = false;  // the record starts a new segment (its chain restarts)
   };
   // A file the group writes to: the active segment, then one per roll.
   struct Target {
@@ -72,6 +75,7 @@ class GroupWriter {
     std::uint64_t size = 0;
   };
 
+  void plan();
   void seal();
   Status write_all(bool sync, bool* sync_failed);
   Status write_chunk(std::size_t begin, std::size_t end);
@@ -88,6 +92,8 @@ class GroupWriter {
   SegmentPtr active_;
   std::uint64_t active_size_ = 0;
   bool cut_back_pending_ = false;  // a failed group's bytes may still be in the file
+  ChainLink chain_{};              // link of the active segment's last record (or its seed)
+  ChainLink pending_chain_{};      // the same after the group being committed
 
   std::string group_;
   std::vector<Pending> meta_;

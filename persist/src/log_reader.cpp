@@ -1,5 +1,6 @@
 #include "vsm/persist/log_reader.hpp"
 
+#include "chain.hpp"
 #include "last_seqs.hpp"
 #include "log_directory.hpp"
 #include "log_scan.hpp"
@@ -105,6 +106,14 @@ Result<VerifyReport> LogReader::verify(const ProgressFn& progress) const {
     }
     auto scan = seg.scan();
     if (!scan) return std::move(scan).error();
+    if (seg.chained()) {
+      auto chain = seg.check_chain();
+      if (!chain) return std::move(chain).error();
+      if (chain->broken) report.corruption.push_back(*chain->broken);
+      report.chain_heads.emplace_back(seg.path().string(), detail::to_hex(chain->head));
+    } else {
+      ++report.unchained_segments;  // version 1, or written with hash_chain off
+    }
     const auto& st = scan->index.stats();
     report.records += st.records;
     report.bytes += st.end_pos + scan->tail_bytes;

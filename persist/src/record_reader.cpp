@@ -49,8 +49,12 @@ RecordReader::Check RecordReader::check_at(std::uint64_t pos, bool resyncing) {
   const auto type = static_cast<std::uint8_t>(h[8]);
   const std::uint64_t offset = detail::decode_u64(h + 9);
   if (type == lf::kRecordZero && length == 0) return {false, 0, "zero-filled region"};
-  if (type != lf::kRecordFull) return {false, 0, "unknown record type"};
-  if (length > max_body_) return {false, 0, "record length exceeds the limit"};
+  if (type != lf::kRecordFull && type != lf::kRecordChained) {
+    return {false, 0, "unknown record type"};
+  }
+  const std::uint64_t link = type == lf::kRecordChained ? lf::kChainBytes : 0;
+  if (length < link) return {false, 0, "chained record shorter than its link"};
+  if (length - link > max_body_) return {false, 0, "record length exceeds the limit"};
   // Offsets increase by one per record, so after skipping k bytes at most
   // k / header_bytes records can have been lost.
   const std::uint64_t max_offset =
@@ -95,7 +99,13 @@ std::optional<Record> RecordReader::next() {
     r.wall_ms = detail::decode_u64(h + 17);
     r.pos = pos_;
     r.size = c.size;
-    r.body = std::string_view(h + lf::kRecordHeaderBytes, c.size - lf::kRecordHeaderBytes);
+    const std::size_t link =
+        static_cast<std::uint8_t>(h[8]) == lf::kRecordChained ? lf::kChainBytes : 0;
+    r.fields =
+        std::string_view(h + lf::kRecordCrcStart, lf::kRecordHeaderBytes - lf::kRecordCrcStart);
+    r.link = std::string_view(h + lf::kRecordHeaderBytes, link);
+    r.body =
+        std::string_view(h + lf::kRecordHeaderBytes + link, c.size - lf::kRecordHeaderBytes - link);
     prev_offset_ = r.offset;
     pos_ += c.size;
     valid_end_ = pos_;

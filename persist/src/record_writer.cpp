@@ -11,10 +11,10 @@ namespace vsm::persist {
 namespace lf = log_format;
 
 void RecordWriter::put_header(char* h, std::size_t body_bytes, std::uint64_t offset,
-                              std::uint64_t wall_ms) noexcept {
-  detail::encode_fixed(h, body_bytes, 4);
+                              std::uint64_t wall_ms, bool chained) noexcept {
+  detail::encode_fixed(h, body_bytes + (chained ? lf::kChainBytes : 0), 4);
   detail::encode_fixed(h + 4, 0, 4);  // crc, set by seal()
-  h[8] = static_cast<char>(lf::kRecordFull);
+  h[8] = static_cast<char>(chained ? lf::kRecordChained : lf::kRecordFull);
   detail::encode_fixed(h + 9, offset, 8);
   detail::encode_fixed(h + 17, wall_ms, 8);
 }

@@ -1,5 +1,9 @@
 #include "segment.hpp"
 
+#include <cstring>
+#include <utility>
+
+#include "coding.hpp"
 #include "record_body.hpp"
 #include "segment_damage.hpp"
 #include "vsm/persist/log_format.hpp"
@@ -47,7 +51,9 @@ Result<std::shared_ptr<Segment>> Segment::open(Env& env, const fs::path& path,
                              " but the file name says " + std::to_string(base_offset) +
                              "; was the file renamed?");
   }
-  return std::make_shared<Segment>(path, base_offset, SharedFile(std::move(file).value()));
+  auto seg = std::make_shared<Segment>(path, base_offset, SharedFile(std::move(file).value()));
+  seg->chained_ = (segment_header_flags(header) & lf::kSegmentFlagChained) != 0;
+  return seg;
 }
 
 std::shared_ptr<Segment> Segment::damaged(const fs::path& path, std::uint64_t base_offset,
@@ -61,7 +67,7 @@ std::shared_ptr<Segment> Segment::damaged(const fs::path& path, std::uint64_t ba
 Result<SegmentScan> Segment::scan() const {
   auto size = file_->size();
   if (!size) return std::move(size).error();
-  SegmentScan out{SegmentIndex(lf::kSegmentHeaderBytes), 0, {}, {}};
+  SegmentScan out{SegmentIndex(lf::kSegmentHeaderBytes), 0, {}, {}, std::nullopt};
   RegionReporter reporter(path_.string(), &out.corruption);
   RecordReader reader(*file_, lf::kSegmentHeaderBytes, *size, base_offset_ - 1, &reporter);
   RecordMeta meta;
@@ -72,10 +78,45 @@ Result<SegmentScan> Segment::scan() const {
     meta.size = r->size;
     peek_channel_seq(r->body, meta);
     out.index.add(meta);
+    if (r->link.size() == lf::kChainBytes) {
+      out.last_link.emplace();
+      std::memcpy(out.last_link->data(), r->link.data(), lf::kChainBytes);
+    } else {
+      out.last_link.reset();
+    }
   }
   if (!reader.status().ok()) return reader.status().error();
   out.tail_bytes = reader.tail_bytes();
   out.tail_reason = reader.tail_reason();
+  return out;
+}
+
+namespace {
+// Notes that the reader skipped bytes (reported elsewhere as damage).
+struct DamageFlag final : RecordReader::Reporter {
+  bool seen = false;
+  void corruption(std::uint64_t, std::uint64_t, std::string_view, std::uint64_t,
+                  std::uint64_t) override {
+    seen = true;
+  }
+};
+}  // namespace
+
+Result<Segment::ChainReport> Segment::check_chain() const {
+  ChainReport out;
+  auto size = file_->size();
+  if (!size) return std::move(size).error();
+  DamageFlag damage;
+  RecordReader reader(*file_, lf::kSegmentHeaderBytes, *size, base_offset_ - 1, &damage);
+  ChainCheck check(base_offset_);
+  while (auto r = reader.next()) {
+    const bool after_damage = std::exchange(damage.seen, false);
+    if (auto why = check.next(*r, after_damage); why && !out.broken) {
+      out.broken = CorruptRegion{path_.string(), r->pos, r->size, *why, r->offset, r->offset, 1};
+    }
+  }
+  if (!reader.status().ok()) return reader.status().error();
+  out.head = check.head();
   return out;
 }
 

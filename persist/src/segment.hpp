@@ -18,9 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "chain.hpp"
 #include "segment_index.hpp"
 #include "vsm/persist/env.hpp"
 #include "vsm/persist/file.hpp"
+#include "vsm/persist/log_format.hpp"
 #include "vsm/persist/log_report.hpp"
 #include "vsm/persist/record_reader.hpp"
 #include "vsm/result.hpp"
@@ -33,6 +35,7 @@ struct SegmentScan {
   std::uint64_t tail_bytes = 0;  // bytes after the last valid record
   std::string tail_reason;
   std::vector<CorruptRegion> corruption;
+  std::optional<ChainLink> last_link;  // chain link of the last valid record (version 2)
 };
 
 class Segment {
@@ -54,6 +57,18 @@ class Segment {
   // Reads every record (checksums verified) to build the index; used for the last
   // segment at open and when the .idx side file is missing or bad.
   Result<SegmentScan> scan() const;
+  // Records carry a hash chain (chain.hpp): a version 2 header with
+  // kSegmentFlagChained. set_chained() is for recovery, which rewrites the header of an
+  // empty segment written with the other setting, and for segments the writer creates.
+  bool chained() const noexcept { return chained_; }
+  void set_chained(bool chained) noexcept { chained_ = chained; }
+  // Checks the hash chain of every valid record (version 2): the first record that does
+  // not follow its predecessor, and the link of the last record (the segment's head).
+  struct ChainReport {
+    std::optional<CorruptRegion> broken;
+    ChainLink head{};
+  };
+  Result<ChainReport> check_chain() const;
   // What load_index() did.
   struct IndexLoad {
     bool rebuilt = false;                   // the side file was missing or invalid
@@ -97,6 +112,7 @@ class Segment {
  private:
   std::filesystem::path path_;
   std::uint64_t base_offset_;
+  bool chained_ = true;
   SharedFile file_;
   std::optional<CorruptRegion> header_damage_;
   std::optional<CorruptRegion> end_damage_;

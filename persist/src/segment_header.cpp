@@ -10,11 +10,11 @@ namespace vsm::persist {
 
 namespace lf = log_format;
 
-std::string encode_segment_header(std::uint64_t base_offset) {
+std::string encode_segment_header(std::uint64_t base_offset, std::uint32_t flags) {
   std::string out(lf::kSegmentMagic.data(), lf::kSegmentMagic.size());
   detail::put_fixed(out, lf::kSegmentVersion, 2);
   detail::put_fixed(out, lf::kSegmentHeaderBytes, 2);
-  detail::put_fixed(out, 0, 4);  // flags
+  detail::put_fixed(out, flags, 4);
   detail::put_fixed(out, base_offset, 8);
   detail::put_fixed(out, crc32c::mask(crc32c::value(out)), 4);
   detail::put_fixed(out, 0, 4);  // reserved
@@ -41,6 +41,12 @@ Result<std::uint64_t> decode_segment_header(std::string_view bytes, std::string_
                              "damaged (run `vsmcat log verify`)");
   }
   return detail::decode_u64(bytes.data() + 16);
+}
+
+std::uint32_t segment_header_flags(std::string_view bytes) {
+  if (bytes.size() < lf::kSegmentHeaderBytes) return 0;
+  if (detail::decode_fixed(bytes.data() + 8, 2) < 2) return 0;
+  return detail::decode_u32(bytes.data() + 12);
 }
 
 bool segment_header_checksum_ok(std::string_view bytes) {

@@ -15,19 +15,19 @@ using vsmcat::check_toml_text;
 namespace {
 const std::string kSource = "t.toml";
 
-vsm::Status apply(const std::string& doc, vsm::NodeConfig& cfg) {
+vsm::Status apply_toml(const std::string& doc, vsm::NodeConfig& cfg) {
   return apply_node_config_toml(doc, kSource, cfg);
 }
 }  // namespace
 
 TEST_CASE("a [node] document in memory configures a node", "[cli][config]") {
   vsm::NodeConfig cfg;
-  REQUIRE(apply("[node]\nname = \"s1.M\xc3\xbcller\" # f\xc3\xbcr Gr\xc3\xbc\xc3\x9f" "e\n"
+  REQUIRE(apply_toml("[node]\nname = \"s1.M\xc3\xbcller\" # f\xc3\xbcr Gr\xc3\xbc\xc3\x9f" "e\n"
                 "dish_bind = '''udp://127.0.0.1:7001'''\n",
                 cfg));
   CHECK(cfg.name == "s1.M\xc3\xbcller");
   CHECK(cfg.dish_bind == "udp://127.0.0.1:7001");
-  auto bad = apply("[node]\nnmae = \"x\"\n", cfg);
+  auto bad = apply_toml("[node]\nnmae = \"x\"\n", cfg);
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message().find("config 't.toml'") != std::string::npos);
 }
@@ -38,7 +38,7 @@ TEST_CASE("a malformed table header is a clean error", "[cli][config][fuzz-regre
   for (const std::string& doc : {std::string("[,]\n"),
                                  std::string("[pub]\nrate = 10\n[, {a = 1}e = 'x'\n")}) {
     vsm::NodeConfig cfg;
-    auto st = apply(doc, cfg);
+    auto st = apply_toml(doc, cfg);
     INFO(doc);
     REQUIRE_FALSE(st);
     CHECK(st.error().message().find("config 't.toml':") != std::string::npos);
@@ -71,7 +71,7 @@ TEST_CASE("non-ASCII characters outside strings are refused before toml++ sees t
            std::string("a = [1, 2x'\xc3\xbc']\n"),
        }) {
     vsm::NodeConfig cfg;
-    auto st = apply(doc, cfg);
+    auto st = apply_toml(doc, cfg);
     INFO(doc);
     REQUIRE_FALSE(st);
     CHECK(st.error().code() == vsm::ErrorCode::kInvalid);
@@ -92,7 +92,7 @@ TEST_CASE("a non-ASCII character right after a backslash in a multi-line string 
   }
   // The same text written with an escape is accepted.
   vsm::NodeConfig cfg;
-  REQUIRE(apply("[node]\nname = \"\"\"s1.\\\n  \\u00a7\"\"\"\n", cfg));
+  REQUIRE(apply_toml("[node]\nname = \"\"\"s1.\\\n  \\u00a7\"\"\"\n", cfg));
   CHECK(cfg.name == "s1.\xc2\xa7");
 }
 
@@ -114,4 +114,39 @@ TEST_CASE("the guard follows strings, escapes and comments", "[cli][config]") {
   auto st = check_toml_text("a = 1\nb = \"x\"\n  \xc3\xbc", kSource);
   REQUIRE_FALSE(st);
   CHECK(st.error().message().find("config 't.toml':3:3:") != std::string::npos);
+}
+
+TEST_CASE("a [security] table turns security on", "[cli][config]") {
+  vsm::NodeConfig cfg;
+  REQUIRE(
+      apply_toml("[node]\nname = \"s1\"\n[security]\nkey_file = \"k/s1.key\"\n"
+            "trusted_dir = \"trusted\"\nsigned_channels = [\"command\"]\n"
+            "cluster_key = \"" +
+                std::string(64, 'a') +
+                "\"\n"
+                "previous_cluster_key = \"" +
+                std::string(64, 'b') +
+                "\"\n"
+                "previous_key_grace_ms = 5000\n",
+            cfg));
+  CHECK(cfg.security.enabled());
+  CHECK(cfg.security.key_file == "k/s1.key");
+  CHECK(cfg.security.trusted_dir == "trusted");
+  CHECK(cfg.security.signed_channels == std::vector<vsm::Channel>{vsm::Channel::kCommand});
+  CHECK(cfg.cluster_key == std::string(64, 'a'));  // the same setting as [node] cluster_key
+  CHECK(cfg.security.previous_cluster_key == std::string(64, 'b'));
+  CHECK(cfg.security.previous_key_grace_ms == 5000);
+
+  vsm::NodeConfig other;
+  auto typo = apply_toml("[security]\nkey_flie = \"x\"\n", other);
+  REQUIRE_FALSE(typo);
+  CHECK(typo.error().message().find("[security] key_flie is not a known key") != std::string::npos);
+  auto channel = apply_toml("[security]\nsigned_channels = [\"commands\"]\n", other);
+  REQUIRE_FALSE(channel);
+  CHECK(channel.error().message().find("'commands' is not a channel") != std::string::npos);
+  auto twice = apply_toml("[node]\ncluster_key = \"" + std::string(64, 'a') +
+                         "\"\n[security]\ncluster_key = \"" + std::string(64, 'a') + "\"\n",
+                     other);
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().message().find("keep one") != std::string::npos);
 }

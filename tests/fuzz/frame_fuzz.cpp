@@ -3,7 +3,8 @@
 // decode unchanged: every event of the frame re-encodes to a fixed point, its
 // single-event frame (FrameReader) decodes to the same event, the header peek agrees
 // with it, and a batch rebuilt with BatchBuilder decodes to the same events; under the
-// default limits and under tight ones.
+// default limits and under tight ones. Signatures (keys 13, 14): the bytes a signature
+// covers (append_signing_bytes) are the same before and after the round trip.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -45,6 +46,10 @@ void check_round_trip(std::string_view input, const std::vector<Event>& events,
     auto again = vsm::decode_event(*enc);
     if (!again) die("re-decode failed: " + again.error().to_string(), input);
     if (!(*again == e)) die("event changed across encode/decode", input);
+    std::string signed_before, signed_after;
+    vsm::append_signing_bytes(e, signed_before);
+    vsm::append_signing_bytes(*again, signed_after);
+    if (signed_before != signed_after) die("signing bytes changed across encode/decode", input);
     auto enc2 = vsm::encode_event(*again);
     if (!enc2 || *enc2 != *enc) die("encoding is not a fixed point", input);
     auto single = vsm::decode_event(singles[i]);
@@ -152,8 +157,14 @@ std::vector<std::string> seeds() {
   big.payload = vsm::Value::string(std::string(300, 'x'));
   for (int i = 0; i < 20; ++i) big.metadata["k" + std::to_string(i)] = vsm::Value::nil();
 
+  Event signed_event = full;  // signed by ts.node (key 13 only)
+  signed_event.signature.assign(64, '\x5a');
+  Event republished = signed_event;  // signed by another node (keys 13 and 14)
+  republished.signer = "origin";
+
   std::vector<std::string> out = {encoded("full", full), encoded("minimal", minimal),
-                                  encoded("big", big)};
+                                  encoded("big", big), encoded("signed", signed_event),
+                                  encoded("republished", republished)};
   // An event with unknown keys, as a newer minor version would send: the map header
   // (after the topic) counts one more entry.
   std::string unknown = encoded("minimal", minimal);

@@ -1,5 +1,5 @@
-// Fuzz target "node_config_toml" (fuzz_target.hpp): the [node] table of a vsmcat TOML
-// config file (cli/src/node_config_toml.hpp, docs/CLI.md), toml++ parser included
+// Fuzz target "node_config_toml" (fuzz_target.hpp): the [node] and [security] tables of a
+// vsmcat TOML config file (cli/src/node_config_toml.hpp, docs/CLI.md), toml++ parser included
 // (compiled header-only here, so libFuzzer sees its branches). Nothing crashes or
 // throws; every refusal names the file; applying a document is deterministic.
 #include <string>
@@ -43,12 +43,25 @@ std::vector<std::string> seeds() {
       "publish_queue_capacity = 4096\npublish_block_timeout_ms = 0\npublish_inline = true\n"
       "validate_flow = false\nmax_event_bytes = 65536\ncontrol_bind = \"tcp://127.0.0.1:*\"\n"
       "dish_bind = \"udp://127.0.0.1:*\"\ndish_peers = \"udp://127.0.0.1:7002\"\n"
-      "cluster_key = \"" + std::string(64, 'a') + "\"\n"
-      "gossip_bind = \"127.0.0.1:0\"\nseeds = [\"127.0.0.1:7946\"]\nlog_dir = \"/tmp/x\"\n"
-      "log_received = true\nlog_fsync = \"interval\"\nlog_fsync_interval_ms = 100\n"
-      "log_segment_bytes = 1048576\nlog_retention_bytes = 0\nlog_retention_age_ms = 0\n"
-      "log_max_pending_bytes = 8388608\n",
+      "cluster_key = \"" +
+          std::string(64, 'a') +
+          "\"\n"
+          "gossip_bind = \"127.0.0.1:0\"\nseeds = [\"127.0.0.1:7946\"]\nlog_dir = \"/tmp/x\"\n"
+          "log_received = true\nlog_fsync = \"interval\"\nlog_fsync_interval_ms = 100\n"
+          "log_segment_bytes = 1048576\nlog_retention_bytes = 0\nlog_retention_age_ms = 0\n"
+          "log_max_pending_bytes = 8388608\n",
       "[pub]\nrate = 10\n[node]\nname = 'x'\nlog_fsync = 'always'\n",
+      "# every [security] key\n"
+      "[security]\nkey_file = \"keys/s1.key\"\ntrusted_dir = \"trusted\"\n"
+      "trusted_reload_ms = 2000\nsigned_channels = [\"command\", \"algedonic\"]\n"
+      "refusal_log_interval_ms = 0\ncluster_key = \"" +
+          std::string(64, 'b') +
+          "\"\n"
+          "previous_cluster_key = \"" +
+          std::string(64, 'c') +
+          "\"\nprevious_key_grace_ms = 1\n"
+          "gossip_key = \"" +
+          std::string(64, 'd') + "\"\ngossip_previous_key = \"\"\n",
       "title = \"other tables are left alone\"\n[sub.nested]\nk = [1, 2.5, {a = 1}]\n"
       "d = 1979-05-27T07:32:00Z\n",
   };

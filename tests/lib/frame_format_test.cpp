@@ -188,4 +188,24 @@ TEST_CASE("frame format: prefix subscriptions filter real frames", "[frame_forma
   for (const auto& c : cases) CHECK(subscribed(c.prefix, batch) == c.matches[0]);
 }
 
+TEST_CASE("frame format: the signing bytes example (§1.14)", "[frame_format]") {
+  const std::string bytes = golden_frames().at("signing");
+  Event e;
+  e.id = doc_id();
+  e.channel = Channel::kCommand;
+  e.source = "s3";
+  e.type = "t";
+  e.seq = 1;
+  e.ts.node = "s3";
+  std::string out;
+  append_signing_bytes(e, out);
+  CHECK(out == bytes);
+  e.signature.assign(64, '\x01');  // a signature, seq and ts change nothing
+  e.seq = 99;
+  e.ts.wall_ms = 5;
+  out.clear();
+  append_signing_bytes(e, out);
+  CHECK(out == bytes);
+}
+
 }  // namespace vsm

@@ -306,7 +306,7 @@ TEST_CASE("foreign directories and newer formats give clear errors", "[persist][
 
   TempDir newer;
   std::string header = encode_segment_header(1);
-  header[8] = 2;  // version 2, checksum irrelevant: the version is checked first
+  header[8] = 3;  // version 3, checksum irrelevant: the version is checked first
   test::write_file(newer / "00000000000000000001.log", header);
   auto r = EventLog::open(newer.path());
   REQUIRE_FALSE(r);

@@ -79,4 +79,15 @@ Status validate_msgpack(std::string_view bytes, const CodecLimits& limits = {});
 // ranges.
 Status validate_event(const Event& event);
 
+// Signatures (docs/PROTOCOL.md §1.14). The node whose key made (or makes) the signature
+// of `event`: its signer, else its ts.node, else its source.
+std::string_view effective_signer(const Event& event) noexcept;
+// Appends what an Ed25519 signature of `event` covers: kSigningDomain, 0x00, the signer,
+// 0x00, the topic, 0x00, then keys 1, 2 and 7..12 exactly as the encoder writes them
+// (ascending, smallest forms, defaults omitted, metadata keys in byte order, payload and
+// metadata values verbatim). Not seq, ts, the signature or the signer key, so the
+// signature survives renumbering (a republished event) and is computed outside any
+// lock. The crypto lives with the node (nodes/src/security). REQUIRES: validate_event().
+void append_signing_bytes(const Event& event, std::string& out);
+
 }  // namespace vsm

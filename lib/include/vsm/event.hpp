@@ -36,6 +36,11 @@ struct Event {
   std::string causation_id;            // optional ("" = absent), e.g. an id's to_string()
   std::uint64_t seq = 0;               // per-publisher sequence, assigned by publish()
   std::map<std::string, Value> metadata;
+  // Optional Ed25519 signature (64 bytes; empty = unsigned) by the node `signer` (empty =
+  // ts.node) over signing_bytes() (codec.hpp): the content, not seq or ts, so a
+  // republished event keeps it. Made and checked by nodes with security on.
+  std::string signature;
+  std::string signer;
 
   friend bool operator==(const Event&, const Event&) = default;
   // Member-wise (string swaps), cheaper than std::swap's three moves of the whole
@@ -54,6 +59,8 @@ struct Event {
     swap(a.causation_id, b.causation_id);
     swap(a.seq, b.seq);
     swap(a.metadata, b.metadata);
+    swap(a.signature, b.signature);
+    swap(a.signer, b.signer);
   }
 };
 

@@ -24,6 +24,8 @@
 //   10  str        causation id     none
 //   11  any        payload          nil
 //   12  map        metadata         empty (str keys -> any value)
+//   13  bin 64     signature        none: Ed25519 over signing_bytes() (codec.hpp, §1.14)
+//   14  str        signer           ts.node: the node whose key made the signature
 // Encoders write every value in its smallest msgpack form, except a publisher that
 // numbers events after encoding them (codec.hpp encode_event_unsequenced): it writes
 // seq and ts.wall_ms as uint 64 (0xcf + 8 bytes) and ts.logical as uint 32 (0xce + 4).
@@ -31,6 +33,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace vsm::frame_format {
 
@@ -51,9 +54,15 @@ inline constexpr std::uint8_t kKeyCorrelation = 9;
 inline constexpr std::uint8_t kKeyCausation = 10;
 inline constexpr std::uint8_t kKeyPayload = 11;
 inline constexpr std::uint8_t kKeyMetadata = 12;
-inline constexpr std::uint8_t kKeyCount = 13;  // known keys are 0..kKeyCount-1
+inline constexpr std::uint8_t kKeySignature = 13;
+inline constexpr std::uint8_t kKeySigner = 14;
+inline constexpr std::uint8_t kKeyCount = 15;  // known keys are 0..kKeyCount-1
 
 inline constexpr std::size_t kIdBytes = 16;
+inline constexpr std::size_t kSignatureBytes = 64;  // Ed25519 (RFC 8032)
+// What a signature covers (PROTOCOL.md §1.14): this prefix, the signer, the topic and the
+// event's content fields, never the per-hop fields seq, ts and the signature itself.
+inline constexpr std::string_view kSigningDomain = "vsm-sig/1";
 inline constexpr std::size_t kMaxEventKeys = 64;  // entries of one event map, unknown included
 inline constexpr std::uint8_t kMaxPriority = 3;
 inline constexpr std::size_t kMaxStringFieldBytes = 255;  // target, node, correlation, causation

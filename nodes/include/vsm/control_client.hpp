@@ -15,6 +15,7 @@
 #include "vsm/event.hpp"
 #include "vsm/persist/log_query.hpp"
 #include "vsm/result.hpp"
+#include "vsm/security.hpp"
 #include "vsm/value.hpp"
 
 namespace vsm {
@@ -38,6 +39,9 @@ class ControlClient {
  public:
   explicit ControlClient(std::string endpoint,
                          std::chrono::milliseconds timeout = std::chrono::seconds(2));
+  // A client of a secured node (docs/SECURITY.md §6): CURVE with these keys
+  // (curve_client_keys()); the node refuses clients whose key it does not trust.
+  ControlClient(std::string endpoint, std::chrono::milliseconds timeout, CurveClientKeys curve);
   ~ControlClient();
   ControlClient(ControlClient&&) noexcept;
   ControlClient& operator=(ControlClient&&) noexcept;

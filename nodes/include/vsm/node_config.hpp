@@ -14,6 +14,7 @@
 #include "vsm/persist/log_options.hpp"
 #include "vsm/quota_table.hpp"
 #include "vsm/role.hpp"
+#include "vsm/security.hpp"
 
 namespace vsm {
 
@@ -169,6 +170,12 @@ struct NodeConfig {
   int algedonic_realtime_priority = 0;
   std::size_t algedonic_dedup_ids = 16'384;
   int algedonic_dedup_max_age_ms = 600'000;
+  // --- Transport security and signatures (vsm/security.hpp, docs/SECURITY.md §6) ---
+  // Off unless security.key_file is set. With it on, peers and control endpoints may be
+  // written "NAME@ENDPOINT" (the node whose trusted key the connection pins); gossip
+  // members are named by their member record.
+  SecurityConfig security;
+
   // TEST ONLY: called before each alert datagram is sent (attempt 0 = first send);
   // returning true drops it, simulating datagram loss. Leave empty in production.
   std::function<bool(const std::string& peer_endpoint, int attempt)> algedonic_drop_hook;

@@ -26,6 +26,20 @@ struct ChannelStats {
   double variety_pressure = 0.0;     // 0..1: fill of the fullest quota bucket (0 = idle)
 };
 
+// Transport security and signatures (docs/SECURITY.md §6); all 0 when security is off.
+struct SecurityStats {
+  bool enabled = false;
+  std::uint64_t connections_accepted = 0;   // CURVE clients admitted (data and control plane)
+  std::uint64_t connections_refused = 0;    // refused by the ZAP handler (logged, rate-limited)
+  std::uint64_t connects_refused = 0;       // our connects to a publisher without a trusted key
+  std::uint64_t forged_dropped = 0;         // ts.node or source not the authenticated publisher
+  std::uint64_t flow_dropped = 0;           // against the flow rules for the publisher's role
+  std::uint64_t unsigned_dropped = 0;       // no signature on a signed channel
+  std::uint64_t bad_signature_dropped = 0;  // signature invalid, or by an unknown signer
+  std::uint64_t signed_published = 0;       // events this node signed
+  std::uint64_t signatures_verified = 0;    // received events whose signature was valid
+};
+
 struct NodeStats {
   std::array<ChannelStats, kChannelCount> channels{};
   std::uint64_t publish_queue_depth = 0;
@@ -55,6 +69,8 @@ struct NodeStats {
   std::uint64_t acks_received = 0;
   // Subscriber side:
   std::uint64_t acks_sent = 0;
+
+  SecurityStats security;
 
   const ChannelStats& of(Channel c) const { return channels[channel_index(c)]; }
   ChannelStats total() const {

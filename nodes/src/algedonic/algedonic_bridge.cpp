@@ -4,6 +4,7 @@
 #include "algedonic/algedonic_format.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/ids.hpp"
+#include "vsm/monotonic_clock.hpp"
 
 namespace vsm::detail {
 
@@ -14,6 +15,11 @@ AlgedonicBridge::AlgedonicBridge(const NodeConfig& config, HybridClock& clock,
 Status AlgedonicBridge::start() {
   auto codec = DatagramCodec::from_hex_key(config_.cluster_key);
   if (!codec) return codec.error();
+  if (const auto& prev = config_.security.previous_cluster_key; !prev.empty()) {
+    auto old = DatagramCodec::from_hex_key(prev);
+    if (!old) return Error::invalid("security.previous_cluster_key: " + old.error().message());
+    codec->accept_previous(*old, monotonic_ms() + config_.security.previous_key_grace_ms);
+  }
   if (config_.algedonic_max_retries < 0 || config_.algedonic_max_retries > 100 ||
       config_.algedonic_retry_initial_ms <= 0 || config_.algedonic_retry_max_ms <= 0) {
     return Error::invalid(
@@ -44,6 +50,7 @@ Result<AlgedonicReceipt> AlgedonicBridge::raise(Severity severity, Signal signal
   event.id = EventId::generate();
   event.source = config_.name;
   event.ts = clock_.now();
+  publish_.sign(event);  // both copies carry the signature (it does not cover seq or ts)
   // Size check before anything is sent: the lane copy must fit one datagram. The
   // largest sequence number encodes in 9 bytes, so the check holds for any seq.
   event.seq = UINT64_MAX;

@@ -2,21 +2,14 @@
 
 #include <sodium.h>
 
-#include <mutex>
-
+#include "security/sodium_init.hpp"
+#include "vsm/monotonic_clock.hpp"
 #include "vsm/msgpack_reader.hpp"
 #include "vsm/msgpack_writer.hpp"
 
 namespace vsm::detail {
 namespace fmt = algedonic_format;
 namespace {
-
-void ensure_sodium() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (sodium_init() < 0) std::abort();  // libsodium unusable: nothing can be sealed
-  });
-}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -178,18 +171,28 @@ Result<Datagram> DatagramCodec::decode(std::string_view bytes) const {
   std::string_view rest = bytes.substr(fmt::kHeaderBytes);
   if (!sealed) return decode_body(kind, rest);
   if (rest.size() < fmt::kSealOverheadBytes) return Error::corruption("sealed datagram too short");
-  std::string body(rest.size() - fmt::kSealOverheadBytes, '\0');
+  std::string body;
+  if (!open_sealed(bytes, *key_, body) && !(previous_ && monotonic_ms() <= previous_until_ms_ &&
+                                            open_sealed(bytes, *previous_, body))) {
+    return Error::corruption("datagram failed authentication (foreign cluster key?)");
+  }
+  return decode_body(kind, body);
+}
+
+// REQUIRES: bytes hold the header and at least the seal overhead.
+bool DatagramCodec::open_sealed(std::string_view bytes, const Key& key, std::string& body) const {
+  const std::string_view rest = bytes.substr(fmt::kHeaderBytes);
+  body.assign(rest.size() - fmt::kSealOverheadBytes, '\0');
   unsigned long long mlen = 0;
   const auto* nonce = reinterpret_cast<const unsigned char*>(rest.data());
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          reinterpret_cast<unsigned char*>(body.data()), &mlen, nullptr,
-          nonce + fmt::kNonceBytes, rest.size() - fmt::kNonceBytes,
-          reinterpret_cast<const unsigned char*>(bytes.data()), fmt::kHeaderBytes, nonce,
-          key_->data()) != 0) {
-    return Error::corruption("datagram failed authentication (foreign cluster key?)");
+          reinterpret_cast<unsigned char*>(body.data()), &mlen, nullptr, nonce + fmt::kNonceBytes,
+          rest.size() - fmt::kNonceBytes, reinterpret_cast<const unsigned char*>(bytes.data()),
+          fmt::kHeaderBytes, nonce, key.data()) != 0) {
+    return false;
   }
   body.resize(mlen);
-  return decode_body(kind, body);
+  return true;
 }
 
 }  // namespace vsm::detail

@@ -50,6 +50,12 @@ class DatagramCodec {
   static Result<DatagramCodec> from_hex_key(std::string_view hex);
 
   bool sealed() const noexcept { return key_.has_value(); }
+  // Key rotation: datagrams sealed with `previous`'s key still open until
+  // `until_monotonic_ms` (vsm::monotonic_ms()); this codec's own key seals.
+  void accept_previous(const DatagramCodec& previous, std::uint64_t until_monotonic_ms) {
+    previous_ = previous.key_;
+    previous_until_ms_ = until_monotonic_ms;
+  }
 
   // kTooLarge when the datagram would exceed kMaxDatagramBytes; kInvalid when a string
   // field exceeds kMaxEndpointBytes.
@@ -60,7 +66,11 @@ class DatagramCodec {
  private:
   Result<std::string> frame(std::uint8_t kind, const std::string& body) const;
 
+  bool open_sealed(std::string_view bytes, const Key& key, std::string& body) const;
+
   std::optional<Key> key_;
+  std::optional<Key> previous_;
+  std::uint64_t previous_until_ms_ = 0;
 };
 
 }  // namespace vsm::detail

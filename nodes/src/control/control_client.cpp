@@ -4,6 +4,7 @@
 
 #include "control/control_format.hpp"
 #include "control/control_query.hpp"
+#include "security/curve.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/msgpack_reader.hpp"
 #include "vsm/msgpack_writer.hpp"
@@ -64,10 +65,13 @@ struct ControlClient::Impl {
   std::chrono::milliseconds timeout;
   std::unique_ptr<zmq::socket_t> socket;
   std::uint64_t next_rid = 1;
+  std::optional<CurveClientKeys> curve;
 
   void reset() {
     socket = std::make_unique<zmq::socket_t>(client_context(), zmq::socket_type::dealer);
     socket->set(zmq::sockopt::linger, 0);
+    if (curve)
+      detail::make_curve_client(*socket, curve->public_key, curve->secret_key, curve->server_key);
     socket->connect(endpoint);
   }
 
@@ -132,6 +136,11 @@ ControlClient::ControlClient(std::string endpoint, std::chrono::milliseconds tim
     : impl_(std::make_unique<Impl>()) {
   impl_->endpoint = std::move(endpoint);
   impl_->timeout = timeout;
+}
+ControlClient::ControlClient(std::string endpoint, std::chrono::milliseconds timeout,
+                             CurveClientKeys curve)
+    : ControlClient(std::move(endpoint), timeout) {
+  impl_->curve = std::move(curve);
 }
 ControlClient::~ControlClient() = default;
 ControlClient::ControlClient(ControlClient&&) noexcept = default;

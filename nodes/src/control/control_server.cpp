@@ -25,11 +25,25 @@ void put_channel_stats(MsgpackWriter& w, const ChannelStats& c) {
   w.str("variety_pressure"); w.float64(c.variety_pressure);
 }
 
+void put_security_stats(MsgpackWriter& w, const SecurityStats& s) {
+  w.map_header(10);
+  w.str("enabled"); w.boolean(s.enabled);
+  w.str("connections_accepted"); w.uint(s.connections_accepted);
+  w.str("connections_refused"); w.uint(s.connections_refused);
+  w.str("connects_refused"); w.uint(s.connects_refused);
+  w.str("forged_dropped"); w.uint(s.forged_dropped);
+  w.str("flow_dropped"); w.uint(s.flow_dropped);
+  w.str("unsigned_dropped"); w.uint(s.unsigned_dropped);
+  w.str("bad_signature_dropped"); w.uint(s.bad_signature_dropped);
+  w.str("signed_published"); w.uint(s.signed_published);
+  w.str("signatures_verified"); w.uint(s.signatures_verified);
+}
+
 }  // namespace
 
 void encode_stats(const NodeStats& s, std::string& out) {
   MsgpackWriter w(out);
-  w.map_header(23);
+  w.map_header(24);
   w.str("channels");
   w.map_header(static_cast<std::uint32_t>(kChannelCount));
   for (Channel c : kAllChannels) {
@@ -62,12 +76,15 @@ void encode_stats(const NodeStats& s, std::string& out) {
     w.str(name);
     w.str(breaker_state_name(state));
   }
+  w.str("security");
+  put_security_stats(w, s.security);
   w.str("total");
   put_channel_stats(w, s.total());
 }
 
-ControlServer::ControlServer(zmq::context_t& ctx, ControlHandlers handlers)
-    : ctx_(ctx), handlers_(std::move(handlers)) {}
+ControlServer::ControlServer(zmq::context_t& ctx, ControlHandlers handlers,
+                             std::function<void(zmq::socket_t&)> secure)
+    : ctx_(ctx), handlers_(std::move(handlers)), secure_(std::move(secure)) {}
 
 ControlServer::~ControlServer() { stop(); }
 
@@ -76,6 +93,7 @@ Status ControlServer::start(const std::string& endpoint) {
     socket_ = zmq::socket_t(ctx_, zmq::socket_type::router);
     socket_.set(zmq::sockopt::linger, 0);
     socket_.set(zmq::sockopt::router_mandatory, 0);
+    if (secure_) secure_(socket_);
     socket_.bind(endpoint);
     endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
   } catch (const zmq::error_t& e) {

@@ -35,7 +35,9 @@ struct ControlHandlers {
 
 class ControlServer {
  public:
-  ControlServer(zmq::context_t& ctx, ControlHandlers handlers);
+  // `secure` (may be empty) configures the ROUTER before it binds (a CURVE server).
+  ControlServer(zmq::context_t& ctx, ControlHandlers handlers,
+                std::function<void(zmq::socket_t&)> secure = {});
   ~ControlServer();
   ControlServer(const ControlServer&) = delete;
   ControlServer& operator=(const ControlServer&) = delete;
@@ -59,6 +61,7 @@ class ControlServer {
   zmq::context_t& ctx_;
   zmq::socket_t socket_;
   ControlHandlers handlers_;
+  std::function<void(zmq::socket_t&)> secure_;
   std::string endpoint_;
   std::jthread thread_;
 };

@@ -22,7 +22,9 @@ Status ControlWiring::start(ControlSources sources) {
     return src_.log->enabled() ? src_.log->query(q)
                                : query_ring(src_.publish->ring(), config_.name, q);
   };
-  server_ = std::make_unique<ControlServer>(ctx_, std::move(h));
+  server_ = std::make_unique<ControlServer>(ctx_, std::move(h), [this](zmq::socket_t& s) {
+    security_.make_server(s, kZapDomainControl);
+  });
   return server_->start(config_.control_bind);
 }
 

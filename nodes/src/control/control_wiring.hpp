@@ -27,7 +27,8 @@ struct ControlSources {
 
 class ControlWiring {
  public:
-  ControlWiring(const NodeConfig& config, zmq::context_t& ctx) : config_(config), ctx_(ctx) {}
+  ControlWiring(const NodeConfig& config, zmq::context_t& ctx, const NodeSecurity& security)
+      : config_(config), ctx_(ctx), security_(security) {}
 
   // Binds control_bind and starts serving (no-op when it is empty).
   Status start(ControlSources sources);
@@ -46,6 +47,7 @@ class ControlWiring {
 
   const NodeConfig& config_;
   zmq::context_t& ctx_;
+  const NodeSecurity& security_;
   ControlSources src_;
   std::unique_ptr<ControlServer> server_;
 };

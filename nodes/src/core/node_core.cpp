@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "security/gossip_keys.hpp"
 #include "vsm/ids.hpp"
 
 namespace vsm::detail {
@@ -10,14 +11,16 @@ NodeCore::NodeCore(NodeConfig config)
     : config_(std::move(config)),
       instance_(new_uuid()),
       clock_(config_.name),
+      security_(config_, counters_),
       log_(config_),
-      publish_(config_, clock_, counters_, ctx_, log_),
+      publish_(config_, clock_, counters_, ctx_, log_, security_),
       subscriptions_(instance_, dispatcher_),
-      reactor_(config_, ctx_, counters_),
-      reliable_(config_, instance_, counters_, subscriptions_,
-                [this](std::function<void()> cmd) { return reactor_.post(std::move(cmd)); },
-                [this](std::string_view frame) { return reactor_.send_upstream(frame); }),
-      receive_(config_, counters_, clock_, subscriptions_, reliable_, log_),
+      reactor_(config_, ctx_, counters_, security_),
+      reliable_(
+          config_, instance_, counters_, subscriptions_,
+          [this](std::function<void()> cmd) { return reactor_.post(std::move(cmd)); },
+          [this](std::string_view frame) { return reactor_.send_upstream(frame); }),
+      receive_(config_, counters_, clock_, subscriptions_, reliable_, log_, security_),
       // Alerts first seen on the lane reach ordinary subscriptions through the reactor,
       // which owns them; the lane never waits for it.
       algedonic_(config_, clock_, publish_,
@@ -26,7 +29,7 @@ NodeCore::NodeCore(NodeConfig config)
                    reactor_.post([this, shared] { receive_.dispatch(*shared); });
                  }),
       membership_(config_, reactor_, publish_, algedonic_),
-      control_(config_, ctx_) {
+      control_(config_, ctx_, security_) {
   // spdlog creates its registry on first use, inside its shared library, where the
   // thread sanitizer cannot see the synchronisation: create it before any node thread.
   (void)spdlog::default_logger_raw();
@@ -44,6 +47,17 @@ Status NodeCore::validate_config() const {
     return Error::invalid("NodeConfig.publish_queue_capacity must be > 0");
   }
   if (config_.repair_max_lanes == 0) return Error::invalid("NodeConfig.repair_max_lanes must be > 0");
+  if (config_.security.enabled()) {
+    // inproc:// has no security mechanism: anything in the process could bypass CURVE.
+    auto eps = config_.pub_bind;
+    eps.push_back(config_.control_bind);
+    for (const auto& ep : eps) {
+      if (ep.starts_with("inproc://")) {
+        return Error::invalid("security is on: '" + ep +
+                              "' cannot be secured (use tcp:// or ipc://)");
+      }
+    }
+  }
   return {};
 }
 
@@ -53,13 +67,27 @@ Status NodeCore::validate_config() const {
 Status NodeCore::start() {
   if (started_.exchange(true)) return Error::invalid("Node::start() called twice");
   if (auto st = validate_config(); !st) return st;
+  if (auto st = security_.open(ctx_); !st) return st;  // ZAP before any CURVE server binds
   if (auto st = log_.open(); !st) return st;
   if (auto st = publish_.open(); !st) return st;
   if (auto st = reactor_.open(); !st) return st;
   subscriptions_.attach([this](std::string_view p, bool on) { reactor_.set_topic(p, on); });
   if (auto st = algedonic_.start(); !st) return st;
   receive_.set_algedonic_filter([this](const Event& e) { return algedonic_.first_copy(e); });
-  reliable_.start();
+  if (security_.enabled()) {
+    reliable_.set_admit([this](const Event& e, std::string_view publisher) {
+      return receive_.admit_repaired(e, publisher);
+    });
+    reliable_.start(make_control_repair_transport(
+        [this](const std::string& ep) { return security_.control_keys(ep); }));
+  } else {
+    reliable_.start();
+  }
+  if (auto ring = gossip_keyring(config_); !ring) {
+    return ring.error();
+  } else if (*ring) {
+    config_.gossip.keyring = *ring;  // before the membership reads the config
+  }
   if (auto st = membership_.create(); !st) return st;
   ControlSources sources;
   sources.instance = instance_;
@@ -104,6 +132,7 @@ void NodeCore::stop() {
   if (!reactor_.on_reactor_thread()) subscriptions_.close_all();
   dispatcher_.stop();
   algedonic_.stop();  // after the reactor: the receive path consults it
+  security_.stop();   // after every CURVE server socket closed
   if (auto st = log_.close(); !st) {
     spdlog::warn("vsm: node {} closing log: {}", config_.name, st.error().to_string());
   }
@@ -207,6 +236,7 @@ NodeStats NodeCore::stats() const {
   s.reliable_backpressure = counters_.reliable_backpressure.load();
   s.acks_sent = counters_.acks_sent.load();
   s.batches_sent = counters_.batches_sent.load();
+  security_.fill_stats(s.security);
   return s;
 }
 

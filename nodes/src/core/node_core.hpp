@@ -19,7 +19,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "algedonic/algedonic_bridge.hpp"
@@ -32,6 +31,7 @@
 #include "publish/publish_path.hpp"
 #include "reactor/reactor.hpp"
 #include "receive/receive_path.hpp"
+#include "security/node_security.hpp"
 #include "subscribe/dispatcher.hpp"
 #include "subscribe/subscriptions.hpp"
 #include "vsm/hlc.hpp"
@@ -92,6 +92,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   HybridClock clock_;
   NodeCounters counters_;
   zmq::context_t ctx_;
+  NodeSecurity security_;
   NodeLog log_;
   PublishPath publish_;
   Dispatcher dispatcher_;

@@ -17,6 +17,16 @@ struct ChannelCounters {
   std::atomic<std::uint64_t> dropped{0};
 };
 
+struct SecurityCounters {
+  std::atomic<std::uint64_t> connects_refused{0};
+  std::atomic<std::uint64_t> forged_dropped{0};
+  std::atomic<std::uint64_t> flow_dropped{0};
+  std::atomic<std::uint64_t> unsigned_dropped{0};
+  std::atomic<std::uint64_t> bad_signature_dropped{0};
+  std::atomic<std::uint64_t> signed_published{0};
+  std::atomic<std::uint64_t> signatures_verified{0};
+};
+
 struct NodeCounters {
   std::array<ChannelCounters, kChannelCount> channels;
   std::atomic<std::uint64_t> publish_queue_full{0};
@@ -32,6 +42,7 @@ struct NodeCounters {
   std::atomic<std::uint64_t> reliable_backpressure{0};
   std::atomic<std::uint64_t> acks_sent{0};
   std::atomic<std::uint64_t> batches_sent{0};  // batch frames (each several events)
+  SecurityCounters security;
 
   ChannelCounters& of(Channel c) { return channels[channel_index(c)]; }
   static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {

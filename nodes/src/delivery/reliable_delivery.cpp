@@ -111,6 +111,9 @@ void ReliableDelivery::finish_repair(const RepairRequest& req, Result<ReplayBatc
     const std::uint64_t first = result->events.empty() ? 0 : result->events.front().seq;
     s.tracker()->on_resolved(req, first, out_);
   } else if (result) {
+    if (admit_) {
+      std::erase_if(result->events, [&](const Event& e) { return !admit_(e, req.publisher); });
+    }
     NodeCounters::add(counters_.repaired_events, result->events.size());
     NodeCounters::add(counters_.decode_errors, result->decode_errors);
     s.tracker()->on_repaired(req, std::move(result->events), result->oldest, out_);

@@ -43,6 +43,12 @@ class ReliableDelivery {
   // A live event on a channel `s` sequences (copied only when it is not the next in
   // order: the common case goes straight into the queue's spare slot).
   void feed(SubscriptionState& s, const Event& event);
+  // Security on: repaired events pass the receivers' checks too (security/source_check.hpp;
+  // `publisher` is the node whose control endpoint answered); those refused are left out
+  // of the batch, so their range ends as a dead letter. Set before start(); reactor thread.
+  void set_admit(std::function<bool(const Event&, std::string_view publisher)> admit) {
+    admit_ = std::move(admit);
+  }
   // A publisher's hello: where to repair from, and its heads per channel.
   void on_hello(const Hello& hello);
   // Once per reactor turn: resumes paused streams whose queue has room again, and
@@ -74,6 +80,7 @@ class ReliableDelivery {
   const std::string instance_;
   const std::function<bool(std::function<void()>)> post_;
   const std::function<bool(std::string_view)> send_upstream_;
+  std::function<bool(const Event&, std::string_view)> admit_;
   std::unique_ptr<RepairWorker> repairs_;
   TrackerOutput out_;  // scratch, reused
   std::map<std::string, std::string> publisher_instances_;  // from hellos: name -> instance

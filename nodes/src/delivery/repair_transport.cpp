@@ -5,8 +5,10 @@ namespace {
 
 class ControlConnection final : public RepairConnection {
  public:
-  ControlConnection(const std::string& endpoint, std::chrono::milliseconds timeout)
-      : client_(endpoint, timeout) {}
+  ControlConnection(const std::string& endpoint, std::chrono::milliseconds timeout,
+                    std::optional<CurveClientKeys> curve)
+      : client_(curve ? ControlClient(endpoint, timeout, std::move(*curve))
+                      : ControlClient(endpoint, timeout)) {}
 
   Result<ReplayBatch> replay(Channel channel, std::uint64_t from, std::uint64_t to,
                              std::size_t max) override {
@@ -34,16 +36,21 @@ class ControlConnection final : public RepairConnection {
 
 class ControlTransport final : public RepairTransport {
  public:
+  explicit ControlTransport(ControlKeyLookup keys) : keys_(std::move(keys)) {}
   std::unique_ptr<RepairConnection> connect(const std::string& endpoint,
                                             std::chrono::milliseconds timeout) override {
-    return std::make_unique<ControlConnection>(endpoint, timeout);
+    return std::make_unique<ControlConnection>(endpoint, timeout,
+                                               keys_ ? keys_(endpoint) : std::nullopt);
   }
+
+ private:
+  ControlKeyLookup keys_;
 };
 
 }  // namespace
 
-std::unique_ptr<RepairTransport> make_control_repair_transport() {
-  return std::make_unique<ControlTransport>();
+std::unique_ptr<RepairTransport> make_control_repair_transport(ControlKeyLookup keys) {
+  return std::make_unique<ControlTransport>(std::move(keys));
 }
 
 }  // namespace vsm::detail

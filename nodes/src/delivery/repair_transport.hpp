@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "vsm/channel.hpp"
@@ -36,6 +38,8 @@ class RepairTransport {
                                                     std::chrono::milliseconds timeout) = 0;
 };
 
-std::unique_ptr<RepairTransport> make_control_repair_transport();
+// `keys` (may be empty) gives the CURVE keys for a control endpoint of a secured fabric.
+using ControlKeyLookup = std::function<std::optional<CurveClientKeys>(const std::string& endpoint)>;
+std::unique_ptr<RepairTransport> make_control_repair_transport(ControlKeyLookup keys = {});
 
 }  // namespace vsm::detail

@@ -83,8 +83,9 @@ void MembershipBridge::handle(const gossip::MemberEvent& e) {
                                     : e.kind == gossip::MemberEventKind::kSuspect ? before
                                                                                   : gossip::Endpoints{};
     if (before.pub != after.pub) {
+      // "NAME@ENDPOINT": with security on, the reactor pins the member's trusted key.
       if (!before.pub.empty()) release_pub(e.member.name);
-      if (!after.pub.empty()) acquire_pub(e.member.name, after.pub);
+      if (!after.pub.empty()) acquire_pub(e.member.name, e.member.name + "@" + after.pub);
     }
     if (before.dish != after.dish) {
       if (!before.dish.empty() && hooks_.remove_dish) hooks_.remove_dish(before.dish);

@@ -9,16 +9,17 @@
 namespace vsm::detail {
 
 PublishPath::PublishPath(const NodeConfig& config, HybridClock& clock, NodeCounters& counters,
-                         zmq::context_t& ctx, NodeLog& log)
+                         zmq::context_t& ctx, NodeLog& log, NodeSecurity& security)
     : config_(config),
       clock_(clock),
       counters_(counters),
       log_(log),
+      security_(security),
       flow_(config.validate_flow),
       quotas_(config.quotas_enabled ? std::make_unique<QuotaTable>(config.quotas) : nullptr),
       inline_idle_ns_(static_cast<std::int64_t>(config.publish_inline_idle_us) * 1000),
       queue_(config.publish_queue_capacity),
-      socket_(config, ctx, counters),
+      socket_(config, ctx, counters, security),
       pipeline_(config, log, socket_, counters),
       sender_(config, queue_, pipeline_, socket_) {}
 
@@ -31,6 +32,7 @@ Status PublishPath::open() {
   for (std::size_t i = 0; i < kChannelCount; ++i) {
     last_seq_[i].store((*last)[i], std::memory_order_relaxed);
   }
+  pipeline_.resume_heads(*last);
   return socket_.bind();
 }
 
@@ -63,6 +65,7 @@ Result<PublishReceipt> PublishPath::publish(Event&& event, PublishOrigin origin)
     if (auto held = pipeline_.held_error()) return *held;  // the log's error, at once
   }
   if (auto st = queue_.admit(block_ms); !st) return queue_error(st.error());  // before encoding
+  security_.sign(event);  // signed channels, security on: no lock held (PROTOCOL.md §1.14)
   // Encoded outside the queue lock into a per-thread buffer; seq and ts are patched in
   // under the lock, so the wire order of a channel is its seq order.
   thread_local std::string scratch;

@@ -36,7 +36,7 @@ enum class PublishOrigin { kUser, kSystem };
 class PublishPath {
  public:
   PublishPath(const NodeConfig& config, HybridClock& clock, NodeCounters& counters,
-              zmq::context_t& ctx, NodeLog& log);
+              zmq::context_t& ctx, NodeLog& log, NodeSecurity& security);
 
   // Binds the XPUB and continues each channel's sequence after what the log holds.
   Status open();
@@ -48,6 +48,9 @@ class PublishPath {
   void stop();
 
   Result<PublishReceipt> publish(Event&& event, PublishOrigin origin = PublishOrigin::kUser);
+  // Signs `event` when security is on and its channel is signed (publish() does it too;
+  // the algedonic bridge signs first so that its lane copy carries the signature).
+  void sign(Event& event) { security_.sign(event); }
 
   std::vector<std::string> endpoints() const { return socket_.endpoints(); }
   bool wait_for_subscribers(std::size_t n, std::chrono::milliseconds timeout) const {
@@ -78,6 +81,7 @@ class PublishPath {
   HybridClock& clock_;
   NodeCounters& counters_;
   NodeLog& log_;
+  NodeSecurity& security_;
   FlowValidator flow_;
   std::unique_ptr<QuotaTable> quotas_;  // null when config_.quotas_enabled is false
   // Last seq numbered per channel; written under the queue's lock.

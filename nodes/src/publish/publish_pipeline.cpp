@@ -115,6 +115,11 @@ std::optional<Error> PublishPipeline::held_error() const {
   return Error::backpressure("publishing is held back: " + flow_.describe_block(held_.front().channel));
 }
 
+void PublishPipeline::resume_heads(const std::array<std::uint64_t, kChannelCount>& last) {
+  for (std::size_t i = 0; i < kChannelCount; ++i)
+    sent_[i].store(last[i], std::memory_order_release);
+}
+
 std::array<std::uint64_t, kChannelCount> PublishPipeline::sent_heads() const {
   std::array<std::uint64_t, kChannelCount> h{};
   for (std::size_t i = 0; i < kChannelCount; ++i) h[i] = sent_[i].load(std::memory_order_acquire);

@@ -63,6 +63,9 @@ class PublishPipeline final : public XpubListener {
 
   // Per channel, the last seq sent on the XPUB (hellos announce these).
   std::array<std::uint64_t, kChannelCount> sent_heads() const;
+  // Before the first commit: a node restarted on its log has sent up to `last` in its
+  // previous run (PROTOCOL.md §1.6, §2: hellos and replay report the true heads).
+  void resume_heads(const std::array<std::uint64_t, kChannelCount>& last);
   // Encoded events [from, to] of `channel` (at most max) from the ring, else the log.
   ReplaySlice replay_slice(Channel channel, std::uint64_t from, std::uint64_t to,
                            std::size_t max) const;

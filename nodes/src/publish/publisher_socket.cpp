@@ -17,6 +17,8 @@ Status PublisherSocket::bind() {
     // What subscribers send back is small (subscriptions, acks): refuse big messages.
     socket_.set(zmq::sockopt::maxmsgsize, kMaxUpstreamBytes);
     socket_.set(zmq::sockopt::linger, config_.linger_ms);
+    // Security on: a CURVE server; only trusted subscriber keys get past ZAP.
+    security_.make_server(socket_, kZapDomainData);
     fd_ = socket_.get(zmq::sockopt::fd);
   } catch (const zmq::error_t& e) {
     return Error::io(std::string("creating the publish socket: ") + e.what());

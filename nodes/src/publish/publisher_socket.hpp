@@ -19,12 +19,12 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "core/node_counters.hpp"
 #include "publish/presence_tracker.hpp"
 #include "publish/publish_queue.hpp"
+#include "security/node_security.hpp"
 #include "vsm/batch_builder.hpp"
 #include "vsm/node_config.hpp"
 
@@ -42,10 +42,12 @@ class XpubListener {
 
 class PublisherSocket {
  public:
-  PublisherSocket(const NodeConfig& config, zmq::context_t& ctx, NodeCounters& counters)
+  PublisherSocket(const NodeConfig& config, zmq::context_t& ctx, NodeCounters& counters,
+                  const NodeSecurity& security)
       : config_(config),
         ctx_(ctx),
         counters_(counters),
+        security_(security),
         batch_(BatchLimits{config.publish_batch_max_bytes, config.publish_batch_max_events}) {}
 
   // Creates the XPUB and binds every NodeConfig::pub_bind endpoint (kIo naming the
@@ -87,6 +89,7 @@ class PublisherSocket {
   const NodeConfig& config_;
   zmq::context_t& ctx_;
   NodeCounters& counters_;
+  const NodeSecurity& security_;
   mutable std::mutex mu_;  // guards socket_, open_, endpoints_
   zmq::socket_t socket_;
   bool open_ = false;

@@ -1,16 +1,18 @@
 #include "reactor/reactor.hpp"
 
-#include <future>
-
 #include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <future>
 
 #include "core/hello.hpp"
 #include "core/node_thread.hpp"
 
 namespace vsm::detail {
 
-Reactor::Reactor(const NodeConfig& config, zmq::context_t& ctx, NodeCounters& counters)
-    : config_(config), ctx_(ctx), counters_(counters) {}
+Reactor::Reactor(const NodeConfig& config, zmq::context_t& ctx, NodeCounters& counters,
+                 NodeSecurity& security)
+    : config_(config), ctx_(ctx), counters_(counters), security_(security) {}
 
 Reactor::~Reactor() { stop(); }
 
@@ -28,16 +30,47 @@ Status Reactor::open() {
   } catch (const zmq::error_t& e) {
     return Error::io(std::string("creating the subscribe socket: ") + e.what());
   }
+  if (auto st = open_monitor(); !st) return st;
   for (const auto& peer : config_.peers) {
-    try {
-      sub_.connect(peer);
-      connected_.insert(peer);
-    } catch (const zmq::error_t& e) {
-      return Error::invalid("cannot connect to peer '" + peer + "': " + e.what());
+    if (auto st = connect(peer); !st) {
+      return Error(st.error().code(), "peer '" + peer + "': " + st.error().message());
     }
   }
-  counters_.connected_publishers.store(connected_.size());
   return {};
+}
+
+// Security on: follow the XSUB's connections, to name the sender of each message.
+Status Reactor::open_monitor() {
+  if (!security_.enabled()) return {};
+  const std::string ep =
+      "inproc://vsm-sub-monitor-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
+  if (zmq_socket_monitor(sub_.handle(), ep.c_str(), ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED) !=
+      0) {
+    return Error::io("cannot monitor the subscribe socket: " +
+                     std::string(zmq_strerror(zmq_errno())));
+  }
+  try {
+    monitor_ = zmq::socket_t(ctx_, zmq::socket_type::pair);
+    monitor_.set(zmq::sockopt::linger, 0);
+    monitor_.connect(ep);
+  } catch (const zmq::error_t& e) {
+    return Error::io(std::string("cannot monitor the subscribe socket: ") + e.what());
+  }
+  return {};
+}
+
+// Events are two frames: [event u16 | value u32] and the endpoint (libzmq monitor v1).
+std::string_view Reactor::peer_of_message() {
+  zmq::message_t ev, addr;
+  while (monitor_.recv(ev, zmq::recv_flags::dontwait)) {
+    if (!ev.more() || !monitor_.recv(addr) || ev.size() < 6) continue;
+    std::uint16_t event = 0;
+    std::uint32_t value = 0;
+    std::memcpy(&event, ev.data(), 2);
+    std::memcpy(&value, ev.data<char>() + 2, 4);
+    peers_.on_event(event, value, addr.to_string_view());
+  }
+  return peers_.name_of(msg_.get(ZMQ_SRCFD));
 }
 
 void Reactor::start(ReactorHandler& handler) {
@@ -91,9 +124,12 @@ bool Reactor::send_upstream(std::string_view frame) {
   return sub_.send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
 }
 
-Status Reactor::connect(const std::string& endpoint) {
+Status Reactor::connect(const std::string& spec) {
+  const auto [name, endpoint] = split_named_endpoint(spec);
   if (connected_.count(endpoint)) return {};
   try {
+    if (auto st = security_.make_client(sub_, name, endpoint); !st) return st;
+    if (security_.enabled()) peers_.expect(endpoint, name);
     sub_.connect(endpoint);
   } catch (const zmq::error_t& e) {
     return Error::invalid("cannot connect to '" + endpoint + "': " + e.what());
@@ -103,8 +139,10 @@ Status Reactor::connect(const std::string& endpoint) {
   return {};
 }
 
-Status Reactor::disconnect(const std::string& endpoint) {
+Status Reactor::disconnect(const std::string& spec) {
+  const std::string endpoint = split_named_endpoint(spec).endpoint;
   if (!connected_.erase(endpoint)) return Error::not_found("not connected to '" + endpoint + "'");
+  peers_.forget(endpoint);
   counters_.connected_publishers.store(connected_.size());
   try {
     sub_.disconnect(endpoint);
@@ -129,6 +167,7 @@ void Reactor::run(std::stop_token stop) {
   handler_->on_turn_end();
   try {
     sub_.close();
+    if (monitor_) monitor_.close();
   } catch (const zmq::error_t& e) {
     spdlog::warn("vsm: node {} closing the subscribe socket: {}", config_.name, e.what());
   }
@@ -181,7 +220,8 @@ void Reactor::read_messages() {
       NodeCounters::add(counters_.decode_errors);
       continue;
     }
-    handler_->on_message(msg_.to_string_view());
+    handler_->on_message(msg_.to_string_view(),
+                         security_.enabled() ? peer_of_message() : std::string_view());
     // A long turn still hands its events over in batches.
     if ((i & (kWakeBatch - 1)) == kWakeBatch - 1) handler_->on_batch_end();
   }

@@ -15,13 +15,14 @@
 #include <string_view>
 #include <thread>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "core/command_queue.hpp"
 #include "core/event_fd.hpp"
 #include "core/idle_spin.hpp"
 #include "core/node_counters.hpp"
+#include "security/node_security.hpp"
+#include "security/peer_names.hpp"
 #include "vsm/node_config.hpp"
 
 namespace vsm::detail {
@@ -30,8 +31,9 @@ namespace vsm::detail {
 class ReactorHandler {
  public:
   virtual ~ReactorHandler() = default;
-  // One message of the receive socket: one frame (docs/PROTOCOL.md §1).
-  virtual void on_message(std::string_view frame) = 0;
+  // One message of the receive socket: one frame (docs/PROTOCOL.md §1). `peer` is the
+  // authenticated publisher (security on, security/peer_names.hpp), else empty.
+  virtual void on_message(std::string_view frame, std::string_view peer) = 0;
   // After a batch of messages (every kWakeBatch messages and at the end of each turn).
   virtual void on_batch_end() = 0;
   // Once per loop turn, after the commands and the messages.
@@ -40,7 +42,8 @@ class ReactorHandler {
 
 class Reactor {
  public:
-  Reactor(const NodeConfig& config, zmq::context_t& ctx, NodeCounters& counters);
+  Reactor(const NodeConfig& config, zmq::context_t& ctx, NodeCounters& counters,
+          NodeSecurity& security);
   ~Reactor();
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
@@ -68,7 +71,8 @@ class Reactor {
   // blocks; a publisher at its high-water mark misses it). False once closed.
   bool send_upstream(std::string_view frame);
   // Connects/disconnects the XSUB (idempotent connect; kNotFound for an unknown
-  // disconnect). Reactor thread.
+  // disconnect). Reactor thread. "NAME@ENDPOINT" names the publisher; with security on
+  // the connection pins NAME's trusted key (kNotFound without one, kInvalid unnamed).
   Status connect(const std::string& endpoint);
   Status disconnect(const std::string& endpoint);
 
@@ -81,11 +85,17 @@ class Reactor {
   void turn();
   void wait_for_work();
   void read_messages();
+  Status open_monitor();
+  // Security on: the authenticated publisher of msg_ (monitor drained first).
+  std::string_view peer_of_message();
 
   const NodeConfig& config_;
   zmq::context_t& ctx_;
   NodeCounters& counters_;
+  NodeSecurity& security_;
   zmq::socket_t sub_;
+  zmq::socket_t monitor_;  // security on: the XSUB's connection events
+  PeerNames peers_;        // reactor thread
   CommandQueue commands_{"reactor"};
   EventFd wake_;
   std::atomic<bool> sleeping_{false};

@@ -9,27 +9,30 @@
 namespace vsm::detail {
 
 ReceivePath::ReceivePath(const NodeConfig& config, NodeCounters& counters, HybridClock& clock,
-                         Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log)
+                         Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log,
+                         NodeSecurity& security)
     : config_(config),
       counters_(counters),
       clock_(clock),
       subs_(subs),
       reliable_(reliable),
-      log_(log) {
+      log_(log),
+      security_(security),
+      source_check_(config, security, counters) {
   if (config_.dedup_window_ids > 0) {
     dedup_ = std::make_unique<DedupWindow>(
         DedupWindowConfig{config_.dedup_window_ids, config_.dedup_window_ms});
   }
 }
 
-void ReceivePath::on_message(std::string_view frame) {
+void ReceivePath::on_message(std::string_view frame, std::string_view peer) {
   if (!frame.empty() && frame.front() == '~') {
     // Fabric signalling: topic, 0x00, body. Other '~' topics are reserved: ignored.
     const auto sep = frame.find(frame_format::kSeparator);
     if (sep == std::string_view::npos) {
       NodeCounters::add(counters_.decode_errors);
     } else if (frame.substr(0, kHelloPrefix.size()) == kHelloPrefix) {
-      on_hello(frame.substr(sep + 1));
+      on_hello(frame.substr(sep + 1), peer);
     }
     return;
   }
@@ -47,12 +50,14 @@ void ReceivePath::on_message(std::string_view frame) {
                     reader_.topic().type, st.error().to_string());
       continue;
     }
+    if (!source_check_.admit(rx_, peer)) continue;  // counted by the check
     deliver(rx_);
   }
   NodeCounters::add(counters_.decode_errors, reader_.unread());
 }
 
 void ReceivePath::on_batch_end() {
+  source_check_.refresh();
   log_.flush_received();
   subs_.wake_consumers();
 }
@@ -62,12 +67,15 @@ void ReceivePath::on_turn_end() {
   on_batch_end();
 }
 
-void ReceivePath::on_hello(std::string_view body) {
+void ReceivePath::on_hello(std::string_view body, std::string_view peer) {
   auto hello = decode_hello(body);
   if (!hello) {
     NodeCounters::add(counters_.decode_errors);
     return;
   }
+  // Its control endpoint is where gap repair goes: only the publisher may name it.
+  if (!source_check_.admit_hello(hello->name, peer)) return;
+  security_.note_control_endpoint(hello->name, hello->control);
   NodeCounters::add(counters_.hellos_received);
   for (Channel c : kAllChannels) {
     if (!subs_.whole_channel(c)) continue;

@@ -17,6 +17,7 @@
 #include "log/node_log.hpp"
 #include "reactor/reactor.hpp"
 #include "receive/sequence_tracker.hpp"
+#include "security/source_check.hpp"
 #include "subscribe/subscriptions.hpp"
 #include "vsm/dedup_window.hpp"
 #include "vsm/frame_reader.hpp"
@@ -27,7 +28,8 @@ namespace vsm::detail {
 class ReceivePath final : public ReactorHandler {
  public:
   ReceivePath(const NodeConfig& config, NodeCounters& counters, HybridClock& clock,
-              Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log);
+              Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log,
+              NodeSecurity& security);
 
   // Algedonic events also arrive on the UDP lane; `first_copy` says whether this is
   // the first copy of its id (set once, before the reactor starts).
@@ -35,15 +37,20 @@ class ReceivePath final : public ReactorHandler {
     first_algedonic_copy_ = std::move(first_copy);
   }
 
-  void on_message(std::string_view frame) override;
+  void on_message(std::string_view frame, std::string_view peer) override;
   void on_batch_end() override;
   void on_turn_end() override;
 
   // Hands `event` to the matching subscriptions (also alerts first seen on the lane).
   void dispatch(const Event& event);
+  // The receivers' checks (security on) for an event fetched by gap repair from
+  // `publisher`'s control endpoint (reactor thread).
+  bool admit_repaired(const Event& event, std::string_view publisher) {
+    return source_check_.admit(event, publisher);
+  }
 
  private:
-  void on_hello(std::string_view body);
+  void on_hello(std::string_view body, std::string_view peer);
   void deliver(const Event& event);
   bool is_duplicate(const Event& event);
 
@@ -53,6 +60,8 @@ class ReceivePath final : public ReactorHandler {
   Subscriptions& subs_;
   ReliableDelivery& reliable_;
   NodeLog& log_;
+  NodeSecurity& security_;
+  SourceCheck source_check_;  // security on: every event and hello
   std::function<bool(const Event&)> first_algedonic_copy_;
   SequenceTracker sequences_;
   std::unique_ptr<DedupWindow> dedup_;  // null when disabled

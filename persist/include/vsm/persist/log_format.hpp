@@ -9,13 +9,22 @@
 //
 // segment := segment_header record*
 // segment_header (32 bytes):
-//   magic[8] "VSMLOG\r\n" | version u16 | header_bytes u16 | flags u32 (0)
+//   magic[8] "VSMLOG\r\n" | version u16 | header_bytes u16 | flags u32
+//   (version 2: bit 0 kSegmentFlagChained; other bits 0)
 //   | base_offset u64 | crc u32 (masked CRC32C of bytes 0..23) | reserved u32 (0)
 // record (25-byte header + body):
-//   length u32 (body bytes) | crc u32 (masked CRC32C of bytes 8..end: type, offset,
-//   wall_ms, body) | type u8 (kRecordFull) | offset u64 (log offset, from 1)
-//   | wall_ms u64 (event HLC wall ms, for the time index) | body[length] (the event as
-//   on the wire; persist/src/record_body.hpp is the only code that parses it)
+//   length u32 (bytes after the header) | crc u32 (masked CRC32C of bytes 8..end: type,
+//   offset, wall_ms, link, body) | type u8 | offset u64 (log offset, from 1)
+//   | wall_ms u64 (event HLC wall ms, for the time index)
+//   | type kRecordChained (chained segments): link[32] | body[length - 32]
+//   | type kRecordFull (other segments): body[length]
+//   body: the event as on the wire; persist/src/record_body.hpp is the only code that
+//   parses it.
+// Hash chain (version 2 segments with kSegmentFlagChained): link = BLAKE2b-256(previous link | type
+// | offset | wall_ms |
+//   body), the previous link of a segment's first record being
+//   BLAKE2b-256(kChainDomain | base_offset u64): persist/src/chain.hpp. A record changed,
+//   inserted or removed without recomputing every later link of its segment breaks it.
 //
 // The offset lives in each header so a skipped corrupt record never shifts the
 // offsets of later ones, and so a resynchronising reader can check plausibility.
@@ -30,14 +39,19 @@
 namespace vsm::persist::log_format {
 
 inline constexpr std::array<char, 8> kSegmentMagic = {'V', 'S', 'M', 'L', 'O', 'G', '\r', '\n'};
-inline constexpr std::uint16_t kSegmentVersion = 1;  // bump on any layout change; never reuse
+inline constexpr std::uint16_t kSegmentVersion = 2;  // bump on any layout change; never reuse
+inline constexpr std::uint16_t kSegmentVersionUnchained = 1;  // still read; never written
+inline constexpr std::uint32_t kSegmentFlagChained = 1;       // records are kRecordChained
 inline constexpr std::size_t kSegmentHeaderBytes = 32;
 inline constexpr std::size_t kSegmentHeaderCrcBytes = 24;  // bytes covered by its crc
 
 // Record types. 0 is never written so zero-filled (preallocated/unflushed) regions
 // are recognised as invalid rather than as empty records.
 inline constexpr std::uint8_t kRecordZero = 0;
-inline constexpr std::uint8_t kRecordFull = 1;  // one complete envelope
+inline constexpr std::uint8_t kRecordFull = 1;     // one envelope (version 1 segments)
+inline constexpr std::uint8_t kRecordChained = 2;  // link + envelope (version 2 segments)
+inline constexpr std::size_t kChainBytes = 32;
+inline constexpr std::string_view kChainDomain = "vsm-log-chain/1";
 inline constexpr std::size_t kRecordHeaderBytes = 25;
 inline constexpr std::size_t kRecordCrcStart = 8;  // crc covers bytes from here to the end
 // Hard cap on a body; anything larger is treated as a corrupt length.

@@ -31,6 +31,11 @@ struct LogOptions {
   // After a failed write or sync, appends fail at once with the same error (no
   // syscall) for this long; then the next append tries again.
   std::uint64_t error_retry_interval_ms = 1000;
+  // Hash-chain every record (docs/LOG_FORMAT.md "Hash chain"): a changed, removed or
+  // inserted record is found by LogReader::verify() even with its checksum fixed. Costs
+  // 32 bytes and one BLAKE2b per record on the writer. A log reopened with the other
+  // setting continues in a new segment.
+  bool hash_chain = true;
   CodecLimits codec;                 // limits for encoding and decoding
   const WallClock* clock = nullptr;  // for retention by age; null = system clock
   // Monotonic milliseconds for error_retry_interval_ms (tests inject one); null =

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vsm::persist {
@@ -58,7 +59,11 @@ struct VerifyReport {
   std::uint64_t bytes = 0;
   std::uint64_t decode_errors = 0;  // records whose checksum is fine but msgpack is not
   std::uint64_t tail_bytes = 0;     // incomplete bytes at the end of the last segment
-  std::vector<CorruptRegion> corruption;
+  std::vector<CorruptRegion> corruption;  // hash-chain breaks included (version 2 segments)
+  // Per hash-chained segment, in order: its path and the hex link of its last record
+  // (the head: record it elsewhere to detect a rewrite of the whole chain).
+  std::vector<std::pair<std::string, std::string>> chain_heads;
+  std::uint64_t unchained_segments = 0;  // without the chain: version 1, or hash_chain off
   bool ok() const noexcept { return corruption.empty() && decode_errors == 0; }
 };
 

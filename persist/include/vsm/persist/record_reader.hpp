@@ -24,6 +24,8 @@ struct Record {
   std::uint64_t pos = 0;      // file position of the record header
   std::uint64_t size = 0;     // header + body bytes
   std::string_view body;      // valid until the next call to next()
+  std::string_view fields;    // type | offset | wall_ms (17 bytes), for the hash chain
+  std::string_view link;      // kRecordChained: the 32-byte chain link; else empty
 };
 
 class RecordReader {

@@ -26,8 +26,10 @@ class RecordWriter {
   // The two halves of frame() for callers that write the body in place: put_header()
   // fills the kRecordHeaderBytes at `h` except the crc; seal() computes the crc of the
   // complete record at `record` (header + body, `record_bytes` long) and stores it.
+  // `chained`: a kRecordChained header, whose length also counts the kChainBytes link
+  // that follows the header (the caller fills it in before seal()).
   static void put_header(char* h, std::size_t body_bytes, std::uint64_t offset,
-                         std::uint64_t wall_ms) noexcept;
+                         std::uint64_t wall_ms, bool chained = false) noexcept;
   static void seal(char* record, std::size_t record_bytes) noexcept;
 
   // Frames and appends one record; on error the file may hold a partial record,

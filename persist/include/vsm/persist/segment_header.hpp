@@ -6,11 +6,16 @@
 #include <string>
 #include <string_view>
 
+#include "vsm/persist/log_format.hpp"
 #include "vsm/result.hpp"
 
 namespace vsm::persist {
 
-std::string encode_segment_header(std::uint64_t base_offset);
+// `flags`: log_format::kSegmentFlagChained or 0.
+std::string encode_segment_header(std::uint64_t base_offset,
+                                  std::uint32_t flags = log_format::kSegmentFlagChained);
+// The flags of a header that decode_segment_header() accepted (0 for version 1).
+std::uint32_t segment_header_flags(std::string_view bytes);
 
 // Returns the base offset. Errors: kInvalid when `bytes` is not a vsm log segment
 // (bad magic, short), kUnsupported for a newer format version, kCorruption for a bad

@@ -1,0 +1,26 @@
+#include "control_connect.hpp"
+
+#include "global_options.hpp"
+#include "node_config_toml.hpp"
+#include "vsm/security.hpp"
+
+namespace vsmcat {
+
+vsm::Result<vsm::ControlClient> connect_control(const std::string& node,
+                                                std::chrono::milliseconds timeout) {
+  vsm::NodeConfig cfg;
+  if (const auto& path = global_options().config_path; !path.empty()) {
+    if (auto st = apply_node_config_file(path, cfg); !st) return st.error();
+  }
+  const auto named = vsm::split_named_endpoint(node);
+  if (!cfg.security.enabled()) return vsm::ControlClient(named.endpoint, timeout);
+  if (named.name.empty()) {
+    return vsm::Error::invalid("security is on ([security] key_file): name the node, as NAME@" +
+                               named.endpoint);
+  }
+  auto keys = vsm::curve_client_keys(cfg.security, named.name);
+  if (!keys) return keys.error();
+  return vsm::ControlClient(named.endpoint, timeout, std::move(*keys));
+}
+
+}  // namespace vsmcat
