@@ -17,6 +17,9 @@
 
 namespace vsm {
 
+// NodeConfig::log_failure_policy.
+enum class LogFailurePolicy { kBlock, kContinue };
+
 struct NodeConfig {
   // Unique name of this node in the fabric (also the HLC node id and the default
   // event source). 1..255 bytes, no '/'.
@@ -45,6 +48,17 @@ struct NodeConfig {
   std::string log_dir;
   persist::LogOptions log_options;
   bool log_received = false;            // also log events received from peers
+  // What publishing does while the log cannot be written (a full disk, EIO). The log
+  // retries by itself (docs/LOG_FORMAT.md "Errors that heal"); each transition is
+  // reported once (one log line; NodeStats::log).
+  //   kBlock (default): nothing leaves unlogged. Events already accepted wait, in order,
+  //     and publish() fails at once with the log's error (kNoSpace, kIo) until a write
+  //     succeeds again; then the waiting events are logged and sent, and publishing
+  //     resumes by itself.
+  //   kContinue: events are sent without being logged and counted (NodeStats::unlogged):
+  //     availability over durability. Unlogged events cannot be replayed from the log,
+  //     and a process crash while the log fails may reuse their sequence numbers.
+  LogFailurePolicy log_failure_policy = LogFailurePolicy::kBlock;
 
   // Reliable delivery (nodes/include/vsm/subscription.hpp, docs/PROTOCOL.md "hello").
   // Every node announces its control endpoint and last seq per channel on the data
@@ -86,6 +100,13 @@ struct NodeConfig {
   // subscriptions never see duplicates regardless (per-stream sequence numbers).
   std::size_t dedup_window_ids = 0;
   std::uint64_t dedup_window_ms = 60'000;
+  // Bounded state under hostile input (docs/PROTOCOL.md §1.7): what the node keeps per
+  // publisher name seen on the data plane (gap counting, hello bookkeeping with repair
+  // endpoints and acknowledgements, and each Reliable subscription's streams) covers at
+  // most this many publishers; the one heard from least recently is forgotten first
+  // (NodeStats::publishers_evicted). A forgotten publisher that sends again starts
+  // afresh, at its next live event. About 1 KiB per publisher per table at most.
+  std::size_t max_tracked_publishers = 4'096;
 
   // Control plane (ROUTER: ping/info/stats/replay); empty disables it.
   std::string control_bind = "tcp://127.0.0.1:*";

@@ -40,6 +40,9 @@ Status NodeCore::validate_config() const {
     return Error::invalid("NodeConfig.publish_queue_capacity must be > 0");
   }
   if (config_.repair_max_lanes == 0) return Error::invalid("NodeConfig.repair_max_lanes must be > 0");
+  if (config_.max_tracked_publishers == 0) {
+    return Error::invalid("NodeConfig.max_tracked_publishers must be > 0");
+  }
   return {};
 }
 
@@ -65,7 +68,11 @@ Status NodeCore::start() {
   sources.membership = &membership_;
   sources.reliable = &reliable_;
   if (auto st = control_.start(std::move(sources)); !st) return st;
-  publish_.start(Hello{config_.name, control_.endpoint(), instance_, {}});
+  Hello hello;
+  hello.name = config_.name;
+  hello.control = control_.endpoint();
+  hello.instance = instance_;
+  publish_.start(std::move(hello));
   reactor_.start(receive_);
   gossip::Endpoints local;
   if (const auto eps = endpoints(); !eps.empty()) local.pub = eps.front();
@@ -126,7 +133,8 @@ Result<Subscription> NodeCore::subscribe(Filter filter, EventCallback callback,
     return Error::invalid("SubscribeOptions: repair_attempts and repair_timeout_ms must be >= 1");
   }
   if (callback) callback = scoped(std::move(callback));
-  auto state = std::make_shared<SubscriptionState>(std::move(filter), std::move(callback), options);
+  auto state = std::make_shared<SubscriptionState>(std::move(filter), std::move(callback), options,
+                                                   config_.max_tracked_publishers);
   if (state->reliable()) {
     // A consumer that empties a full Reliable queue wakes the reactor to resume it.
     state->set_room_waker([weak = weak_from_this()] {
@@ -202,6 +210,14 @@ NodeStats NodeCore::stats() const {
   s.repair_breakers = reliable_.breaker_states();
   s.reliable_backpressure = counters_.reliable_backpressure.load();
   s.acks_sent = counters_.acks_sent.load();
+  s.log_enabled = log_.enabled();
+  s.log = log_.stats();
+  s.unlogged = counters_.unlogged.load();
+  s.log_received_failures = log_.receive_failures();
+  s.tracked_publishers = counters_.tracked_publishers.load();
+  s.hello_publishers = counters_.hello_publishers.load();
+  s.reliable_publishers = counters_.reliable_publishers.load();
+  s.publishers_evicted = counters_.publishers_evicted.load();
   return s;
 }
 

@@ -48,14 +48,15 @@ void NodeLog::flush_received() {
   auto off = log_->append_encoded_batch(staged_views_);
   staged_.clear();
   staged_ends_.clear();
-  if (off) return;
-  receive_failures_.fetch_add(staged_views_.size(), std::memory_order_relaxed);
-  const std::uint64_t now = monotonic_ms();
-  std::uint64_t due = next_warn_ms_.load(std::memory_order_relaxed);
-  if (now >= due && next_warn_ms_.compare_exchange_strong(due, now + kWarnIntervalMs)) {
-    spdlog::warn("vsm: node {} could not log received events ({} so far): {}", config_.name,
-                 receive_failures(), off.error().to_string());
-  }
+  const Status st = off ? Status{} : Status(off.error());
+  if (!st) receive_failures_.fetch_add(staged_views_.size(), std::memory_order_relaxed);
+  received_health_.on_result(st, staged_views_.size(),
+                             "delivering them unlogged (stats: log_received_failures)",
+                             monotonic_ms());
+}
+
+persist::LogStats NodeLog::stats() const {
+  return log_ ? log_->stats() : persist::LogStats{};
 }
 
 void NodeLog::slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,

@@ -15,7 +15,8 @@ ReceivePath::ReceivePath(const NodeConfig& config, NodeCounters& counters, Hybri
       clock_(clock),
       subs_(subs),
       reliable_(reliable),
-      log_(log) {
+      log_(log),
+      sequences_(config.max_tracked_publishers) {
   if (config_.dedup_window_ids > 0) {
     dedup_ = std::make_unique<DedupWindow>(
         DedupWindowConfig{config_.dedup_window_ids, config_.dedup_window_ms});
@@ -55,6 +56,14 @@ void ReceivePath::on_message(std::string_view frame) {
 void ReceivePath::on_batch_end() {
   log_.flush_received();
   subs_.wake_consumers();
+  count_sequence_state();
+}
+
+void ReceivePath::count_sequence_state() {
+  counters_.tracked_publishers.store(sequences_.publishers(), std::memory_order_relaxed);
+  const std::uint64_t evicted = sequences_.evictions();
+  NodeCounters::add(counters_.publishers_evicted, evicted - reported_evictions_);
+  reported_evictions_ = evicted;
 }
 
 void ReceivePath::on_turn_end() {
