@@ -110,6 +110,14 @@ struct NodeConfig {
 
   // Control plane (ROUTER: ping/info/stats/replay); empty disables it.
   std::string control_bind = "tcp://127.0.0.1:*";
+  // Replies a control client has not read yet (docs/PROTOCOL.md §2): at most
+  // control_max_client_replies replies and control_max_client_reply_bytes bytes per
+  // client, and control_max_reply_bytes over all clients; a request beyond that is
+  // answered with a short "busy" error (NodeStats::control_busy). So a client that
+  // never reads costs the node at most one capped reply (8 MiB) more than these.
+  std::size_t control_max_client_replies = 4;
+  std::size_t control_max_client_reply_bytes = 16u << 20;
+  std::size_t control_max_reply_bytes = 64u << 20;
   // Bytes of recently published encoded events kept per channel for replay and gap
   // repair when no log is configured; 0 disables the ring.
   std::size_t replay_ring_bytes_per_channel = 8u << 20;

@@ -70,6 +70,12 @@ struct NodeStats {
   std::uint64_t reliable_publishers = 0;
   std::uint64_t publishers_evicted = 0;
 
+  // Control plane bounds (NodeConfig::control_max_*): requests answered "busy", replies
+  // dropped (the client's queue was full, or it left), reply bytes not yet read.
+  std::uint64_t control_busy = 0;
+  std::uint64_t control_dropped = 0;
+  std::uint64_t control_reply_bytes = 0;
+
   const ChannelStats& of(Channel c) const { return channels[channel_index(c)]; }
   ChannelStats total() const {
     ChannelStats t;

@@ -43,6 +43,11 @@ Status NodeCore::validate_config() const {
   if (config_.max_tracked_publishers == 0) {
     return Error::invalid("NodeConfig.max_tracked_publishers must be > 0");
   }
+  if (config_.control_max_client_replies == 0 || config_.control_max_client_reply_bytes == 0 ||
+      config_.control_max_reply_bytes == 0) {
+    return Error::invalid("NodeConfig.control_max_client_replies, control_max_client_reply_bytes "
+                          "and control_max_reply_bytes must be > 0");
+  }
   return {};
 }
 
@@ -218,6 +223,7 @@ NodeStats NodeCore::stats() const {
   s.hello_publishers = counters_.hello_publishers.load();
   s.reliable_publishers = counters_.reliable_publishers.load();
   s.publishers_evicted = counters_.publishers_evicted.load();
+  control_.fill_stats(s);
   return s;
 }
 

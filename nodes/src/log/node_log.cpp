@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "control/control_format.hpp"
 #include "vsm/monotonic_clock.hpp"
 #include "vsm/persist/envelope_header.hpp"
 
@@ -70,13 +71,16 @@ void NodeLog::slice(Channel channel, std::uint64_t from, std::uint64_t to, std::
   q.limit = max;
   std::vector<std::string> events;
   std::uint64_t oldest = 0;
-  // The stored frames are sent as they are: no decode and re-encode per event.
+  std::size_t bytes = 0;
+  // The stored frames are sent as they are: no decode and re-encode per event. A reply
+  // carries at most kMaxReplayReplyBytes (the requester asks again for the rest).
   auto st = log_->replay_raw(q, [&](const persist::RawEntry& entry) {
     if (oldest == 0) {
       if (auto h = persist::peek_envelope(entry.envelope)) oldest = h->seq;
     }
     events.emplace_back(entry.envelope);
-    return events.size() < max;
+    bytes += entry.envelope.size();
+    return events.size() < max && bytes < control_format::kMaxReplayReplyBytes;
   });
   if (!st) {
     spdlog::warn("vsm: node {} replay from log failed: {}", config_.name, st.error().to_string());
