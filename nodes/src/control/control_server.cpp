@@ -41,11 +41,30 @@ void cap_replay_bytes(std::vector<std::string>& events) {
   }
 }
 
+// The log's health and the bounds on peer-driven state: 7 pairs (docs/PROTOCOL.md §2).
+constexpr std::uint32_t kDurabilityPairs = 7;
+void put_durability_stats(MsgpackWriter& w, const NodeStats& s) {
+  w.str("log");
+  w.map_header(6);
+  w.str("enabled"); w.boolean(s.log_enabled);
+  w.str("health"); w.str(s.log.health == persist::LogHealth::kHealthy ? "healthy" : "failing");
+  w.str("last_error"); w.str(s.log.last_error);
+  w.str("write_errors"); w.uint(s.log.write_errors);
+  w.str("failed_appends"); w.uint(s.log.failed_appends);
+  w.str("recoveries"); w.uint(s.log.recoveries);
+  w.str("unlogged"); w.uint(s.unlogged);
+  w.str("log_received_failures"); w.uint(s.log_received_failures);
+  w.str("tracked_publishers"); w.uint(s.tracked_publishers);
+  w.str("publishers_evicted"); w.uint(s.publishers_evicted);
+  w.str("control_busy"); w.uint(s.control_busy);
+  w.str("control_dropped"); w.uint(s.control_dropped);
+}
+
 }  // namespace
 
 void encode_stats(const NodeStats& s, std::string& out) {
   MsgpackWriter w(out);
-  w.map_header(15);
+  w.map_header(15 + kDurabilityPairs);
   w.str("channels");
   w.map_header(static_cast<std::uint32_t>(kChannelCount));
   for (Channel c : kAllChannels) {
@@ -72,6 +91,7 @@ void encode_stats(const NodeStats& s, std::string& out) {
   }
   w.str("total");
   put_channel_stats(w, s.total());
+  put_durability_stats(w, s);
 }
 
 ControlServer::ControlServer(zmq::context_t& ctx, ControlHandlers handlers, ReplyLimits limits)

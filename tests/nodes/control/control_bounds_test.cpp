@@ -5,6 +5,7 @@
 // tests/integration/bounded_memory_test.cpp; here the node's own accounting is checked.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <string>
 
 #include <zmq.hpp>
@@ -133,4 +134,17 @@ TEST_CASE("a control client that never reads costs the node a bounded amount, re
   auto page = reader.query(vsm::persist::LogQuery{});
   REQUIRE(page);
   CHECK_FALSE(page->entries.empty());
+  // The stats reply carries the bounds' counters and the log's health.
+  auto stats = reader.stats();
+  REQUIRE(stats);
+  auto oh = msgpack::unpack(stats->bytes().data(), stats->bytes().size());
+  std::map<std::string, msgpack::object> m;
+  oh.get().convert(m);
+  CHECK(m.at("control_busy").as<std::uint64_t>() == node.stats().control_busy);
+  CHECK(m.at("control_busy").as<std::uint64_t>() > 0);
+  auto log = m.at("log").as<std::map<std::string, msgpack::object>>();
+  CHECK(log.at("enabled").as<bool>());
+  CHECK(log.at("health").as<std::string>() == "healthy");
+  CHECK(m.count("unlogged") == 1);
+  CHECK(m.count("publishers_evicted") == 1);
 }
