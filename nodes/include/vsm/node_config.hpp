@@ -43,8 +43,10 @@ struct NodeConfig {
   gossip::MembershipConfig gossip;
   gossip::PartitionConfig partition;
 
-  // Event log (persist/): every published event is appended before it is sent; empty
-  // disables the log. Replay requests fall back to the log when the ring lacks a range.
+  // Event log (persist/): every published event is appended before it is sent (unless
+  // the log fails under LogFailurePolicy::kContinue, below); empty disables the log. The
+  // node's durability contract: docs/LOG_FORMAT.md "The node's contract". Replay
+  // requests fall back to the log when the ring lacks a range.
   std::string log_dir;
   persist::LogOptions log_options;
   bool log_received = false;            // also log events received from peers

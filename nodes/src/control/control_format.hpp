@@ -68,9 +68,10 @@ inline constexpr std::size_t kMaxQueryReplyBytes = 8u << 20;
 inline constexpr std::uint64_t kMaxQueryScanRecords = 1u << 20;
 // In ring mode the cursor is channel_index << kRingCursorShift | next seq.
 inline constexpr unsigned kRingCursorShift = 56;
-// Requests larger than this are refused without decoding (and a client that sends a
-// message larger than that is disconnected: ZMQ_MAXMSGSIZE).
+// Requests larger than this are refused without decoding (an error reply); a client
+// that sends a message larger than kMaxMessageBytes is disconnected (ZMQ_MAXMSGSIZE).
 inline constexpr std::size_t kMaxRequestBytes = 64 * 1024;
+inline constexpr std::size_t kMaxMessageBytes = 256 * 1024;
 // The server's ROUTER queues at most this many replies per client (ZMQ_SNDHWM; a reply
 // beyond it is dropped and counted) and reads at most this many requests ahead per client
 // (ZMQ_RCVHWM). Reply bytes per client are bounded by ReplyLimits (reply_budget.hpp).

@@ -107,7 +107,7 @@ Status ControlServer::start(const std::string& endpoint) {
     socket_.set(zmq::sockopt::router_mandatory, 1);
     socket_.set(zmq::sockopt::sndhwm, cf::kServerSendHwm);
     socket_.set(zmq::sockopt::rcvhwm, cf::kServerRecvHwm);
-    socket_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(cf::kMaxRequestBytes));
+    socket_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(cf::kMaxMessageBytes));
     socket_.bind(endpoint);
     endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
   } catch (const zmq::error_t& e) {
