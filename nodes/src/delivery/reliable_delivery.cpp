@@ -112,14 +112,6 @@ void ReliableDelivery::finish_repair(const RepairRequest& req, Result<ReplayBatc
   apply(s, out_);
 }
 
-bool ReliableDelivery::older_instance(const Hello& hello, const PublisherRecord& known) {
-  if (!hello.base || !known.base) return false;
-  for (std::size_t i = 0; i < kChannelCount; ++i) {
-    if ((*hello.base)[i] < (*known.base)[i]) return true;
-  }
-  return false;
-}
-
 void ReliableDelivery::on_hello(const Hello& hello) {
   auto [known, inserted] = publishers_.get_or_insert(
       hello.name, [this](const std::string& name, PublisherRecord&) {
@@ -129,13 +121,14 @@ void ReliableDelivery::on_hello(const Hello& hello) {
   if (inserted) next_ack_ms_ = 0;  // introduce us now
   counters_.hello_publishers.store(publishers_.size(), std::memory_order_relaxed);
   bool new_instance = !known->instance.empty() && known->instance != hello.instance;
-  if (new_instance && older_instance(hello, *known)) {
-    new_instance = false;  // a late hello of the previous instance: its heads only
-  } else {
-    repairs_->set_control_endpoint(hello.name, hello.control);
-    known->instance = hello.instance;
-    known->base = hello.base;
+  if (new_instance && hello.instance == known->previous) {
+    // A late hello of the instance before (queued on another connection): it must not
+    // switch us back, and its heads describe a stream we no longer follow: ignored.
+    return;
   }
+  repairs_->set_control_endpoint(hello.name, hello.control);
+  if (new_instance) known->previous = std::move(known->instance);
+  known->instance = hello.instance;
   for (Channel c : kAllChannels) {
     HelloHead head;
     head.last = hello.last[channel_index(c)];

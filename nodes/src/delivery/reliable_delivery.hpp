@@ -4,8 +4,8 @@
 // missing ranges; the RepairWorker (delivery/repair_worker.hpp) fetches those from the
 // publishers' control endpoints, learned from hellos, and the answers come back here
 // through the reactor. A full subscription queue pauses its streams (nothing dropped).
-// What it keeps per publisher (instance, where its instances start, acknowledgement
-// state, its control endpoint in the repair worker) is bounded by
+// What it keeps per publisher (its instances, acknowledgement state, its control
+// endpoint in the repair worker) is bounded by
 // NodeConfig::max_tracked_publishers, least recently heard from forgotten first.
 // The other modes: BestEffort and LatestOnly are queue policies of the subscription
 // (subscribe/subscription_state.hpp, delivery/delivery_modes.hpp).
@@ -72,13 +72,10 @@ class ReliableDelivery {
   };
   // What the hellos of one publisher told us.
   struct PublisherRecord {
-    std::string instance;
-    std::optional<std::array<std::uint64_t, kChannelCount>> base;
+    std::string instance;  // the one we follow
+    std::string previous;  // the one before it
     AckState ack;
   };
-  // A hello of an instance older than the one we follow (it continued from lower seqs),
-  // delivered late: it must not switch us back.
-  static bool older_instance(const Hello& hello, const PublisherRecord& known);
   // Adds what the trackers forgot since the last call to the node's counters.
   void count_tracker_state();
 
