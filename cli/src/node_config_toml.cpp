@@ -126,6 +126,19 @@ Status apply_fsync(const Value& v, NodeConfig& c) {
   return {};
 }
 
+Status apply_log_failure_policy(const Value& v, NodeConfig& c) {
+  std::string s;
+  if (auto st = v.get(s); !st) return st;
+  if (s == "block") {
+    c.log_failure_policy = vsm::LogFailurePolicy::kBlock;
+  } else if (s == "continue") {
+    c.log_failure_policy = vsm::LogFailurePolicy::kContinue;
+  } else {
+    return v.error("'" + s + "' is not a log failure policy (block, continue)");
+  }
+  return {};
+}
+
 using Apply = Status (*)(const Value&, NodeConfig&);
 struct Key {
   std::string_view name;
@@ -173,6 +186,15 @@ constexpr Key kKeys[] = {
      [](const Value& v, NodeConfig& c) { return v.get(c.log_options.hash_chain); }},
     {"log_max_pending_bytes",
      [](const Value& v, NodeConfig& c) { return v.positive(c.log_options.max_pending_bytes); }},
+    {"log_failure_policy", apply_log_failure_policy},
+    {"max_tracked_publishers",
+     [](const Value& v, NodeConfig& c) { return v.positive(c.max_tracked_publishers); }},
+    {"control_max_client_replies",
+     [](const Value& v, NodeConfig& c) { return v.positive(c.control_max_client_replies); }},
+    {"control_max_client_reply_bytes",
+     [](const Value& v, NodeConfig& c) { return v.positive(c.control_max_client_reply_bytes); }},
+    {"control_max_reply_bytes",
+     [](const Value& v, NodeConfig& c) { return v.positive(c.control_max_reply_bytes); }},
 };
 
 Status apply_signed_channels(const Value& v, NodeConfig& c) {

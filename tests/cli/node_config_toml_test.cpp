@@ -32,6 +32,25 @@ TEST_CASE("a [node] document in memory configures a node", "[cli][config]") {
   CHECK(bad.error().message().find("config 't.toml'") != std::string::npos);
 }
 
+TEST_CASE("durability and bound keys of [node] are read and checked", "[cli][config]") {
+  vsm::NodeConfig cfg;
+  REQUIRE(apply_toml("[node]\nlog_failure_policy = \"continue\"\nmax_tracked_publishers = 128\n"
+                "control_max_client_replies = 2\ncontrol_max_client_reply_bytes = 1048576\n"
+                "control_max_reply_bytes = 8388608\n",
+                cfg));
+  CHECK(cfg.log_failure_policy == vsm::LogFailurePolicy::kContinue);
+  CHECK(cfg.max_tracked_publishers == 128);
+  CHECK(cfg.control_max_client_replies == 2);
+  CHECK(cfg.control_max_client_reply_bytes == 1u << 20);
+  CHECK(cfg.control_max_reply_bytes == 8u << 20);
+  REQUIRE(apply_toml("[node]\nlog_failure_policy = \"block\"\n", cfg));
+  CHECK(cfg.log_failure_policy == vsm::LogFailurePolicy::kBlock);
+  auto bad = apply_toml("[node]\nlog_failure_policy = \"sometimes\"\n", cfg);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message().find("block, continue") != std::string::npos);
+  CHECK_FALSE(apply_toml("[node]\nmax_tracked_publishers = 0\n", cfg));
+}
+
 // toml++ 3.3.0 fails an internal assertion on this table header (found by the fuzzer);
 // with its assertions off, as in the release build vsmcat links, it refuses it cleanly.
 TEST_CASE("a malformed table header is a clean error", "[cli][config][fuzz-regression]") {

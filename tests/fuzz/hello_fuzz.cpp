@@ -16,7 +16,7 @@ using vsm::fuzz::fuzz_failure;
 
 bool same(const Hello& a, const Hello& b) {
   return a.name == b.name && a.control == b.control && a.instance == b.instance &&
-         a.last == b.last;
+         a.last == b.last && a.base == b.base;
 }
 
 bool one(std::string_view input) {
@@ -41,6 +41,9 @@ std::vector<std::string> seeds() {
   h.last = {1, 0, 1u << 20, 0xffffffffull, 1ull << 40};
   std::string full;
   vsm::detail::encode_hello(h, full);
+  h.base = std::array<std::uint64_t, vsm::kChannelCount>{0, 1, 1u << 20, 0, 1ull << 40};
+  std::string continued;  // a restarted publisher continuing from its log
+  vsm::detail::encode_hello(h, continued);
   Hello bare;
   bare.name = "n";
   std::string minimal;
@@ -54,7 +57,7 @@ std::vector<std::string> seeds() {
   w.str("future"); w.array_header(2); w.nil(); w.float64(1.5);
   w.str("last"); w.array_header(5);
   for (int i = 0; i < 5; ++i) w.uint(static_cast<std::uint64_t>(i));
-  return {full, minimal, extra};
+  return {full, continued, minimal, extra};
 }
 
 }  // namespace

@@ -18,6 +18,9 @@
 
 namespace vsm {
 
+// NodeConfig::log_failure_policy.
+enum class LogFailurePolicy { kBlock, kContinue };
+
 struct NodeConfig {
   // Unique name of this node in the fabric (also the HLC node id and the default
   // event source). 1..255 bytes, no '/'.
@@ -47,11 +50,24 @@ struct NodeConfig {
   gossip::MembershipConfig gossip;
   gossip::PartitionConfig partition;
 
-  // Event log (persist/): every published event is appended before it is sent; empty
-  // disables the log. Replay requests fall back to the log when the ring lacks a range.
+  // Event log (persist/): every published event is appended before it is sent (unless
+  // the log fails under LogFailurePolicy::kContinue, below); empty disables the log. The
+  // node's durability contract: docs/LOG_FORMAT.md "The node's contract". Replay
+  // requests fall back to the log when the ring lacks a range.
   std::string log_dir;
   persist::LogOptions log_options;
   bool log_received = false;            // also log events received from peers
+  // What publishing does while the log cannot be written (a full disk, EIO). The log
+  // retries by itself (docs/LOG_FORMAT.md "Errors that heal"); each transition is
+  // reported once (one log line; NodeStats::log).
+  //   kBlock (default): nothing leaves unlogged. Events already accepted wait, in order,
+  //     and publish() fails at once with the log's error (kNoSpace, kIo) until a write
+  //     succeeds again; then the waiting events are logged and sent, and publishing
+  //     resumes by itself.
+  //   kContinue: events are sent without being logged and counted (NodeStats::unlogged):
+  //     availability over durability. Unlogged events cannot be replayed from the log,
+  //     and a process crash while the log fails may reuse their sequence numbers.
+  LogFailurePolicy log_failure_policy = LogFailurePolicy::kBlock;
 
   // Reliable delivery (nodes/include/vsm/subscription.hpp, docs/PROTOCOL.md "hello").
   // Every node announces its control endpoint and last seq per channel on the data
@@ -93,6 +109,15 @@ struct NodeConfig {
   // subscriptions never see duplicates regardless (per-stream sequence numbers).
   std::size_t dedup_window_ids = 0;
   std::uint64_t dedup_window_ms = 60'000;
+  // Bounded state under hostile input (docs/PROTOCOL.md §1.7): what the node keeps per
+  // publisher name seen on the data plane (gap counting, hello bookkeeping with repair
+  // endpoints and acknowledgements, and each Reliable subscription's streams) covers at
+  // most this many publishers; the one heard from least recently is forgotten first
+  // (NodeStats::publishers_evicted). A forgotten publisher that sends again starts
+  // afresh, at its next live event. Cost: about 0.5 KiB per publisher for the node's
+  // tables plus 0.6 KiB per Reliable subscription (4,096 publishers with one Reliable
+  // subscription: about 6 MiB; tests/integration/bounded_memory_test.cpp).
+  std::size_t max_tracked_publishers = 4'096;
 
   // Control plane (ROUTER: ping/info/stats/replay); empty disables it.
   std::string control_bind = "tcp://127.0.0.1:*";
@@ -100,6 +125,14 @@ struct NodeConfig {
   // a loopback or wildcard host is replaced by the gossip address's host for members,
   // docs/GOSSIP.md "Advertised addresses").
   std::string control_advertise;
+  // Replies a control client has not read yet (docs/PROTOCOL.md §2): at most
+  // control_max_client_replies replies and control_max_client_reply_bytes bytes per
+  // client, and control_max_reply_bytes over all clients; a request beyond that is
+  // answered with a short "busy" error (NodeStats::control_busy). So a client that
+  // never reads costs the node at most one capped reply (8 MiB) more than these.
+  std::size_t control_max_client_replies = 4;
+  std::size_t control_max_client_reply_bytes = 16u << 20;
+  std::size_t control_max_reply_bytes = 64u << 20;
   // Bytes of recently published encoded events kept per channel for replay and gap
   // repair when no log is configured; 0 disables the ring.
   std::size_t replay_ring_bytes_per_channel = 8u << 20;

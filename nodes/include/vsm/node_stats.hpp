@@ -10,6 +10,7 @@
 #include "vsm/algedonic.hpp"
 #include "vsm/channel.hpp"
 #include "vsm/circuit_breaker.hpp"
+#include "vsm/persist/log_stats.hpp"
 
 namespace vsm {
 
@@ -71,6 +72,25 @@ struct NodeStats {
   std::uint64_t acks_sent = 0;
 
   SecurityStats security;
+  // The event log (NodeConfig::log_dir; docs/LOG_FORMAT.md "Errors that heal").
+  bool log_enabled = false;
+  persist::LogStats log;                   // its counters and health (log.health, last_error)
+  std::uint64_t unlogged = 0;              // published events sent unlogged (policy continue)
+  std::uint64_t log_received_failures = 0; // received events that could not be logged
+
+  // Bounded per-publisher state (NodeConfig::max_tracked_publishers): publishers known
+  // now to gap counting, to hello bookkeeping, and to the Reliable subscription that
+  // tracks the most; and publishers forgotten by any of them (least recent first).
+  std::uint64_t tracked_publishers = 0;
+  std::uint64_t hello_publishers = 0;
+  std::uint64_t reliable_publishers = 0;
+  std::uint64_t publishers_evicted = 0;
+
+  // Control plane bounds (NodeConfig::control_max_*): requests answered "busy", replies
+  // dropped (the client's queue was full, or it left), reply bytes not yet read.
+  std::uint64_t control_busy = 0;
+  std::uint64_t control_dropped = 0;
+  std::uint64_t control_reply_bytes = 0;
 
   const ChannelStats& of(Channel c) const { return channels[channel_index(c)]; }
   ChannelStats total() const {

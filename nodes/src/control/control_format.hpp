@@ -52,8 +52,11 @@ inline constexpr std::string_view kKeyTarget = "tgt";
 inline constexpr std::string_view kKeyCorrelation = "cid";
 inline constexpr std::string_view kKeyCursor = "cur";
 
-// Largest batch one replay reply carries; clients continue from the last seq + 1.
+// Largest batch one replay reply carries, in events and in bytes of envelopes (a reply
+// always carries at least one event when there is one); clients continue from the last
+// seq + 1.
 inline constexpr std::size_t kMaxReplayBatch = 4096;
+inline constexpr std::size_t kMaxReplayReplyBytes = 8u << 20;
 // Largest page one query reply carries: at most this many events, and no more events
 // once the envelopes reach kMaxQueryReplyBytes (a reply always carries at least one
 // match when there is one). Clients continue with "cur" = the reply's "next".
@@ -65,7 +68,14 @@ inline constexpr std::size_t kMaxQueryReplyBytes = 8u << 20;
 inline constexpr std::uint64_t kMaxQueryScanRecords = 1u << 20;
 // In ring mode the cursor is channel_index << kRingCursorShift | next seq.
 inline constexpr unsigned kRingCursorShift = 56;
-// Requests larger than this are refused without decoding.
+// Requests larger than this are refused without decoding (an error reply); a client
+// that sends a message larger than kMaxMessageBytes is disconnected (ZMQ_MAXMSGSIZE).
 inline constexpr std::size_t kMaxRequestBytes = 64 * 1024;
+inline constexpr std::size_t kMaxMessageBytes = 256 * 1024;
+// The server's ROUTER queues at most this many replies per client (ZMQ_SNDHWM; a reply
+// beyond it is dropped and counted) and reads at most this many requests ahead per client
+// (ZMQ_RCVHWM). Reply bytes per client are bounded by ReplyLimits (reply_budget.hpp).
+inline constexpr int kServerSendHwm = 64;
+inline constexpr int kServerRecvHwm = 64;
 
 }  // namespace vsm::control_format

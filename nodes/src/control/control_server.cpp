@@ -1,5 +1,9 @@
 #include "control/control_server.hpp"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <spdlog/spdlog.h>
 
 #include "control/control_format.hpp"
@@ -39,11 +43,42 @@ void put_security_stats(MsgpackWriter& w, const SecurityStats& s) {
   w.str("signatures_verified"); w.uint(s.signatures_verified);
 }
 
+// A replay reply carries at most kMaxReplayReplyBytes of events (at least one).
+void cap_replay_bytes(std::vector<std::string>& events) {
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    bytes += events[i].size();
+    if (bytes > cf::kMaxReplayReplyBytes && i > 0) {
+      events.resize(i);
+      return;
+    }
+  }
+}
+
+// The log's health and the bounds on peer-driven state: 7 pairs (docs/PROTOCOL.md §2).
+constexpr std::uint32_t kDurabilityPairs = 7;
+void put_durability_stats(MsgpackWriter& w, const NodeStats& s) {
+  w.str("log");
+  w.map_header(6);
+  w.str("enabled"); w.boolean(s.log_enabled);
+  w.str("health"); w.str(s.log.health == persist::LogHealth::kHealthy ? "healthy" : "failing");
+  w.str("last_error"); w.str(s.log.last_error);
+  w.str("write_errors"); w.uint(s.log.write_errors);
+  w.str("failed_appends"); w.uint(s.log.failed_appends);
+  w.str("recoveries"); w.uint(s.log.recoveries);
+  w.str("unlogged"); w.uint(s.unlogged);
+  w.str("log_received_failures"); w.uint(s.log_received_failures);
+  w.str("tracked_publishers"); w.uint(s.tracked_publishers);
+  w.str("publishers_evicted"); w.uint(s.publishers_evicted);
+  w.str("control_busy"); w.uint(s.control_busy);
+  w.str("control_dropped"); w.uint(s.control_dropped);
+}
+
 }  // namespace
 
 void encode_stats(const NodeStats& s, std::string& out) {
   MsgpackWriter w(out);
-  w.map_header(24);
+  w.map_header(24 + kDurabilityPairs);
   w.str("channels");
   w.map_header(static_cast<std::uint32_t>(kChannelCount));
   for (Channel c : kAllChannels) {
@@ -80,11 +115,15 @@ void encode_stats(const NodeStats& s, std::string& out) {
   put_security_stats(w, s.security);
   w.str("total");
   put_channel_stats(w, s.total());
+  put_durability_stats(w, s);
 }
 
-ControlServer::ControlServer(zmq::context_t& ctx, ControlHandlers handlers,
+ControlServer::ControlServer(zmq::context_t& ctx, ControlHandlers handlers, ReplyLimits limits,
                              std::function<void(zmq::socket_t&)> secure)
-    : ctx_(ctx), handlers_(std::move(handlers)), secure_(std::move(secure)) {}
+    : ctx_(ctx),
+      handlers_(std::move(handlers)),
+      secure_(std::move(secure)),
+      budget_(ReplyBudget::create(limits)) {}
 
 ControlServer::~ControlServer() { stop(); }
 
@@ -92,7 +131,11 @@ Status ControlServer::start(const std::string& endpoint) {
   try {
     socket_ = zmq::socket_t(ctx_, zmq::socket_type::router);
     socket_.set(zmq::sockopt::linger, 0);
-    socket_.set(zmq::sockopt::router_mandatory, 0);
+    // Full or gone clients fail the send (counted) instead of a silent drop.
+    socket_.set(zmq::sockopt::router_mandatory, 1);
+    socket_.set(zmq::sockopt::sndhwm, cf::kServerSendHwm);
+    socket_.set(zmq::sockopt::rcvhwm, cf::kServerRecvHwm);
+    socket_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(cf::kMaxMessageBytes));
     if (secure_) secure_(socket_);
     socket_.bind(endpoint);
     endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
@@ -107,11 +150,27 @@ void ControlServer::request_stop() { thread_.request_stop(); }
 
 void ControlServer::stop() { join_unless_self(thread_); }
 
+ControlCounters ControlServer::counters() const {
+  ControlCounters c;
+  c.busy = busy_.load(std::memory_order_relaxed);
+  c.dropped = dropped_.load(std::memory_order_relaxed);
+  c.reply_bytes = budget_->bytes_in_flight();
+  return c;
+}
+
+void ControlServer::trim_heap_if_due() {
+  if (!budget_->take_trim_due()) return;
+#if defined(__GLIBC__)
+  ::malloc_trim(0);  // every arena: replies are freed on ZeroMQ's I/O threads
+#endif
+}
+
 void ControlServer::run(std::stop_token stop) {
   set_thread_name("vsm-control");
   zmq::message_t identity, request;
   while (!stop.stop_requested()) {
     try {
+      trim_heap_if_due();
       zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
       if (zmq::poll(&item, 1, std::chrono::milliseconds(50)) == 0) continue;
       if (!socket_.recv(identity, zmq::recv_flags::dontwait)) continue;
@@ -135,19 +194,36 @@ void ControlServer::reply_error(const zmq::message_t& identity, std::uint64_t ri
   w.str("rid"); w.uint(rid);
   w.str("ok"); w.boolean(false);
   w.str("err"); w.str(err);
-  socket_.send(zmq::buffer(identity.data(), identity.size()), zmq::send_flags::sndmore);
-  socket_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  // Small and uncharged: the client's queue (kServerSendHwm) bounds these.
+  std::vector<zmq::message_t> messages;
+  messages.emplace_back(body.data(), body.size());
+  send_to(identity, messages);
 }
 
-void ControlServer::send_reply(const zmq::message_t& identity, const std::string& body,
-                               const std::vector<std::string>& frames) {
-  socket_.send(zmq::buffer(identity.data(), identity.size()), zmq::send_flags::sndmore);
-  const auto more = frames.empty() ? zmq::send_flags::none : zmq::send_flags::sndmore;
-  socket_.send(zmq::buffer(body), more | zmq::send_flags::dontwait);
-  for (std::size_t i = 0; i < frames.size(); ++i) {
-    const auto flag = i + 1 == frames.size() ? zmq::send_flags::none : zmq::send_flags::sndmore;
-    socket_.send(zmq::buffer(frames[i]), flag | zmq::send_flags::dontwait);
+void ControlServer::send_reply(const zmq::message_t& identity, std::string body,
+                               std::vector<std::string> frames) {
+  auto messages = budget_->messages(identity.to_string_view(), std::move(body), std::move(frames));
+  send_to(identity, messages);
+}
+
+bool ControlServer::send_to(const zmq::message_t& identity, std::vector<zmq::message_t>& messages) {
+  try {
+    if (!socket_.send(zmq::buffer(identity.data(), identity.size()),
+                      zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);  // its queue is full: it does not read
+      return false;
+    }
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EHOSTUNREACH) throw;
+    dropped_.fetch_add(1, std::memory_order_relaxed);  // gone before its reply
+    return false;
   }
+  // The first frame took a place in the client's queue: the others always follow it.
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const auto flag = i + 1 == messages.size() ? zmq::send_flags::none : zmq::send_flags::sndmore;
+    (void)socket_.send(std::move(messages[i]), flag | zmq::send_flags::dontwait);
+  }
+  return true;
 }
 
 void ControlServer::handle_query(const zmq::message_t& identity, std::uint64_t rid,
@@ -167,13 +243,17 @@ void ControlServer::handle_query(const zmq::message_t& identity, std::uint64_t r
   for (std::uint64_t off : slice->offsets) w.uint(off);
   w.str("rid"); w.uint(rid);
   w.str("ok"); w.boolean(true);
-  send_reply(identity, body, slice->events);
+  send_reply(identity, std::move(body), std::move(slice->events));
 }
 
 void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t& request) {
   std::uint64_t rid = 0;
   auto req = parse_control_request(request.to_string_view(), &rid);
   if (!req) return reply_error(identity, rid, req.error().to_string());
+  if (auto busy = budget_->refuse(identity.to_string_view())) {
+    busy_.fetch_add(1, std::memory_order_relaxed);
+    return reply_error(identity, req->rid, *busy);
+  }
   if (req->op == cf::kOpQuery) return handle_query(identity, req->rid, as_query(*req));
   std::string body;
   MsgpackWriter w(body);
@@ -194,6 +274,7 @@ void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t&
     if (!req->channel) return reply_error(identity, req->rid, "replay needs 'ch'");
     const std::size_t max = static_cast<std::size_t>(std::min<std::uint64_t>(req->max, cf::kMaxReplayBatch));
     slice = handlers_.replay(*req->channel, req->from, req->to, max);
+    cap_replay_bytes(slice.events);
     w.map_header(5);
     w.str("count"); w.uint(slice.events.size());
     w.str("oldest"); w.uint(slice.oldest);
@@ -204,7 +285,7 @@ void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t&
   }
   w.str("rid"); w.uint(req->rid);
   w.str("ok"); w.boolean(true);
-  send_reply(identity, body, slice.events);
+  send_reply(identity, std::move(body), std::move(slice.events));
 }
 
 }  // namespace vsm::detail

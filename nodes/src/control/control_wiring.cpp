@@ -22,10 +22,22 @@ Status ControlWiring::start(ControlSources sources) {
     return src_.log->enabled() ? src_.log->query(q)
                                : query_ring(src_.publish->ring(), config_.name, q);
   };
-  server_ = std::make_unique<ControlServer>(ctx_, std::move(h), [this](zmq::socket_t& s) {
+  ReplyLimits limits;
+  limits.client_replies = config_.control_max_client_replies;
+  limits.client_bytes = config_.control_max_client_reply_bytes;
+  limits.total_bytes = config_.control_max_reply_bytes;
+  server_ = std::make_unique<ControlServer>(ctx_, std::move(h), limits, [this](zmq::socket_t& s) {
     security_.make_server(s, kZapDomainControl);
   });
   return server_->start(config_.control_bind);
+}
+
+void ControlWiring::fill_stats(NodeStats& s) const {
+  if (!server_) return;
+  const ControlCounters c = server_->counters();
+  s.control_busy = c.busy;
+  s.control_dropped = c.dropped;
+  s.control_reply_bytes = c.reply_bytes;
 }
 
 void ControlWiring::encode_members(std::string& out, std::uint32_t& fields) const {

@@ -40,6 +40,8 @@ class ControlWiring {
   void stop() {
     if (server_) server_->stop();
   }
+  // Adds the control plane's counters to `s` (nothing when disabled).
+  void fill_stats(NodeStats& s) const;
 
  private:
   void encode_info(std::string& out, std::uint32_t& fields) const;

@@ -11,16 +11,39 @@ std::string hello_topic(std::string_view name) {
   return t;
 }
 
+namespace {
+
+void put_seqs(MsgpackWriter& w, const std::array<std::uint64_t, kChannelCount>& seqs) {
+  w.array_header(static_cast<std::uint32_t>(kChannelCount));
+  for (auto v : seqs) w.uint(v);
+}
+
+bool read_seqs(MsgpackReader& r, std::array<std::uint64_t, kChannelCount>& seqs) {
+  auto len = r.read_array_header();
+  if (!len || *len != kChannelCount) return false;
+  for (auto& v : seqs) {
+    auto x = r.read_uint();
+    if (!x) return false;
+    v = *x;
+  }
+  return true;
+}
+
+}  // namespace
+
 void encode_hello(const Hello& hello, std::string& out) {
   MsgpackWriter w(out);
-  w.map_header(5);
+  w.map_header(hello.base ? 6 : 5);
   w.str("v"); w.uint(kHelloVersion);
   w.str("name"); w.str(hello.name);
   w.str("inst"); w.str(hello.instance);
   w.str("control"); w.str(hello.control);
   w.str("last");
-  w.array_header(static_cast<std::uint32_t>(kChannelCount));
-  for (auto v : hello.last) w.uint(v);
+  put_seqs(w, hello.last);
+  if (hello.base) {
+    w.str("base");
+    put_seqs(w, *hello.base);
+  }
 }
 
 std::optional<Hello> decode_hello(std::string_view body) {
@@ -43,13 +66,9 @@ std::optional<Hello> decode_hello(std::string_view body) {
       (*key == "name" ? h.name : *key == "control" ? h.control : h.instance) = std::string(*s);
       have_name |= *key == "name";
     } else if (*key == "last") {
-      auto len = r.read_array_header();
-      if (!len || *len != kChannelCount) return std::nullopt;
-      for (auto& v : h.last) {
-        auto x = r.read_uint();
-        if (!x) return std::nullopt;
-        v = *x;
-      }
+      if (!read_seqs(r, h.last)) return std::nullopt;
+    } else if (*key == "base") {
+      if (!read_seqs(r, h.base.emplace())) return std::nullopt;
     } else if (!r.skip_value()) {
       return std::nullopt;
     }

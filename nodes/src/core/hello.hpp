@@ -2,10 +2,11 @@
 // endpoint is, and the last seq I published per channel. Subscribers learn where to
 // repair gaps from, and detect events lost at the tail of a stream.
 //
-// Wire (docs/PROTOCOL.md): topic "~vsm/hello/<name>", body msgpack map
+// Wire (docs/PROTOCOL.md §1.6): topic "~vsm/hello/<name>", body msgpack map
 //   "v" uint (1), "name" str, "inst" str (instance id), "control" str ("" = none),
-//   "last" [5 x uint] in channel
-//   order (command, coordination, audit, algedonic, resource_bargain).
+//   "last" [5 x uint], optional "base" [5 x uint] (per channel, the seq this instance
+//   numbers after: the highest its log held at start; 0 = it numbers from 1), arrays in
+//   channel order (command, coordination, audit, algedonic, resource_bargain).
 #pragma once
 
 #include <array>
@@ -27,6 +28,9 @@ struct Hello {
   std::string control;
   std::string instance;  // random per node start: a change means the publisher restarted
   std::array<std::uint64_t, kChannelCount> last{};
+  // Where this instance's sequences start (after base[ch]); empty in a hello from a
+  // build that does not say (its restarts are guessed from the heads).
+  std::optional<std::array<std::uint64_t, kChannelCount>> base;
 };
 
 std::string hello_topic(std::string_view name);

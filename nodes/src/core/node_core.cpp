@@ -58,6 +58,14 @@ Status NodeCore::validate_config() const {
       }
     }
   }
+  if (config_.max_tracked_publishers == 0) {
+    return Error::invalid("NodeConfig.max_tracked_publishers must be > 0");
+  }
+  if (config_.control_max_client_replies == 0 || config_.control_max_client_reply_bytes == 0 ||
+      config_.control_max_reply_bytes == 0) {
+    return Error::invalid("NodeConfig.control_max_client_replies, control_max_client_reply_bytes "
+                          "and control_max_reply_bytes must be > 0");
+  }
   return {};
 }
 
@@ -97,7 +105,11 @@ Status NodeCore::start() {
   sources.membership = &membership_;
   sources.reliable = &reliable_;
   if (auto st = control_.start(std::move(sources)); !st) return st;
-  publish_.start(Hello{config_.name, control_.endpoint(), instance_, {}});
+  Hello hello;
+  hello.name = config_.name;
+  hello.control = control_.endpoint();
+  hello.instance = instance_;
+  publish_.start(std::move(hello));
   reactor_.start(receive_);
   gossip::Endpoints local;
   if (const auto eps = endpoints(); !eps.empty()) local.pub = eps.front();
@@ -159,7 +171,8 @@ Result<Subscription> NodeCore::subscribe(Filter filter, EventCallback callback,
     return Error::invalid("SubscribeOptions: repair_attempts and repair_timeout_ms must be >= 1");
   }
   if (callback) callback = scoped(std::move(callback));
-  auto state = std::make_shared<SubscriptionState>(std::move(filter), std::move(callback), options);
+  auto state = std::make_shared<SubscriptionState>(std::move(filter), std::move(callback), options,
+                                                   config_.max_tracked_publishers);
   if (state->reliable()) {
     // A consumer that empties a full Reliable queue wakes the reactor to resume it.
     state->set_room_waker([weak = weak_from_this()] {
@@ -237,6 +250,15 @@ NodeStats NodeCore::stats() const {
   s.acks_sent = counters_.acks_sent.load();
   s.batches_sent = counters_.batches_sent.load();
   security_.fill_stats(s.security);
+  s.log_enabled = log_.enabled();
+  s.log = log_.stats();
+  s.unlogged = counters_.unlogged.load();
+  s.log_received_failures = log_.receive_failures();
+  s.tracked_publishers = counters_.tracked_publishers.load();
+  s.hello_publishers = counters_.hello_publishers.load();
+  s.reliable_publishers = counters_.reliable_publishers.load();
+  s.publishers_evicted = counters_.publishers_evicted.load();
+  control_.fill_stats(s);
   return s;
 }
 

@@ -43,6 +43,13 @@ struct NodeCounters {
   std::atomic<std::uint64_t> acks_sent{0};
   std::atomic<std::uint64_t> batches_sent{0};  // batch frames (each several events)
   SecurityCounters security;
+  // Bounded per-publisher state (NodeStats): gauges written by the reactor thread.
+  std::atomic<std::uint64_t> tracked_publishers{0};
+  std::atomic<std::uint64_t> hello_publishers{0};
+  std::atomic<std::uint64_t> reliable_publishers{0};
+  std::atomic<std::uint64_t> publishers_evicted{0};
+  // Published events sent without being logged (LogFailurePolicy::kContinue).
+  std::atomic<std::uint64_t> unlogged{0};
 
   ChannelCounters& of(Channel c) { return channels[channel_index(c)]; }
   static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {

@@ -16,7 +16,8 @@ ReliableDelivery::ReliableDelivery(const NodeConfig& config, std::string instanc
       subs_(subs),
       instance_(std::move(instance)),
       post_(std::move(post)),
-      send_upstream_(std::move(send_upstream)) {}
+      send_upstream_(std::move(send_upstream)),
+      publishers_(config.max_tracked_publishers) {}
 
 void ReliableDelivery::start(std::unique_ptr<RepairTransport> transport) {
   RepairWorkerConfig rc;
@@ -90,6 +91,7 @@ void ReliableDelivery::apply(SubscriptionState& s, TrackerOutput& out) {
     subs_.note_enqueued(s);
   }
   NodeCounters::add(counters_.duplicates, tracker.take_duplicates());
+  NodeCounters::add(counters_.publishers_evicted, tracker.take_evictions());
   out.deliver.clear();
   out.repairs.clear();
   out.dead.clear();
@@ -127,16 +129,30 @@ void ReliableDelivery::finish_repair(const RepairRequest& req, Result<ReplayBatc
 }
 
 void ReliableDelivery::on_hello(const Hello& hello) {
+  auto [known, inserted] = publishers_.get_or_insert(
+      hello.name, [this](const std::string& name, PublisherRecord&) {
+        repairs_->forget_endpoint(name);
+        NodeCounters::add(counters_.publishers_evicted);
+      });
+  if (inserted) next_ack_ms_ = 0;  // introduce us now
+  counters_.hello_publishers.store(publishers_.size(), std::memory_order_relaxed);
+  bool new_instance = !known->instance.empty() && known->instance != hello.instance;
+  if (new_instance && hello.instance == known->previous) {
+    // A late hello of the instance before (queued on another connection): it must not
+    // switch us back, and its heads describe a stream we no longer follow: ignored.
+    return;
+  }
   repairs_->set_control_endpoint(hello.name, hello.control);
-  auto& known = publisher_instances_[hello.name];
-  const bool restarted = !known.empty() && known != hello.instance;
-  known = hello.instance;
-  if (acked_.emplace(hello.name, AckState{}).second) next_ack_ms_ = 0;  // introduce us now
+  if (new_instance) known->previous = std::move(known->instance);
+  known->instance = hello.instance;
   for (Channel c : kAllChannels) {
-    const std::uint64_t head = hello.last[channel_index(c)];
+    HelloHead head;
+    head.last = hello.last[channel_index(c)];
+    head.new_instance = new_instance;
+    if (hello.base) head.base = (*hello.base)[channel_index(c)];
     for (const auto& s : subs_.all()) {
       if (!s->sequenced(c)) continue;
-      s->tracker()->on_head(hello.name, c, head, restarted, out_);
+      s->tracker()->on_head(hello.name, c, head, out_);
       apply(*s, out_);
     }
   }
@@ -144,13 +160,22 @@ void ReliableDelivery::on_hello(const Hello& hello) {
 
 void ReliableDelivery::on_turn_end() {
   if (resume_due_) resume_paused();
-  if (acked_.empty()) return;
+  count_tracker_state();
+  if (publishers_.empty()) return;
   const std::uint64_t now = monotonic_ms();
   if (now >= next_ack_ms_ || delivered_since_ack_ >= config_.reliable_ack_every_events) {
     next_ack_ms_ = now + static_cast<std::uint64_t>(std::max(1, config_.reliable_ack_interval_ms));
     delivered_since_ack_ = 0;
     if (any_reliable()) send_acks(now);
   }
+}
+
+void ReliableDelivery::count_tracker_state() {
+  std::size_t most = 0;
+  for (const auto& s : subs_.all()) {
+    if (const ReliableTracker* t = s->tracker()) most = std::max(most, t->publishers());
+  }
+  counters_.reliable_publishers.store(most, std::memory_order_relaxed);
 }
 
 bool ReliableDelivery::any_reliable() const {
@@ -164,7 +189,10 @@ bool ReliableDelivery::any_reliable() const {
 // channel they sequence; sent when it moved, or as a heartbeat.
 void ReliableDelivery::send_acks(std::uint64_t now_ms) {
   const auto heartbeat = static_cast<std::uint64_t>(std::max(1, config_.reliable_heartbeat_ms));
-  for (auto& [publisher, state] : acked_) {
+  bool stop = false;
+  publishers_.for_each([&](const std::string& publisher, PublisherRecord& record) {
+    if (stop) return;
+    AckState& state = record.ack;
     std::array<std::optional<std::uint64_t>, kChannelCount> pos{};
     for (const auto& s : subs_.all()) {
       const ReliableTracker* t = s->tracker();
@@ -176,14 +204,17 @@ void ReliableDelivery::send_acks(std::uint64_t now_ms) {
         slot = slot ? std::min(*slot, p) : p;
       }
     }
-    if (pos == state.sent && now_ms < state.sent_ms + heartbeat) continue;
+    if (pos == state.sent && now_ms < state.sent_ms + heartbeat) return;
     ack_buf_.clear();
     encode_ack(publisher, instance_, pos, ack_buf_);
-    if (!send_upstream_(ack_buf_)) return;
+    if (!send_upstream_(ack_buf_)) {
+      stop = true;
+      return;
+    }
     NodeCounters::add(counters_.acks_sent);
     state.sent = pos;
     state.sent_ms = now_ms;
-  }
+  });
 }
 
 void ReliableDelivery::resume_paused() {

@@ -4,6 +4,9 @@
 // missing ranges; the RepairWorker (delivery/repair_worker.hpp) fetches those from the
 // publishers' control endpoints, learned from hellos, and the answers come back here
 // through the reactor. A full subscription queue pauses its streams (nothing dropped).
+// What it keeps per publisher (its instances, acknowledgement state, its control
+// endpoint in the repair worker) is bounded by
+// NodeConfig::max_tracked_publishers, least recently heard from forgotten first.
 // The other modes: BestEffort and LatestOnly are queue policies of the subscription
 // (subscribe/subscription_state.hpp, delivery/delivery_modes.hpp).
 // Thread-safety: reactor thread only, except start()/stop() (the node's owner) and
@@ -19,6 +22,7 @@
 #include <string>
 
 #include "core/hello.hpp"
+#include "core/lru_table.hpp"
 #include "core/node_counters.hpp"
 #include "delivery/reliable_tracker.hpp"
 #include "delivery/repair_worker.hpp"
@@ -73,6 +77,14 @@ class ReliableDelivery {
     std::array<std::optional<std::uint64_t>, kChannelCount> sent;
     std::uint64_t sent_ms = 0;
   };
+  // What the hellos of one publisher told us.
+  struct PublisherRecord {
+    std::string instance;  // the one we follow
+    std::string previous;  // the one before it
+    AckState ack;
+  };
+  // Adds what the trackers forgot since the last call to the node's counters.
+  void count_tracker_state();
 
   const NodeConfig& config_;
   NodeCounters& counters_;
@@ -83,9 +95,8 @@ class ReliableDelivery {
   std::function<bool(const Event&, std::string_view)> admit_;
   std::unique_ptr<RepairWorker> repairs_;
   TrackerOutput out_;  // scratch, reused
-  std::map<std::string, std::string> publisher_instances_;  // from hellos: name -> instance
+  LruTable<PublisherRecord> publishers_;  // from hellos
   bool resume_due_ = false;  // a Reliable queue may have room again
-  std::map<std::string, AckState> acked_;  // per publisher (from hellos)
   std::uint64_t next_ack_ms_ = 0;
   std::uint64_t delivered_since_ack_ = 0;
   std::string ack_buf_;

@@ -76,6 +76,11 @@ void RepairWorker::set_control_endpoint(const std::string& publisher, const std:
   cv_.notify_all();
 }
 
+void RepairWorker::forget_endpoint(const std::string& publisher) {
+  std::lock_guard lock(mu_);
+  endpoints_.erase(publisher);
+}
+
 std::map<std::string, BreakerState> RepairWorker::breaker_states() const {
   std::lock_guard lock(mu_);
   std::map<std::string, BreakerState> out;

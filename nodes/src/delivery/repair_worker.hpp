@@ -47,6 +47,9 @@ class RepairWorker {
   void submit(RepairRequest request, std::chrono::milliseconds timeout);
   // Where `publisher` serves replay (learned from hello announcements).
   void set_control_endpoint(const std::string& publisher, const std::string& endpoint);
+  // Forgets `publisher`'s endpoint (its hello state was evicted); requests for it wait
+  // for the next hello.
+  void forget_endpoint(const std::string& publisher);
   // Breaker state per publisher with a lane, for stats.
   std::map<std::string, BreakerState> breaker_states() const;
   // Lanes whose thread is running (idle ones end after lane_idle_ms).
@@ -80,7 +83,7 @@ class RepairWorker {
   const std::unique_ptr<RepairTransport> transport_;
   mutable std::mutex mu_;
   std::condition_variable_any cv_;
-  std::map<std::string, std::string> endpoints_;       // guarded by mu_
+  std::map<std::string, std::string> endpoints_;       // guarded by mu_ (bounded by the caller)
   std::map<std::string, std::unique_ptr<Lane>> lanes_;  // guarded by mu_
   bool stopped_ = false;                                // guarded by mu_
 };

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "control/control_format.hpp"
 #include "vsm/monotonic_clock.hpp"
 #include "vsm/persist/envelope_header.hpp"
 
@@ -48,14 +49,15 @@ void NodeLog::flush_received() {
   auto off = log_->append_encoded_batch(staged_views_);
   staged_.clear();
   staged_ends_.clear();
-  if (off) return;
-  receive_failures_.fetch_add(staged_views_.size(), std::memory_order_relaxed);
-  const std::uint64_t now = monotonic_ms();
-  std::uint64_t due = next_warn_ms_.load(std::memory_order_relaxed);
-  if (now >= due && next_warn_ms_.compare_exchange_strong(due, now + kWarnIntervalMs)) {
-    spdlog::warn("vsm: node {} could not log received events ({} so far): {}", config_.name,
-                 receive_failures(), off.error().to_string());
-  }
+  const Status st = off ? Status{} : Status(off.error());
+  if (!st) receive_failures_.fetch_add(staged_views_.size(), std::memory_order_relaxed);
+  received_health_.on_result(st, staged_views_.size(),
+                             "delivering them unlogged (stats: log_received_failures)",
+                             monotonic_ms());
+}
+
+persist::LogStats NodeLog::stats() const {
+  return log_ ? log_->stats() : persist::LogStats{};
 }
 
 void NodeLog::slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,
@@ -69,13 +71,16 @@ void NodeLog::slice(Channel channel, std::uint64_t from, std::uint64_t to, std::
   q.limit = max;
   std::vector<std::string> events;
   std::uint64_t oldest = 0;
-  // The stored frames are sent as they are: no decode and re-encode per event.
+  std::size_t bytes = 0;
+  // The stored frames are sent as they are: no decode and re-encode per event. A reply
+  // carries at most kMaxReplayReplyBytes (the requester asks again for the rest).
   auto st = log_->replay_raw(q, [&](const persist::RawEntry& entry) {
     if (oldest == 0) {
       if (auto h = persist::peek_envelope(entry.envelope)) oldest = h->seq;
     }
     events.emplace_back(entry.envelope);
-    return events.size() < max;
+    bytes += entry.envelope.size();
+    return events.size() < max && bytes < control_format::kMaxReplayReplyBytes;
   });
   if (!st) {
     spdlog::warn("vsm: node {} replay from log failed: {}", config_.name, st.error().to_string());

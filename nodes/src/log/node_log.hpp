@@ -18,6 +18,7 @@
 
 #include "control/control_query.hpp"
 #include "control/control_server.hpp"
+#include "log/log_health_report.hpp"
 #include "vsm/channel.hpp"
 #include "vsm/event.hpp"
 #include "vsm/node_config.hpp"
@@ -27,7 +28,8 @@ namespace vsm::detail {
 
 class NodeLog {
  public:
-  explicit NodeLog(const NodeConfig& config) : config_(config) {}
+  explicit NodeLog(const NodeConfig& config)
+      : config_(config), received_health_(config.name, "received events") {}
 
   // Opens the log (no-op without log_dir). Errors of EventLog::open().
   Status open();
@@ -39,8 +41,8 @@ class NodeLog {
   Status append_published(std::span<const std::string_view> envelopes);
   // Reactor thread (NodeConfig::log_received): stages a received event's single-event
   // frame (head = topic + separator, then its map); flush_received() appends the staged
-  // ones with one group commit. Failures are counted and warned about at most once per
-  // kWarnIntervalMs.
+  // ones with one group commit. Failures are counted (receive_failures()) and reported
+  // once per transition (log_health_report.hpp); the events are still delivered.
   void stage_received(std::string_view head, std::string_view map);
   void flush_received();
 
@@ -53,15 +55,15 @@ class NodeLog {
   std::uint64_t receive_failures() const noexcept {
     return receive_failures_.load(std::memory_order_relaxed);
   }
+  // The log's counters and health (default values without a log).
+  persist::LogStats stats() const;
   Status close();
 
  private:
-  static constexpr std::uint64_t kWarnIntervalMs = 10'000;
-
   const NodeConfig& config_;
   std::unique_ptr<persist::EventLog> log_;
   std::atomic<std::uint64_t> receive_failures_{0};
-  std::atomic<std::uint64_t> next_warn_ms_{0};
+  LogHealthReport received_health_;  // reactor thread only
   // Reactor thread only: staged received frames (one buffer) and their boundaries.
   std::string staged_;
   std::vector<std::size_t> staged_ends_;

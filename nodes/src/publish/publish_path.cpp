@@ -26,17 +26,21 @@ PublishPath::PublishPath(const NodeConfig& config, HybridClock& clock, NodeCount
 Status PublishPath::open() {
   if (auto st = queue_.open(); !st) return st;
   // Continue our own per-channel sequences, so peers see a restart as a continuation
-  // and can repair across it from the log.
+  // (the hello's "base", docs/PROTOCOL.md §1.6) and can repair across it from the log.
   auto last = log_.last_seqs();
   if (!last) return last.error();
   for (std::size_t i = 0; i < kChannelCount; ++i) {
     last_seq_[i].store((*last)[i], std::memory_order_relaxed);
   }
-  pipeline_.resume_heads(*last);
+  base_ = *last;
+  pipeline_.continue_after(base_);
   return socket_.bind();
 }
 
-void PublishPath::start(Hello hello) { sender_.start(std::move(hello)); }
+void PublishPath::start(Hello hello) {
+  hello.base = base_;
+  sender_.start(std::move(hello));
+}
 
 void PublishPath::close() {
   queue_.close();

@@ -40,7 +40,8 @@ class PublishPath {
 
   // Binds the XPUB and continues each channel's sequence after what the log holds.
   Status open();
-  // Starts the sender thread; `hello` names the node (docs/PROTOCOL.md §1.6).
+  // Starts the sender thread; `hello` names the node (docs/PROTOCOL.md §1.6); its
+  // "base" is filled in from open().
   void start(Hello hello);
   // Refuses further publishes and wakes blocked publishers. Non-blocking, idempotent.
   void close();
@@ -86,6 +87,8 @@ class PublishPath {
   std::unique_ptr<QuotaTable> quotas_;  // null when config_.quotas_enabled is false
   // Last seq numbered per channel; written under the queue's lock.
   std::array<std::atomic<std::uint64_t>, kChannelCount> last_seq_{};
+  // Per channel, the last seq the log held at open(): this instance numbers after it.
+  std::array<std::uint64_t, kChannelCount> base_{};
   const std::int64_t inline_idle_ns_;
   std::atomic<std::int64_t> last_publish_ns_{0};
   PublishQueue queue_;

@@ -16,7 +16,8 @@ PublishPipeline::PublishPipeline(const NodeConfig& config, NodeLog& log, Publish
       ring_(config.log_dir.empty() ? config.replay_ring_bytes_per_channel : 0),
       flow_(config.name, ReliableFlowConfig{config.reliable_window_events,
                                             config.reliable_ack_timeout_ms,
-                                            config.reliable_max_followers}) {}
+                                            config.reliable_max_followers}),
+      health_(config.name, "published events") {}
 
 void PublishPipeline::commit_queued(PublishQueue& queue) {
   std::lock_guard lock(mu_);
@@ -58,18 +59,20 @@ bool PublishPipeline::log_frames(std::span<OutFrame> frames) {
   if (!log_.enabled()) return true;
   views_.clear();
   for (auto& f : frames) views_.push_back(f.bytes());
-  auto st = log_.append_published(views_);
+  const Status st = log_.append_published(views_);
+  const bool block = config_.log_failure_policy == LogFailurePolicy::kBlock;
+  health_.on_result(st, frames.size(),
+                    block ? "holding them and refusing new publishes"
+                          : "sending them unlogged (log_failure_policy = continue; stats: unlogged)",
+                    monotonic_ms());
   if (st) {
-    if (log_error_) {
-      spdlog::info("vsm: node {} event log writable again; publishing resumes", config_.name);
-      log_error_.reset();
-      log_failing_.store(false, std::memory_order_relaxed);
-    }
+    log_error_.reset();
+    log_failing_.store(false, std::memory_order_relaxed);
     return true;
   }
-  if (!log_error_) {
-    spdlog::error("vsm: node {} cannot write its event log, holding {} event(s) until it "
-                  "can: {}", config_.name, frames.size(), st.error().to_string());
+  if (!block) {
+    NodeCounters::add(counters_.unlogged, frames.size());
+    return true;
   }
   log_error_ = st.error();
   log_failing_.store(true, std::memory_order_relaxed);
@@ -110,20 +113,22 @@ void PublishPipeline::on_upstream(std::string_view frame) {
 std::optional<Error> PublishPipeline::held_error() const {
   if (held_count_.load(std::memory_order_relaxed) == 0) return std::nullopt;
   std::lock_guard lock(mu_);
-  if (log_error_) return Error::io("event log unavailable, publishing is held: " + log_error_->message());
+  if (log_error_) {
+    return Error(log_error_->code(), "event log unavailable, publishing is held until it can "
+                                     "be written again: " + log_error_->message());
+  }
   if (held_.empty()) return std::nullopt;
   return Error::backpressure("publishing is held back: " + flow_.describe_block(held_.front().channel));
-}
-
-void PublishPipeline::resume_heads(const std::array<std::uint64_t, kChannelCount>& last) {
-  for (std::size_t i = 0; i < kChannelCount; ++i)
-    sent_[i].store(last[i], std::memory_order_release);
 }
 
 std::array<std::uint64_t, kChannelCount> PublishPipeline::sent_heads() const {
   std::array<std::uint64_t, kChannelCount> h{};
   for (std::size_t i = 0; i < kChannelCount; ++i) h[i] = sent_[i].load(std::memory_order_acquire);
   return h;
+}
+
+void PublishPipeline::continue_after(const std::array<std::uint64_t, kChannelCount>& heads) {
+  for (std::size_t i = 0; i < kChannelCount; ++i) sent_[i].store(heads[i], std::memory_order_release);
 }
 
 ReplaySlice PublishPipeline::replay_slice(Channel channel, std::uint64_t from, std::uint64_t to,

@@ -5,8 +5,11 @@
 // frames) or a publishing thread (NodeConfig::publish_inline, nothing queued or held).
 //
 // Frames are held back, in order, and committed later by the sender when
-//   - the log refuses them (durability, docs/LOG_FORMAT.md: a frame leaves on the wire
-//     only after the log accepted it; never dropped, never sent unlogged), or
+//   - the log refuses them under LogFailurePolicy::kBlock (durability,
+//     docs/LOG_FORMAT.md: a frame leaves on the wire only after the log accepted it;
+//     never dropped, never sent unlogged); under kContinue they are sent unlogged and
+//     counted (NodeCounters::unlogged) instead; either way each transition of the log's
+//     health is reported once (log/log_health_report.hpp), or
 //   - a Reliable follower's window is full (publish/reliable_flow.hpp).
 // While frames are held, queued ones stay in the queue, so publish() feels it: it waits
 // for room up to publish_block_timeout_ms, then fails (held_error() says why).
@@ -26,6 +29,7 @@
 
 #include "control/control_server.hpp"
 #include "core/node_counters.hpp"
+#include "log/log_health_report.hpp"
 #include "log/node_log.hpp"
 #include "publish/publish_queue.hpp"
 #include "publish/publisher_socket.hpp"
@@ -63,9 +67,10 @@ class PublishPipeline final : public XpubListener {
 
   // Per channel, the last seq sent on the XPUB (hellos announce these).
   std::array<std::uint64_t, kChannelCount> sent_heads() const;
-  // Before the first commit: a node restarted on its log has sent up to `last` in its
-  // previous run (PROTOCOL.md §1.6, §2: hellos and replay report the true heads).
-  void resume_heads(const std::array<std::uint64_t, kChannelCount>& last);
+  // Before the first commit: the log holds seqs up to `heads` from earlier instances,
+  // which may have sent them; hellos announce them as sent (heads never go backwards
+  // across a restart, and subscribers repair what was logged but never sent).
+  void continue_after(const std::array<std::uint64_t, kChannelCount>& heads);
   // Encoded events [from, to] of `channel` (at most max) from the ring, else the log.
   ReplaySlice replay_slice(Channel channel, std::uint64_t from, std::uint64_t to,
                            std::size_t max) const;
@@ -83,6 +88,7 @@ class PublishPipeline final : public XpubListener {
   void commit_locked(std::span<OutFrame> frames);
   // How many frames from the front flow control lets go now.
   std::size_t admitted(std::span<const OutFrame> frames) const;
+  // Appends `frames` to the log; false: hold them (the log failed under kBlock).
   bool log_frames(std::span<OutFrame> frames);
   void hold(std::span<OutFrame> frames);
 
@@ -97,7 +103,8 @@ class PublishPipeline final : public XpubListener {
   std::vector<OutFrame> batch_;          // under mu_: frames taken from the queue
   std::vector<OutFrame> held_;           // under mu_: sealed, not committed yet
   std::vector<std::string_view> views_;  // under mu_: scratch for the log append
-  std::optional<Error> log_error_;       // under mu_
+  std::optional<Error> log_error_;       // under mu_ (kBlock: why frames are held)
+  LogHealthReport health_;               // under mu_
   std::atomic<std::uint64_t> held_count_{0};
   std::atomic<bool> log_failing_{false};
   std::array<std::atomic<std::uint64_t>, kChannelCount> sent_{};

@@ -18,7 +18,8 @@ ReceivePath::ReceivePath(const NodeConfig& config, NodeCounters& counters, Hybri
       reliable_(reliable),
       log_(log),
       security_(security),
-      source_check_(config, security, counters) {
+      source_check_(config, security, counters),
+      sequences_(config.max_tracked_publishers) {
   if (config_.dedup_window_ids > 0) {
     dedup_ = std::make_unique<DedupWindow>(
         DedupWindowConfig{config_.dedup_window_ids, config_.dedup_window_ms});
@@ -60,6 +61,14 @@ void ReceivePath::on_batch_end() {
   source_check_.refresh();
   log_.flush_received();
   subs_.wake_consumers();
+  count_sequence_state();
+}
+
+void ReceivePath::count_sequence_state() {
+  counters_.tracked_publishers.store(sequences_.publishers(), std::memory_order_relaxed);
+  const std::uint64_t evicted = sequences_.evictions();
+  NodeCounters::add(counters_.publishers_evicted, evicted - reported_evictions_);
+  reported_evictions_ = evicted;
 }
 
 void ReceivePath::on_turn_end() {

@@ -53,6 +53,8 @@ class ReceivePath final : public ReactorHandler {
   void on_hello(std::string_view body, std::string_view peer);
   void deliver(const Event& event);
   bool is_duplicate(const Event& event);
+  // Publishes the gap tracker's size and evictions to the counters (NodeStats).
+  void count_sequence_state();
 
   const NodeConfig& config_;
   NodeCounters& counters_;
@@ -63,7 +65,8 @@ class ReceivePath final : public ReactorHandler {
   NodeSecurity& security_;
   SourceCheck source_check_;  // security on: every event and hello
   std::function<bool(const Event&)> first_algedonic_copy_;
-  SequenceTracker sequences_;
+  SequenceTracker sequences_;  // bounded: NodeConfig::max_tracked_publishers
+  std::uint64_t reported_evictions_ = 0;
   std::unique_ptr<DedupWindow> dedup_;  // null when disabled
   FrameReader reader_;  // reused for every received frame
   Event rx_;            // every received event is decoded into this one

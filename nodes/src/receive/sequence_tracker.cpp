@@ -4,11 +4,7 @@ namespace vsm::detail {
 
 std::uint64_t SequenceTracker::observe(std::string_view publisher, Channel channel,
                                        std::uint64_t seq) {
-  auto it = last_.find(publisher);
-  if (it == last_.end()) {
-    it = last_.emplace(std::string(publisher), std::array<std::uint64_t, kChannelCount>{}).first;
-  }
-  std::uint64_t& last = it->second[channel_index(channel)];
+  std::uint64_t& last = (*last_.get_or_insert(publisher).first)[channel_index(channel)];
   std::uint64_t missing = 0;
   // The first event seen from a publisher starts the stream: events published before we
   // connected are history, not loss.
@@ -19,9 +15,9 @@ std::uint64_t SequenceTracker::observe(std::string_view publisher, Channel chann
 
 std::uint64_t SequenceTracker::observe_head(std::string_view publisher, Channel channel,
                                             std::uint64_t head) {
-  auto it = last_.find(publisher);
-  if (it == last_.end()) return 0;
-  std::uint64_t& last = it->second[channel_index(channel)];
+  auto* heads = last_.find(publisher);
+  if (heads == nullptr) return 0;
+  std::uint64_t& last = (*heads)[channel_index(channel)];
   if (last == 0) return 0;
   // Heads lag the stream (a hello may follow events newer than the head it carries):
   // only a head beyond the last seen seq means loss.

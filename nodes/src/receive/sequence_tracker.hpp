@@ -1,21 +1,23 @@
 // Detects events lost in transit from per-(publisher, channel) sequence numbers.
-// Owned by the reactor thread; not thread-safe.
+// Bounded: it remembers at most `max_publishers` publishers (the least recently heard
+// from is forgotten first; a forgotten one starts afresh at its next event, so what it
+// lost meanwhile is not counted). Owned by the reactor thread; not thread-safe.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "core/lru_table.hpp"
 #include "vsm/channel.hpp"
 
 namespace vsm::detail {
 
 class SequenceTracker {
  public:
+  explicit SequenceTracker(std::size_t max_publishers) : last_(max_publishers) {}
+
   // Records `seq` from `publisher` on `channel`; returns how many events are missing
   // before it (0 when in order). A sequence that restarts at 1 (publisher restart) or
   // goes backwards resets the stream without counting.
@@ -26,16 +28,11 @@ class SequenceTracker {
   // the last seen seq is stale and ignored (restarts show as seq 1 in observe()).
   std::uint64_t observe_head(std::string_view publisher, Channel channel, std::uint64_t head);
 
+  std::size_t publishers() const noexcept { return last_.size(); }
+  std::uint64_t evictions() const noexcept { return last_.evictions(); }
+
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  std::unordered_map<std::string, std::array<std::uint64_t, kChannelCount>, Hash,
-                     std::equal_to<>>
-      last_;
+  LruTable<std::array<std::uint64_t, kChannelCount>> last_;
 };
 
 }  // namespace vsm::detail

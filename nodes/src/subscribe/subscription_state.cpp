@@ -20,7 +20,7 @@ std::vector<std::string> socket_prefixes(const Filter& f, DeliveryMode mode) {
 }  // namespace
 
 SubscriptionState::SubscriptionState(Filter filter, EventCallback callback,
-                                     SubscribeOptions options)
+                                     SubscribeOptions options, std::size_t max_publishers)
     : id_(g_next_id.fetch_add(1, std::memory_order_relaxed)),
       filter_(std::move(filter)),
       prefixes_(socket_prefixes(filter_, options.mode)),
@@ -29,7 +29,7 @@ SubscriptionState::SubscriptionState(Filter filter, EventCallback callback,
   if (options_.mode == DeliveryMode::kReliable) {
     tracker_ = std::make_unique<ReliableTracker>(options_.start_seq, options_.max_held_events,
                                                  options_.repair_attempts,
-                                                 options_.start_time_ms);
+                                                 options_.start_time_ms, max_publishers);
   }
 }
 

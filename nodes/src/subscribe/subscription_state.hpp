@@ -26,7 +26,10 @@ namespace vsm::detail {
 
 class SubscriptionState {
  public:
-  SubscriptionState(Filter filter, EventCallback callback, SubscribeOptions options);
+  // `max_publishers`: Reliable streams are kept for at most this many publishers
+  // (NodeConfig::max_tracked_publishers).
+  SubscriptionState(Filter filter, EventCallback callback, SubscribeOptions options,
+                    std::size_t max_publishers = 4'096);
 
   std::uint64_t id() const noexcept { return id_; }
   const Filter& filter() const noexcept { return filter_; }

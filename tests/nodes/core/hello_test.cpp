@@ -2,6 +2,7 @@
 // a hello without "v", with "v" = 0 or with a "v" above kHelloVersion is malformed.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -68,5 +69,35 @@ TEST_CASE("a hello whose version is not an unsigned integer is malformed", "[nod
   w.map_header(2);
   w.str("v"); w.str("1");
   w.str("name"); w.str("s1.ops");
+  CHECK_FALSE(decode_hello(out));
+}
+
+TEST_CASE("a hello's base (where the instance numbers from) is optional", "[node][hello]") {
+  Hello h = sample();
+  std::string without;
+  encode_hello(h, without);
+  auto plain = decode_hello(without);
+  REQUIRE(plain);
+  CHECK_FALSE(plain->base.has_value());  // an older publisher: nothing said
+  h.base = std::array<std::uint64_t, vsm::kChannelCount>{0, 41, 0, 0, 7};
+  std::string with;
+  encode_hello(h, with);
+  auto decoded = decode_hello(with);
+  REQUIRE(decoded);
+  REQUIRE(decoded->base.has_value());
+  CHECK(*decoded->base == *h.base);
+  CHECK(decoded->last == h.last);
+  CHECK(decoded->instance == "i-1");
+}
+
+TEST_CASE("a hello whose base is not five seqs is malformed", "[node][hello]") {
+  std::string out;
+  vsm::MsgpackWriter w(out);
+  w.map_header(3);
+  w.str("v"); w.uint(kHelloVersion);
+  w.str("name"); w.str("s1.ops");
+  w.str("base");
+  w.array_header(4);
+  for (int i = 0; i < 4; ++i) w.uint(1);
   CHECK_FALSE(decode_hello(out));
 }

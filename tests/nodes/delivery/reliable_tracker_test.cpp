@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include "delivery/reliable_tracker.hpp"
-#include "receive/sequence_tracker.hpp"
 
 using vsm::Channel;
 using vsm::detail::RepairRequest;
@@ -16,6 +17,14 @@ vsm::Event ev(std::uint64_t seq, const char* pub = "p1", Channel ch = Channel::k
   e.ts.node = pub;
   e.type = "t";
   return e;
+}
+vsm::detail::HelloHead head_of(std::uint64_t last, bool new_instance = false,
+                               std::optional<std::uint64_t> base = std::nullopt) {
+  vsm::detail::HelloHead h;
+  h.last = last;
+  h.new_instance = new_instance;
+  h.base = base;
+  return h;
 }
 std::vector<std::uint64_t> seqs(const TrackerOutput& o) {
   std::vector<std::uint64_t> s;
@@ -84,12 +93,12 @@ TEST_CASE("a head announcement reveals tail loss", "[reliable]") {
   ReliableTracker t(0, 100, 3);
   TrackerOutput out;
   t.on_live(ev(1), out);
-  t.on_head("p1", Channel::kCommand, 4, false, out);
+  t.on_head("p1", Channel::kCommand, head_of(4), out);
   REQUIRE(out.repairs.size() == 1);
   CHECK(out.repairs[0].from == 2);
   CHECK(out.repairs[0].to == 4);
   TrackerOutput none;
-  t.on_head("p2", Channel::kCommand, 4, false, none);  // never seen, live-only: nothing owed
+  t.on_head("p2", Channel::kCommand, head_of(4), none);  // never seen, live-only: nothing owed
   CHECK(none.repairs.empty());
 }
 
@@ -187,7 +196,7 @@ TEST_CASE("a publisher that starts over at seq 1 restarts its stream", "[reliabl
   t.on_repaired(stale, std::move(old), 1, late);
   CHECK(late.deliver.empty());
   TrackerOutput head;  // a head below what was delivered also means a restart
-  t.on_head("p1", Channel::kCommand, 0, /*restarted=*/true, head);
+  t.on_head("p1", Channel::kCommand, head_of(0, /*new_instance=*/true), head);
   t.on_live(ev(1), head);
   CHECK(seqs(head) == std::vector<std::uint64_t>{1});
 }
@@ -211,7 +220,7 @@ TEST_CASE("a repair answer without progress counts as a failed attempt", "[relia
 TEST_CASE("a start time is resolved to a seq before anything is delivered", "[reliable]") {
   ReliableTracker t(0, 100, 3, /*start_time_ms=*/1'000);
   TrackerOutput out;
-  t.on_head("p1", Channel::kCommand, 20, false, out);
+  t.on_head("p1", Channel::kCommand, head_of(20), out);
   REQUIRE(out.repairs.size() == 1);
   const auto resolve = out.repairs[0];
   CHECK(resolve.start_time_ms == 1'000);
@@ -233,7 +242,7 @@ TEST_CASE("a start time is resolved to a seq before anything is delivered", "[re
 TEST_CASE("a start time with nothing that recent starts after the head", "[reliable]") {
   ReliableTracker t(0, 100, 3, 5'000);
   TrackerOutput out;
-  t.on_head("p1", Channel::kCommand, 20, false, out);
+  t.on_head("p1", Channel::kCommand, head_of(20), out);
   TrackerOutput res;
   t.on_resolved(out.repairs.at(0), 0, res);
   CHECK(res.repairs.empty());
@@ -247,7 +256,7 @@ TEST_CASE("a head that lags the stream is not a restart", "[reliable]") {
   TrackerOutput out;
   for (std::uint64_t s = 1; s <= 10; ++s) t.on_live(ev(s), out);
   TrackerOutput head;
-  t.on_head("p1", Channel::kCommand, 7, /*restarted=*/false, head);  // sent before 8..10 arrived
+  t.on_head("p1", Channel::kCommand, head_of(7), head);  // sent before 8..10 arrived
   CHECK(head.repairs.empty());
   t.on_live(ev(11), head);
   CHECK(seqs(head) == std::vector<std::uint64_t>{11});
@@ -257,15 +266,4 @@ TEST_CASE("a head that lags the stream is not a restart", "[reliable]") {
   REQUIRE(gap.repairs.size() == 1);
   CHECK(gap.repairs[0].start_time_ms == 0);  // a range request, not a start-time one
   CHECK(gap.repairs[0].from == 12);
-}
-
-TEST_CASE("best-effort tail loss: only heads beyond the last seen seq count", "[reliable]") {
-  vsm::detail::SequenceTracker t;
-  CHECK(t.observe_head("p1", Channel::kCommand, 50) == 0);  // unknown stream: not started
-  CHECK(t.observe("p1", Channel::kCommand, 10) == 0);
-  CHECK(t.observe("p1", Channel::kCommand, 11) == 0);
-  CHECK(t.observe_head("p1", Channel::kCommand, 9) == 0);  // stale head, lags the stream
-  CHECK(t.observe("p1", Channel::kCommand, 12) == 0);      // ... and resets nothing
-  CHECK(t.observe_head("p1", Channel::kCommand, 15) == 3);  // 13..15 lost at the tail
-  CHECK(t.observe("p1", Channel::kCommand, 16) == 0);
 }

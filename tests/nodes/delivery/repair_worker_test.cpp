@@ -89,6 +89,21 @@ TEST_CASE("repair worker: a request is answered through the publisher's endpoint
   CHECK(w.lanes() == 1);
 }
 
+TEST_CASE("repair worker: a forgotten endpoint is not used (bounded hello state)",
+          "[repair][bounded]") {
+  auto transport = std::make_unique<FakeTransport>();
+  FakeTransport& t = *transport;
+  Answers a;
+  RepairWorker w(a.done(), RepairWorkerConfig{}, std::move(transport));
+  w.set_control_endpoint("p1", "tcp://127.0.0.1:1");
+  w.forget_endpoint("p1");
+  w.submit(request("p1", 1, 2), 50ms);
+  REQUIRE(a.wait_for(1));
+  REQUIRE_FALSE(a.got[0].second.ok());
+  CHECK(a.got[0].second.error().message().find("no control endpoint known") != std::string::npos);
+  CHECK(t.calls == 0);
+}
+
 TEST_CASE("repair worker: the breaker opens after repeated failures", "[repair]") {
   auto transport = std::make_unique<FakeTransport>();
   FakeTransport& t = *transport;
