@@ -87,7 +87,9 @@ std::optional<PartitionEvent> PartitionDetector::evaluate(
     const bool s5 = !local.has_s5 && want_s5;
     v.reason += v.reason.empty() ? "" : "; ";
     v.reason += s5 ? "no S5 in partition" : "no S3 in partition";
-    if (!(s5 ? seen_s5_ : seen_s3_)) v.reason += " (none seen within the join grace)";
+    if (!(s5 ? seen_s5_ : seen_s3_) && config_.join_grace_ms > 0) {
+      v.reason += " (none seen within the join grace)";
+    }
   }
   PartitionState before = view_.state;
   v.state = next_state(now_ms, !v.quorum || !v.vsm_healthy);

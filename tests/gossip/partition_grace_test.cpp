@@ -54,7 +54,8 @@ TEST_CASE("a role once seen counts at once when it goes missing", "[gossip][part
   CHECK(det.view().reason == "no S5 in partition");
 }
 
-TEST_CASE("S3 seen, S5 never: the missing S3 counts, the unseen S5 not yet", "[gossip][partition]") {
+TEST_CASE("S3 seen, S5 never: the missing S3 counts, the unseen S5 not yet",
+          "[gossip][partition]") {
   PartitionConfig cfg;
   cfg.join_grace_ms = 5'000;
   PartitionDetector det(cfg, "s1.a");
