@@ -284,6 +284,11 @@ def test_status_once_json_and_count(h):
     check(all(len(l) <= 80 for l in lines), max(lines, key=len))
     check(any(l.startswith("S4") and "s4.view *" in l for l in lines), out)
     check("health: viable" in out, out)
+    rc, narrow, err = h.run([VSMCAT, "status", "--node", control, "--once", "--width", "50"])
+    check(rc == 0 and all(len(l) <= 50 for l in narrow.split("\n")), (rc, narrow, err))
+    check(any(l.startswith("S4") for l in narrow.split("\n")), narrow)
+    rc, _, err = h.run([VSMCAT, "status", "--node", control, "--once", "--width", "10"])
+    check(rc == 2, (rc, err))
     rc, out, err = h.run([VSMCAT, "status", "--node", control, "--json", "--count", "2",
                           "--interval", "0.1"])
     frames = [json.loads(l) for l in out.splitlines()]
