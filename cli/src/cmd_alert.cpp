@@ -2,7 +2,9 @@
 //  --dish-peer udp://127.0.0.1:7001 [--wait-subs N] [--key HEX]`
 // Starts a node, optionally waits for N data-plane subscribers (so the redundant copy
 // reaches `vsmcat sub -t algedonic`), raises the alert, waits for the report and prints
-// it as JSON on stdout. Exit 0 when every peer acknowledged, 1 otherwise, 2 on usage.
+// it as JSON on stdout. Exit 0 when every peer acknowledged (with no peer at all: when a
+// data-plane subscriber was ready), 1 otherwise (with a warning when it reached no one),
+// 2 on usage.
 // The lane settings come from the --config [node] keys dish_bind, dish_peers and
 // cluster_key; --dish-bind and --key override them, --dish-peer adds to dish_peers.
 #include "cmd_alert.hpp"
@@ -101,6 +103,8 @@ int run_alert(const AlertOptions& o) {
     say("warning: fewer than " + std::to_string(o.wait_subs) +
         " data-plane subscribers; raising the alert anyway");
   }
+  // Whether the data-plane copy has anyone to reach (ready subscriber nodes, now).
+  const bool subscribers = node.wait_for_subscribers(1, std::chrono::milliseconds(0));
   auto receipt = node.publish_algedonic(*severity, *signal, o.description, *metrics);
   if (!receipt) {
     say(receipt.error().to_string());
@@ -116,6 +120,11 @@ int run_alert(const AlertOptions& o) {
     return kExitRuntime;
   }
   node.stop();  // flushes the data-plane copy (linger)
+  if (report.peers.empty() && !subscribers) {
+    say("warning: the alert reached no one: no algedonic peer (--dish-peer, [node] dish_peers) "
+        "and no data-plane subscriber ready (--wait-subs N waits for N of them)");
+    return kExitRuntime;
+  }
   return report.all_delivered() ? kExitOk : kExitRuntime;
 }
 

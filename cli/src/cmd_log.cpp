@@ -1,7 +1,6 @@
 // `vsmcat log info|verify DIR`.
 #include "cmd_log.hpp"
 
-#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
@@ -11,6 +10,7 @@
 #include <string>
 
 #include "log_time.hpp"
+#include "progress_line.hpp"
 #include "vsm/codec.hpp"
 #include "vsm/persist/log_reader.hpp"
 #include "vsm/security.hpp"
@@ -171,16 +171,12 @@ int run_verify(const LogArgs& args) {
     std::cerr << "vsmcat log verify: " << log.error().to_string() << "\n";
     return kExitRuntime;
   }
-  const bool tty = ::isatty(2) != 0;
-  auto report = (*log)->verify([tty](std::uint64_t done, std::uint64_t total) {
-    if (tty && total > 0) {
-      std::fprintf(stderr, "\rverify: %3llu%% (%llu MiB of %llu MiB)",
-                   static_cast<unsigned long long>(done * 100 / total),
-                   static_cast<unsigned long long>(done >> 20),
-                   static_cast<unsigned long long>(total >> 20));
-    }
+  ProgressLine progress("verify", /*counts_events=*/false, /*check_every=*/1);
+  auto report = (*log)->verify([&progress](std::uint64_t done, std::uint64_t total) {
+    progress.set_total(total, "bytes");
+    progress.update(0, done);
   });
-  if (tty) std::fprintf(stderr, "\n");
+  progress.finish(report.ok());
   if (!report) {
     std::cerr << "vsmcat log verify: " << report.error().to_string() << "\n";
     return kExitRuntime;

@@ -7,7 +7,9 @@
 
 #include "control_connect.hpp"
 #include "event_json.hpp"
+#include "node_options.hpp"
 #include "output.hpp"
+#include "telemetry_json.hpp"
 #include "vsm/control_client.hpp"
 
 namespace vsmcat {
@@ -31,16 +33,18 @@ void print_table(const nlohmann::json& reply) {
   }
   std::printf("partition: %s%s%s\n", reply.value("partition", "").c_str(),
               reply.value("reason", "").empty() ? "" : " — ", reply.value("reason", "").c_str());
+  const auto sides = reply.value("sides", nlohmann::json::array());
+  if (sides.size() > 1) std::printf("sides: %s\n", sides_text(sides).c_str());
 }
 
 int run_members(const MembersArgs& a) {
-  auto connected =
-      connect_control(a.node, std::chrono::milliseconds(static_cast<int>(a.timeout_s * 1000)));
-  if (!connected) {
-    status_line("vsmcat members: error: " + a.node + ": " + connected.error().to_string());
-    return kExitUsage;
+  const auto timeout = std::chrono::milliseconds(static_cast<int>(a.timeout_s * 1000));
+  auto opened = open_control(a.node, timeout);
+  if (!opened.client) {
+    status_line("vsmcat members: error: " + opened.error);
+    return opened.exit_code;
   }
-  vsm::ControlClient client = std::move(*connected);
+  vsm::ControlClient& client = *opened.client;
   auto reply = client.members();
   if (!reply) {
     status_line("vsmcat members: error: " + a.node + ": " + reply.error().to_string());
@@ -63,7 +67,11 @@ Command register_members(CLI::App& root) {
   auto args = std::make_shared<MembersArgs>();
   auto* app = root.add_subcommand("members", "Show the gossip membership seen by a node");
   app->add_option("--node", args->node, "The node's control endpoint (vsmcat node prints it)")
-      ->required();
+      ->required()
+      ->check([](const std::string& ep) {
+        auto st = validate_endpoint(ep);
+        return st ? std::string() : st.error().message();
+      });
   app->add_option("--timeout", args->timeout_s, "Seconds to wait for the reply")
       ->check(CLI::PositiveNumber);
   app->add_flag("--json", args->json, "Print one JSON object instead of a table");

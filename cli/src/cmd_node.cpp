@@ -1,5 +1,6 @@
-// `vsmcat node`: a standalone node (daemon). Prints "endpoint <ep>" lines and "ready"
-// on stderr (and the endpoints to --endpoints-file), optionally prints every received
+// `vsmcat node`: a standalone node (daemon). Prints "endpoint <ep>", "control <ep>",
+// "gossip <host:port>", "dish <ep>" and "metrics <url>" lines and "ready" on stderr (and
+// the endpoints to --endpoints-file), optionally prints every received
 // event as a JSON line (--print), and runs until SIGINT/SIGTERM; then stops cleanly
 // (flushing queued events) and exits 0.
 #include "cmd_node.hpp"
@@ -13,6 +14,7 @@
 #include "node_options.hpp"
 #include "output.hpp"
 #include "signals.hpp"
+#include "telemetry_json.hpp"
 #include "vsm/node.hpp"
 
 namespace vsmcat {
@@ -65,6 +67,12 @@ int run_node(const NodeCmdOptions& o) {
     return exit_code_for(cfg.error());
   }
   vsm::Node node(std::move(cfg).value());
+  // What changes in the fabric (members, partitions, alerts, breakers, the log) goes to
+  // stderr as it happens; the periodic flow reports do not.
+  node.on_telemetry([](const vsm::TelemetryEvent& e) {
+    if (e.kind == vsm::TelemetryKind::kFlow || e.kind == vsm::TelemetryKind::kMemberUpdated) return;
+    say(telemetry_summary(e));
+  });
   if (auto st = node.start(); !st) {
     say("error: cannot start the node: " + st.error().to_string());
     return exit_code_for(st.error());
@@ -89,6 +97,9 @@ int run_node(const NodeCmdOptions& o) {
   for (const auto& ep : endpoints) status_line("endpoint " + ep);
   if (auto c = node.control_endpoint(); !c.empty()) status_line("control " + c);
   if (auto g = node.gossip_address(); !g.empty()) status_line("gossip " + g);
+  // The algedonic lane's DISH: what `vsmcat alert --dish-peer` (or dish_peers) names.
+  if (auto d = node.dish_endpoint(); !d.empty()) status_line("dish " + d);
+  if (auto m = node.metrics_endpoint(); !m.empty()) status_line("metrics " + m);
   if (!o.endpoints_file.empty()) {
     if (auto st = write_file_atomic(o.endpoints_file, endpoints); !st) {
       say("error: " + st.error().message());

@@ -44,6 +44,7 @@ struct PubOptions {
 struct PubCounts {
   std::uint64_t published = 0;
   std::uint64_t skipped = 0;
+  bool reached = false;  // a subscriber node was ready at some point while publishing
 };
 
 void say(const std::string& msg) { status_line("vsmcat pub: " + msg); }
@@ -115,6 +116,10 @@ int publish_all(vsm::Node& node, const PubOptions& o, const EventDefaults& defau
       auto receipt = publish_retrying(node, std::move(event).value());
       if (receipt) {
         ++counts.published;
+        // Cheap (no wait): looked at on the first event and every 256th after it.
+        if (!counts.reached && (counts.published & 255) == 1) {
+          counts.reached = node.wait_for_subscribers(1, std::chrono::milliseconds(0));
+        }
         spdlog::debug("published {} seq {}", receipt->id.to_string(), receipt->seq);
         continue;
       }
@@ -195,11 +200,16 @@ int run_pub(const PubOptions& o) {
   }
   PubCounts counts;
   const int rc = publish_all(node, o, defaults, counts);
+  counts.reached = counts.reached || node.wait_for_subscribers(1, std::chrono::milliseconds(0));
   node.stop();  // flushes queued events for up to linger_ms
   std::string summary = "published " + std::to_string(counts.published) + " event(s)";
   if (counts.skipped > 0) summary += ", skipped " + std::to_string(counts.skipped) + " invalid";
   if (stop_requested()) summary += " (interrupted)";
   say(summary);
+  if (counts.published > 0 && !counts.reached) {
+    say("warning: no subscriber was connected, so no one received them (subscribers connect "
+        "to the endpoint above; --wait-subs N waits for N of them)");
+  }
   return rc;
 }
 

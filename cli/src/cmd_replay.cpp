@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "endpoint_check.hpp"
 #include "event_json.hpp"
 #include "log_time.hpp"
 #include "node_options.hpp"
@@ -92,8 +93,8 @@ std::string build_query(const ReplayArgs& a, vsm::persist::LogQuery& q) {
 }
 
 vsm::Status read_events(const ReplayArgs& a, const vsm::persist::LogQuery& q,
-                        const EntryVisitor& visit, ReplaySkips& skips) {
-  if (!a.log_dir.empty()) return replay_from_log(a.log_dir, q, visit, skips);
+                        const EntryVisitor& visit, ReplaySkips& skips, ReplayRange& range) {
+  if (!a.log_dir.empty()) return replay_from_log(a.log_dir, q, visit, skips, &range);
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout_s * 1000));
   return replay_from_node(a.node, timeout, q, visit, skips);
 }
@@ -124,9 +125,11 @@ int replay(const ReplayArgs& a, const vsm::persist::LogQuery& q, Republisher* re
   std::uint64_t n = 0;
   int rc = kExitOk;
   ReplaySkips skips;
+  ReplayRange range;  // --log: the records the replay walks through, for "% of N, ETA"
   vsm::Status s = read_events(
       a, q,
       [&](const vsm::persist::LogEntry& e) {
+        if (n == 0 && range.records > 0) progress.set_total(range.records, "records");
         pacer.pace(e.event.ts.wall_ms);
         if (stop_requested()) return false;
         if (republisher != nullptr) {
@@ -143,11 +146,12 @@ int replay(const ReplayArgs& a, const vsm::persist::LogQuery& q, Republisher* re
           if (w == WriteResult::kError) rc = kExitRuntime;
           return false;  // kClosed: the reader went away (`| head`), a normal stop
         }
-        progress.update(++n);
+        progress.update(++n, e.offset >= range.first ? e.offset - range.first + 1 : 0);
         return true;
       },
-      skips);
-  progress.finish();
+      skips, range);
+  progress.finish(s.ok() && rc == kExitOk && !stop_requested() &&
+                  (q.limit == 0 || n < q.limit));
   const int damaged = report_skips(skips, a.skip_damaged);
   if (!s) {
     say("error: " + s.error().to_string());
@@ -163,6 +167,13 @@ int run_replay(const ReplayArgs& a) {
   if (!err.empty()) {
     say(err);
     return kExitUsage;
+  }
+  if (!a.node.empty()) {
+    const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout_s * 1000));
+    if (auto problem = check_endpoint(a.node, vsm::EndpointKind::kControl, timeout)) {
+      say("error: " + problem->message);
+      return problem->exit_code;
+    }
   }
   StoppablePacerClock clock;
   if (!a.republish) {

@@ -13,6 +13,7 @@
 #include "event_json.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
+#include "screen_frame.hpp"
 #include "signals.hpp"
 #include "stats_table.hpp"
 #include "stoppable_pacer_clock.hpp"
@@ -49,37 +50,26 @@ nlohmann::ordered_json ordered_json(const vsm::Value& v) {
   return nlohmann::ordered_json::parse(dump_json_line(value_to_json(v)));
 }
 
-WriteResult write_lines(const std::vector<std::string>& lines) {
-  for (const auto& line : lines) {
-    if (auto r = write_stdout_line(line); r != WriteResult::kOk) return r;
-  }
-  return WriteResult::kOk;
-}
-
-// One JSON line, or the table (after a blank line when it is not the first).
-WriteResult print_sample(const StatsArgs& a, const Sample& now,
-                         const std::optional<Sample>& before) {
+// One JSON line, or the table: redrawn in place on a terminal, else after a blank line
+// when it is not the first (screen_frame.hpp).
+WriteResult print_sample(const StatsArgs& a, const Sample& now, const std::optional<Sample>& before,
+                         ScreenFrame& screen) {
   if (a.json) return write_stdout_line(dump_json_line(value_to_json(now.reply)));
-  std::vector<std::string> lines;
-  if (before) {
-    const std::chrono::duration<double> interval = now.at - before->at;
-    const StatsDelta delta{before->stats, std::max(interval.count(), 1e-9)};
-    lines = render_stats(now.stats, &delta);
-    lines.insert(lines.begin(), "");
-  } else {
-    lines = render_stats(now.stats);
-  }
-  return write_lines(lines);
+  if (!before) return screen.draw(render_stats(now.stats));
+  const std::chrono::duration<double> interval = now.at - before->at;
+  const StatsDelta delta{before->stats, std::max(interval.count(), 1e-9)};
+  return screen.draw(render_stats(now.stats, &delta));
 }
 
 int run_stats(const StatsArgs& a) {
-  auto connected =
-      connect_control(a.node, std::chrono::milliseconds(static_cast<long>(a.timeout_s * 1000)));
-  if (!connected) {
-    say("error: " + a.node + ": " + connected.error().to_string());
-    return kExitUsage;
+  const auto timeout = std::chrono::milliseconds(static_cast<long>(a.timeout_s * 1000));
+  auto opened = open_control(a.node, timeout);
+  if (!opened.client) {
+    say("error: " + opened.error);
+    return opened.exit_code;
   }
-  vsm::ControlClient client = std::move(*connected);
+  vsm::ControlClient& client = *opened.client;
+  ScreenFrame screen(a.watch_s > 0 && ScreenFrame::stdout_is_terminal());
   StoppablePacerClock clock;  // waits between samples end at SIGINT/SIGTERM
   std::optional<StopOnSignal> on_signal;
   if (a.watch_s > 0) on_signal.emplace([&clock] { clock.stop(); });
@@ -94,7 +84,7 @@ int run_stats(const StatsArgs& a) {
       return kExitRuntime;
     }
     Sample now{*reply, ordered_json(*reply), clock.now()};
-    switch (print_sample(a, now, before)) {
+    switch (print_sample(a, now, before, screen)) {
       case WriteResult::kOk:
         break;
       case WriteResult::kClosed:

@@ -4,19 +4,27 @@
 // publisher that waits for subscribers (`pub --wait-subs`) then reaches it.
 // Ends after -c N events (exit 0), after --timeout seconds without an event (exit 0,
 // or 1 when -c N was given and not reached), on SIGINT/SIGTERM (exit 0), or when
-// stdout is closed (exit 0).
+// stdout is closed (exit 0). Each --connect endpoint is checked first (a publisher must
+// answer there: endpoint_check.hpp), so a dead port, an unknown host or a control
+// endpoint is an error, not a silent wait. --telemetry prints the fabric's telemetry
+// reports instead of events; --log DIR records every received event.
 #include "cmd_sub.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
+#include "endpoint_check.hpp"
+#include "event_json.hpp"
 #include "event_printer.hpp"
 #include "log_time.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
 #include "signals.hpp"
+#include "telemetry_json.hpp"
+#include "telemetry_queue.hpp"
 #include "vsm/node.hpp"
 
 namespace vsmcat {
@@ -38,6 +46,8 @@ struct SubOptions {
   std::uint64_t from_seq = 0;
   std::string from_time;
   std::size_t queue = 65'536;
+  bool telemetry = false;
+  double connect_timeout_s = 5.0;
 };
 
 vsm::SubscribeOptions make_options(const SubOptions& o) {
@@ -64,15 +74,16 @@ vsm::Filter make_filter(const SubOptions& o) {
   return f;
 }
 
-// Pulls and prints until count, idle timeout, signal or closed stdout.
-int receive_loop(vsm::Subscription& sub, EventPrinter& printer, const SubOptions& o) {
+// Pulls and prints until count, idle timeout, signal or closed stdout: `next` waits up to
+// the given time for the next item, `emit` writes it.
+int receive_loop(const std::function<bool(std::chrono::milliseconds)>& next,
+                 const std::function<WriteResult()>& emit, const SubOptions& o) {
   using Clock = std::chrono::steady_clock;
   const std::optional<double> idle_s =
       o.timeout_s ? o.timeout_s : (o.exit_idle ? std::optional(1.0) : std::nullopt);
   const auto idle = std::chrono::milliseconds(static_cast<std::int64_t>(idle_s.value_or(0) * 1000));
   auto deadline = Clock::now() + idle;
   std::uint64_t received = 0;
-  vsm::Event event;  // reused: next_into() recycles its buffers
   while (!stop_requested()) {
     auto wait = std::chrono::milliseconds(500);
     if (idle_s) {
@@ -89,8 +100,8 @@ int receive_loop(vsm::Subscription& sub, EventPrinter& printer, const SubOptions
       }
       wait = std::min(wait, left);
     }
-    if (!sub.next_into(event, wait)) continue;
-    switch (printer.print(event)) {
+    if (!next(wait)) continue;
+    switch (emit()) {
       case WriteResult::kOk:
         break;
       case WriteResult::kClosed:
@@ -106,6 +117,22 @@ int receive_loop(vsm::Subscription& sub, EventPrinter& printer, const SubOptions
   return kExitOk;
 }
 
+// Every --connect endpoint must answer as a publisher; the first that does not is the
+// error (and its exit code). 0 when all do.
+int check_publishers(const std::vector<std::string>& peers, const SubOptions& o) {
+  const auto timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(o.connect_timeout_s * 1000));
+  for (const auto& ep : peers) {
+    if (auto problem = check_endpoint(ep, vsm::EndpointKind::kPublisher, timeout)) {
+      say("error: " + problem->message);
+      return problem->exit_code;
+    }
+  }
+  return kExitOk;
+}
+
+int print_telemetry(vsm::Node& node, const SubOptions& o);
+
 int run_sub(const SubOptions& o) {
   auto parsed = parse_optional_format(o.format);
   if (!parsed) {
@@ -118,15 +145,28 @@ int run_sub(const SubOptions& o) {
     say("error: " + cfg.error().message());
     return exit_code_for(cfg.error());
   }
-  if (cfg->peers.empty()) {
+  if (cfg->peers.empty() && cfg->seeds.empty()) {
     say("error: nothing to subscribe to: give --connect ENDPOINT (a publisher's endpoint, "
-        "e.g. the one `vsmcat pub` prints) or [node] peers in --config");
+        "e.g. the one `vsmcat pub` prints), --seeds HOST:PORT or [node] peers in --config");
     return kExitUsage;
   }
+  if (o.telemetry && (!o.channel.empty() || !o.target.empty() || !o.correlation.empty() ||
+                      !o.format.empty() || o.mode != "best_effort")) {
+    say("error: --telemetry prints telemetry reports: it takes --source NODE and --type KIND "
+        "as filters, not -t, --target, --correlation, -f or --mode");
+    return kExitUsage;
+  }
+  if (int rc = check_publishers(cfg->peers, o); rc != kExitOk) return rc;
+  if (!cfg->log_dir.empty()) cfg->log_received = true;  // a subscriber records what it hears
   vsm::Node node(std::move(cfg).value());
   if (auto st = node.start(); !st) {
     say("error: cannot start the node: " + st.error().to_string());
     return exit_code_for(st.error());
+  }
+  if (o.telemetry) {
+    const int rc = print_telemetry(node, o);
+    node.stop();
+    return rc;
   }
   if ((o.from_seq > 0 || !o.from_time.empty()) && o.mode != "reliable") {
     say("error: --from-seq/--from-time need --mode reliable (history is fetched by gap repair)");
@@ -157,7 +197,9 @@ int run_sub(const SubOptions& o) {
   int rc = kExitOk;
   {
     EventPrinter printer(std::move(format));
-    rc = receive_loop(*sub, printer, o);
+    vsm::Event event;  // reused: next_into() recycles its buffers
+    rc = receive_loop([&](std::chrono::milliseconds wait) { return sub->next_into(event, wait); },
+                      [&] { return printer.print(event); }, o);
   }
   if (sub->dropped() > 0)
     say("warning: " + std::to_string(sub->dropped()) + " event(s) dropped (slow reader)");
@@ -167,6 +209,36 @@ int run_sub(const SubOptions& o) {
   }
   sub->close();
   node.stop();
+  return rc;
+}
+
+// --telemetry: other nodes' reports (kRemote), filtered by --source (node) and --type
+// (kind), as JSON lines.
+int print_telemetry(vsm::Node& node, const SubOptions& o) {
+  TelemetryQueue queue;
+  const auto token = node.on_telemetry(
+      [&queue, &o](const vsm::TelemetryEvent& e) {
+        if (!o.source.empty() && e.node != o.source) return;
+        if (!o.type.empty() && vsm::telemetry_kind_name(e.kind) != o.type) return;
+        queue.push(e);
+      },
+      vsm::TelemetryOrigin::kRemote);
+  StopOnSignal on_signal([&queue] { queue.close(); });
+  if (!o.ready_file.empty()) {
+    if (auto st = write_file_atomic(o.ready_file, {"ready"}); !st) {
+      say("error: " + st.error().message());
+      return kExitRuntime;
+    }
+  }
+  status_line("ready");
+  vsm::TelemetryEvent report;
+  const int rc = receive_loop(
+      [&](std::chrono::milliseconds wait) { return queue.pop(report, wait); },
+      [&] { return write_stdout_line(dump_json_line(telemetry_to_json(report))); }, o);
+  node.remove_telemetry_callback(token);
+  if (queue.dropped() > 0) {
+    say("warning: " + std::to_string(queue.dropped()) + " report(s) dropped (slow reader)");
+  }
   return rc;
 }
 
@@ -214,6 +286,13 @@ Command register_sub(CLI::App& root) {
                   "%g target %k correlation %K causation %P priority %% \\n \\t");
   app->add_option("--ready-file", o->ready_file,
                   "Write 'ready' to PATH once subscribed (also printed on stderr)");
+  app->add_flag("--telemetry", o->telemetry,
+                "Print the telemetry reports of the nodes connected to (JSON lines) instead of "
+                "events; --source NODE and --type KIND filter them");
+  app->add_option("--connect-timeout", o->connect_timeout_s,
+                  "Seconds to wait for each --connect endpoint to answer as a publisher")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   add_identity_options(*app, o->node);
   add_fabric_options(*app, o->node);
   return {app, [o] { return run_sub(*o); }};

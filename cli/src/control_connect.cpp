@@ -1,10 +1,18 @@
 #include "control_connect.hpp"
 
+#include "endpoint_check.hpp"
 #include "global_options.hpp"
 #include "node_config_toml.hpp"
+#include "output.hpp"
 #include "vsm/security.hpp"
 
 namespace vsmcat {
+
+bool security_configured() {
+  vsm::NodeConfig cfg;
+  const auto& path = global_options().config_path;
+  return !path.empty() && apply_node_config_file(path, cfg) && cfg.security.enabled();
+}
 
 vsm::Result<vsm::ControlClient> connect_control(const std::string& node,
                                                 std::chrono::milliseconds timeout) {
@@ -21,6 +29,23 @@ vsm::Result<vsm::ControlClient> connect_control(const std::string& node,
   auto keys = vsm::curve_client_keys(cfg.security, named.name);
   if (!keys) return keys.error();
   return vsm::ControlClient(named.endpoint, timeout, std::move(*keys));
+}
+
+OpenedControl open_control(const std::string& node, std::chrono::milliseconds timeout) {
+  OpenedControl out;
+  if (auto problem = check_endpoint(node, vsm::EndpointKind::kControl, timeout)) {
+    out.error = problem->message;
+    out.exit_code = problem->exit_code;
+    return out;
+  }
+  auto connected = connect_control(node, timeout);
+  if (!connected) {
+    out.error = node + ": " + connected.error().to_string();
+    out.exit_code = kExitUsage;
+    return out;
+  }
+  out.client.emplace(std::move(*connected));
+  return out;
 }
 
 }  // namespace vsmcat

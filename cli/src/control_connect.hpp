@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "vsm/control_client.hpp"
@@ -12,8 +13,21 @@
 
 namespace vsmcat {
 
+// True when the --config file's [security] table turns security on (false when there is
+// no config or it does not parse: connect_control() then reports the error).
+bool security_configured();
+
 // kInvalid: a secured config without NAME@ (or a bad config); kNotFound: no trusted key.
 vsm::Result<vsm::ControlClient> connect_control(const std::string& node,
                                                 std::chrono::milliseconds timeout);
+
+// What `stats`, `members`, `status` and `health` talk to: check_endpoint() first (a dead,
+// wrong-kind or publish endpoint is named), then connect_control().
+struct OpenedControl {
+  std::optional<vsm::ControlClient> client;
+  std::string error;  // when there is no client: for "vsmcat <cmd>: error: <error>"
+  int exit_code = 0;  // ... and the exit code it calls for
+};
+OpenedControl open_control(const std::string& node, std::chrono::milliseconds timeout);
 
 }  // namespace vsmcat

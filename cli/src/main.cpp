@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -34,6 +35,8 @@
 #if __has_include("cmd_stats.hpp")
 #include "cmd_stats.hpp"
 #endif
+#include "cmd_health.hpp"
+#include "cmd_status.hpp"
 
 namespace {
 
@@ -81,7 +84,42 @@ std::vector<vsmcat::Command> register_commands(CLI::App& app) {
 #if __has_include("cmd_stats.hpp")
   commands.push_back(vsmcat::register_stats(app));
 #endif
+  commands.push_back(vsmcat::register_status(app));
+  commands.push_back(vsmcat::register_health(app));
   return commands;
+}
+
+// `--config FILE` is accepted before and after the subcommand (the same setting).
+void add_config_option(CLI::App& app, std::string& path) {
+  app.add_option("--config", path, "TOML configuration file ([node] and [security] tables)")
+      ->check(CLI::ExistingFile);
+}
+
+// Bare `vsmcat` (or only global flags): what there is to run, on stderr, exit 2.
+int list_subcommands(const CLI::App& app) {
+  std::string out = "usage: vsmcat [-v] [--config FILE] <subcommand> [flags]\n\nsubcommands:\n";
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    std::string name = sub->get_name();
+    name.resize(std::max<std::size_t>(name.size(), 10), ' ');
+    out += "  " + name + "  " + sub->get_description() + "\n";
+  }
+  out += "\n`vsmcat <subcommand> --help` shows its flags; `vsmcat --version` the release.\n";
+  std::fputs(out.c_str(), stderr);
+  return vsmcat::kExitUsage;
+}
+
+// False for a command line of global flags only (`vsmcat`, `vsmcat -v`).
+bool has_subcommand_argument(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--config") {
+      ++i;
+      continue;
+    }
+    if (!arg.starts_with("-")) return true;
+    if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "--version") return true;
+  }
+  return false;
 }
 
 // CLI11 reports a mistyped subcommand as "A subcommand is required"; name it instead.
@@ -111,12 +149,14 @@ int run(int argc, char** argv) {
   CLI::App app{"vsmcat: publish, subscribe and inspect a vsmfabric (kcat-like)", "vsmcat"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for all subcommands");
+  app.set_version_flag("--version", "vsmcat " VSM_PROJECT_VERSION
+                                    " (vsmfabric, wire protocol v2)");
   auto& global = vsmcat::global_options();
   app.add_flag("-v,--verbose", global.verbosity, "More diagnostics on stderr (repeatable)");
-  app.add_option("--config", global.config_path,
-                 "TOML configuration file ([node] and [security] tables)")
-      ->check(CLI::ExistingFile);
+  add_config_option(app, global.config_path);
   std::vector<vsmcat::Command> commands = register_commands(app);
+  for (const auto& cmd : commands) add_config_option(*cmd.app, global.config_path);
+  if (!has_subcommand_argument(argc, argv)) return list_subcommands(app);
   if (auto msg = unknown_subcommand(app, argc, argv); !msg.empty()) {
     std::fprintf(stderr, "vsmcat: %s\nRun with --help for more information.\n", msg.c_str());
     return vsmcat::kExitUsage;

@@ -1,19 +1,19 @@
 #include "node_config_toml.hpp"
 
-// toml++'s internal assertions stay off, as in Debian's release build of the library:
-// some fire on malformed documents that the parser then refuses cleanly (e.g. "[,]",
-// found by the node_config_toml fuzz target, which compiles toml++ header-only).
-#ifndef TOML_ASSERT
-#define TOML_ASSERT(expr) static_assert(true)
-#endif
-#include <toml++/toml.h>
+// toml++'s internal assertions stay off (toml_value.hpp), as in Debian's release build of
+// the library: some fire on malformed documents that the parser then refuses cleanly
+// (e.g. "[,]", found by the node_config_toml fuzz target, which compiles toml++
+// header-only).
+#include "toml_value.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -26,74 +26,6 @@ namespace {
 
 using vsm::NodeConfig;
 using vsm::Status;
-
-// One value of the [node] or [security] table. The getters check its TOML type (and
-// range) and name the file, table and key in the error; `out` is only written on success.
-class Value {
- public:
-  Value(const toml::node& node, std::string_view table, std::string_view key,
-        const std::string& path)
-      : node_(node), table_(table), key_(key), path_(path) {}
-
-  vsm::Error error(std::string_view what) const {
-    return vsm::Error::invalid("config '" + path_ + "': [" + std::string(table_) + "] " +
-                               std::string(key_) + " " + std::string(what));
-  }
-
-  Status get(std::string& out) const {
-    auto s = node_.value<std::string>();
-    if (!s) return error("must be a string");
-    out = std::move(*s);
-    return {};
-  }
-  Status get(bool& out) const {
-    const auto* b = node_.as_boolean();  // strict: value<bool>() would take 1 as true
-    if (b == nullptr) return error("must be true or false");
-    out = b->get();
-    return {};
-  }
-  // A string or an array of strings.
-  Status get(std::vector<std::string>& out) const {
-    std::vector<std::string> list;
-    if (auto s = node_.value<std::string>()) {
-      list.push_back(std::move(*s));
-    } else if (const toml::array* arr = node_.as_array()) {
-      for (const auto& item : *arr) {
-        auto s = item.value<std::string>();
-        if (!s) return error("must contain only strings");
-        list.push_back(std::move(*s));
-      }
-    } else {
-      return error("must be a string or an array of strings");
-    }
-    out = std::move(list);
-    return {};
-  }
-  // An integer from `min` to the largest value `Int` (and TOML) can hold.
-  template <typename Int>
-  Status get_int(Int& out, std::int64_t min) const {
-    auto v = node_.value<std::int64_t>();
-    if (!v || *v < min || std::cmp_greater(*v, std::numeric_limits<Int>::max())) {
-      return error(min > 0 ? "must be a positive integer" : "must be a non-negative integer");
-    }
-    out = static_cast<Int>(*v);
-    return {};
-  }
-  template <typename Int>
-  Status positive(Int& out) const {
-    return get_int(out, 1);
-  }
-  template <typename Int>
-  Status non_negative(Int& out) const {
-    return get_int(out, 0);
-  }
-
- private:
-  const toml::node& node_;
-  std::string_view table_;
-  std::string_view key_;
-  const std::string& path_;
-};
 
 Status apply_role(const Value& v, NodeConfig& c) {
   std::string r;
@@ -138,12 +70,6 @@ Status apply_log_failure_policy(const Value& v, NodeConfig& c) {
   }
   return {};
 }
-
-using Apply = Status (*)(const Value&, NodeConfig&);
-struct Key {
-  std::string_view name;
-  Apply apply;
-};
 
 // Every [node] key. Endpoint syntax is checked later, for flags and file alike
 // (build_node_config); the node checks dish_bind and cluster_key when it starts.
@@ -234,25 +160,68 @@ constexpr Key kSecurityKeys[] = {
      [](const Value& v, NodeConfig& c) { return v.get(c.security.gossip_previous_key); }},
 };
 
-template <std::size_t N>
-Status apply_key(const Key (&keys)[N], const Value& v, std::string_view key, NodeConfig& cfg) {
-  for (const Key& k : keys) {
-    if (k.name == key) return k.apply(v, cfg);
+Status apply_key(std::span<const std::span<const Key>> lists, const Value& v,
+                 std::string_view key, NodeConfig& cfg) {
+  for (const auto& list : lists) {
+    for (const Key& k : list) {
+      if (k.name == key) return k.apply(v, cfg);
+    }
   }
   std::string known;
-  for (const Key& k : keys) known += (known.empty() ? "" : ", ") + std::string(k.name);
+  for (const auto& list : lists) {
+    for (const Key& k : list) known += (known.empty() ? "" : ", ") + std::string(k.name);
+  }
   return v.error("is not a known key (known: " + known + ")");
 }
 
+// The top-level tables a vsmcat configuration file may have; anything else is a mistake
+// (a misspelt [node] would otherwise be ignored in silence).
+constexpr std::string_view kTables[] = {"node", "security"};
+
+// Levenshtein distance, for "did you mean" (names are short).
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+Status check_tables(const toml::table& root, const std::string& path) {
+  for (const auto& [key, value] : root) {
+    const std::string_view name = key.str();
+    if (std::find(std::begin(kTables), std::end(kTables), name) != std::end(kTables)) continue;
+    std::string msg = "config '" + path + "': ";
+    msg += value.is_table() ? "unknown table [" + std::string(name) + "]"
+                            : "key '" + std::string(name) + "' outside a table";
+    std::string known, guess;
+    for (std::string_view t : kTables) {
+      known += (known.empty() ? "[" : ", [") + std::string(t) + "]";
+      if (value.is_table() && distance(name, t) <= 2) guess = std::string(t);
+    }
+    msg += " (known: " + known + ")";
+    if (!guess.empty()) msg += "; did you mean [" + guess + "]?";
+    if (!value.is_table()) msg += "; node settings go under [node]";
+    return vsm::Error::invalid(msg);
+  }
+  return {};
+}
 vsm::Error parse_error(const toml::parse_error& e, const std::string& path) {
   const auto& where = e.source().begin;
   return vsm::Error::invalid("config '" + path + "':" + std::to_string(where.line) + ":" +
                              std::to_string(where.column) + ": " + std::string(e.description()));
 }
 
-template <std::size_t N>
-Status apply_table(const toml::table& root, std::string_view name, const Key (&keys)[N],
-                   const std::string& path, NodeConfig& cfg) {
+Status apply_table(const toml::table& root, std::string_view name,
+                   std::span<const std::span<const Key>> lists, const std::string& path,
+                   NodeConfig& cfg) {
   const toml::node* node = root.get(name);
   if (!node) return {};
   const toml::table* table = node->as_table();
@@ -261,7 +230,7 @@ Status apply_table(const toml::table& root, std::string_view name, const Key (&k
                                "] must be a table");
   }
   for (const auto& [key, value] : *table) {
-    if (auto st = apply_key(keys, Value(value, name, key.str(), path), key.str(), cfg); !st) {
+    if (auto st = apply_key(lists, Value(value, name, key.str(), path), key.str(), cfg); !st) {
       return st;
     }
   }
@@ -269,13 +238,16 @@ Status apply_table(const toml::table& root, std::string_view name, const Key (&k
 }
 
 Status apply_root(const toml::table& root, const std::string& path, NodeConfig& cfg) {
-  if (auto st = apply_table(root, "node", kKeys, path, cfg); !st) return st;
+  if (auto st = check_tables(root, path); !st) return st;
+  const std::span<const Key> node_keys[] = {kKeys, operator_keys()};
+  if (auto st = apply_table(root, "node", node_keys, path, cfg); !st) return st;
   if (root.get("node") && root.get("security") && root["node"]["cluster_key"] &&
       root["security"]["cluster_key"]) {
     return vsm::Error::invalid("config '" + path +
                                "': cluster_key is given in [node] and [security]; keep one");
   }
-  return apply_table(root, "security", kSecurityKeys, path, cfg);
+  const std::span<const Key> security_keys[] = {kSecurityKeys};
+  return apply_table(root, "security", security_keys, path, cfg);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // The [node] and [security] tables of a `vsmcat --config` TOML file, applied over a
 // vsm::NodeConfig. Keys are named after NodeConfig's (and SecurityConfig's) fields, units
-// in the name; the lists are kKeys and kSecurityKeys in node_config_toml.cpp, documented
-// in docs/CLI.md "Configuration file".
-// Unknown keys and values of the wrong type are errors naming the key (typos must not be
-// silently ignored); other tables belong to other subcommands and are left alone.
+// in the name; the lists are kKeys and kSecurityKeys in node_config_toml.cpp and the
+// operator's keys in node_config_keys_ops.cpp, documented in docs/CLI.md "Configuration
+// file". Unknown keys, unknown tables and values of the wrong type are errors naming the
+// key or table (typos must not be silently ignored).
 #pragma once
 
 #include <string>
@@ -15,9 +15,9 @@
 namespace vsmcat {
 
 // Reads the TOML file `path` and applies its [node], then its [security] table to `cfg`;
-// without them `cfg` is unchanged. kInvalid, with the file and key in the message, when the file
-// cannot be read or parsed or a key is unknown or has a bad value; `cfg` may then be
-// partly updated.
+// without them `cfg` is unchanged. kInvalid, with the file and key in the message, when the
+// file cannot be read or parsed, a table or key is unknown or a key has a bad value; `cfg`
+// may then be partly updated.
 vsm::Status apply_node_config_file(const std::string& path, vsm::NodeConfig& cfg);
 
 // As apply_node_config_file() for a TOML document already in memory; `source` names it

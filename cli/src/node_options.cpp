@@ -49,6 +49,9 @@ vsm::Status check_config(const vsm::NodeConfig& cfg) {
   for (const auto& seed : cfg.seeds) {
     if (auto st = validate_host_port("seeds", seed); !st) return st;
   }
+  if (!cfg.metrics_bind.empty()) {
+    if (auto st = validate_host_port("metrics_bind", cfg.metrics_bind); !st) return st;
+  }
   return {};
 }
 
@@ -71,7 +74,22 @@ void add_fabric_options(CLI::App& app, NodeOptions& o) {
                  "Join the gossip membership on this UDP host:port (127.0.0.1:0 = free port)");
   app.add_option("--seeds", o.seeds, "Gossip seeds host:port to join through (comma list)")
       ->delimiter(',');
-  app.add_option("--log", o.log_dir, "Append every published event to this log directory");
+  app.add_option("--log", o.log_dir,
+                 "Keep an event log in DIR: published events (`sub`: received events)");
+  app.add_flag("--log-received", o.log_received,
+               "With --log: also log the events received from other nodes");
+  app.add_option("--log-fsync", o.log_fsync, "Log fsync policy: none, interval (default), always")
+      ->check(CLI::IsMember({"none", "interval", "always"}));
+  app.add_option("--metrics-bind", o.metrics_bind,
+                 "Serve Prometheus metrics at http://HOST:PORT/metrics (port 0 = a free port)")
+      ->check([](const std::string& hp) {
+        auto st = validate_host_port("--metrics-bind", hp);
+        return st ? std::string() : st.error().message();
+      });
+  app.add_option("--control-bind", o.control_bind,
+                 "Control endpoint to bind (default tcp://127.0.0.1:*; \"\" = none)");
+  app.add_option("--dish-bind", o.dish_bind,
+                 "The algedonic lane's DISH, udp://HOST:PORT (default udp://127.0.0.1:*)");
 }
 
 void add_bind_option(CLI::App& app, NodeOptions& o) {
@@ -110,6 +128,16 @@ vsm::Result<vsm::NodeConfig> build_node_config(const NodeOptions& o,
     cfg.gossip_bind = "127.0.0.1:0";  // seeds imply gossip
   }
   if (!o.log_dir.empty()) cfg.log_dir = o.log_dir;
+  if (o.log_received) cfg.log_received = true;
+  if (!o.log_fsync.empty()) {
+    using vsm::persist::FsyncPolicy;
+    cfg.log_options.fsync = o.log_fsync == "none"     ? FsyncPolicy::kNone
+                            : o.log_fsync == "always" ? FsyncPolicy::kAlways
+                                                      : FsyncPolicy::kInterval;
+  }
+  if (!o.metrics_bind.empty()) cfg.metrics_bind = o.metrics_bind;
+  if (o.control_bind) cfg.control_bind = *o.control_bind;
+  if (o.dish_bind) cfg.dish_bind = *o.dish_bind;
   if (auto st = check_config(cfg); !st) return st.error();
   return cfg;
 }

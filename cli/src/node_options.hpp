@@ -24,9 +24,16 @@ struct NodeOptions {
   std::string gossip_bind;          // "host:port"; empty = no gossip
   std::vector<std::string> seeds;   // "host:port"
   std::string log_dir;
+  bool log_received = false;        // also log events received from peers
+  std::string log_fsync;            // none | interval | always; empty = config/default
+  std::string metrics_bind;         // HOST:PORT of the Prometheus endpoint
+  std::optional<std::string> control_bind;  // "" turns the control plane off
+  std::optional<std::string> dish_bind;     // the algedonic lane's DISH
 };
 
-// --gossip-bind HOST:PORT, --seeds HOST:PORT,... (gossip membership), --log DIR.
+// --gossip-bind HOST:PORT, --seeds HOST:PORT,... (gossip membership), --log DIR,
+// --log-received, --log-fsync POLICY, --metrics-bind HOST:PORT, --control-bind EP,
+// --dish-bind EP.
 void add_fabric_options(CLI::App& app, NodeOptions& options);
 
 // --name, --role, --hwm, --no-validate-flow.

@@ -14,8 +14,10 @@ WriteResult write_stdout_line(std::string_view line) {
 }
 
 void status_line(std::string_view line) {
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fputc('\n', stderr);
+  // One write per line: lines from several threads (node's telemetry) never mix.
+  std::string out(line);
+  out.push_back('\n');
+  std::fwrite(out.data(), 1, out.size(), stderr);
   std::fflush(stderr);
 }
 

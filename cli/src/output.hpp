@@ -17,7 +17,8 @@ enum class WriteResult { kOk, kClosed, kError };
 // (EPIPE: `vsmcat sub | head -1` is a normal way to stop).
 WriteResult write_stdout_line(std::string_view line);
 
-// Writes one status line to stderr, e.g. "ready" or "endpoint tcp://127.0.0.1:4711".
+// Writes one status line to stderr, e.g. "ready" or "endpoint tcp://127.0.0.1:4711", in
+// one write (safe from any thread: lines do not mix).
 void status_line(std::string_view line);
 
 // Writes `lines` (each followed by '\n') to `path` atomically.

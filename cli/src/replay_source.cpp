@@ -13,6 +13,19 @@ namespace {
 // enough that the first events of a paced replay go out at once.
 constexpr std::size_t kPageEvents = 1024;
 
+ReplayRange records_in_range(const vsm::persist::LogReader& log, const vsm::persist::LogQuery& q) {
+  ReplayRange r;
+  for (const auto& seg : log.segments()) {
+    if (seg.damaged || seg.records == 0) continue;
+    const std::uint64_t lo = std::max(seg.first_offset, q.from_offset);
+    const std::uint64_t hi = std::min(seg.last_offset, q.to_offset);
+    if (lo > hi) continue;
+    if (r.first == 0) r.first = lo;
+    r.records += hi - lo + 1;
+  }
+  return r;
+}
+
 }  // namespace
 
 std::uint64_t ReplaySkips::events_lost() const noexcept {
@@ -22,9 +35,10 @@ std::uint64_t ReplaySkips::events_lost() const noexcept {
 }
 
 vsm::Status replay_from_log(const std::string& dir, const vsm::persist::LogQuery& q,
-                            const EntryVisitor& visit, ReplaySkips& skips) {
+                            const EntryVisitor& visit, ReplaySkips& skips, ReplayRange* range) {
   auto log = vsm::persist::LogReader::open(dir);
   if (!log) return std::move(log).error();
+  if (range != nullptr) *range = records_in_range(**log, q);
   vsm::persist::ScanStats stats;
   vsm::Status s = (*log)->replay(q, visit, &stats);
   skips.decode_errors += stats.decode_errors;

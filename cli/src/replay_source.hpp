@@ -32,8 +32,17 @@ struct ReplaySkips {
   std::uint64_t events_lost() const noexcept;
 };
 
+// The log records a replay walks through: offsets first .. first + records - 1 (those in
+// the query's offset range), for a progress line with a total.
+struct ReplayRange {
+  std::uint64_t first = 0;
+  std::uint64_t records = 0;
+};
+
+// `range`, when given, is filled in before the first event is visited.
 vsm::Status replay_from_log(const std::string& dir, const vsm::persist::LogQuery& q,
-                            const EntryVisitor& visit, ReplaySkips& skips);
+                            const EntryVisitor& visit, ReplaySkips& skips,
+                            ReplayRange* range = nullptr);
 
 // Errors: the node's answer to a bad query (kInvalid), kDeliveryTimeout when a page
 // takes longer than `timeout`, kIo.

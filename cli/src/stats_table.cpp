@@ -83,16 +83,25 @@ std::string pad(const std::string& s, std::size_t width, bool left_align) {
   return left_align ? s + fill : fill + s;
 }
 
+// The rows of another table-shaped field (e.g. "latency": a row per channel).
+std::vector<Row> field_rows(const Json& table, const Json* previous) {
+  std::vector<Row> rows;
+  for (const auto& [name, values] : table.items()) {
+    rows.push_back({name, &values, member(previous, name)});
+  }
+  return rows;
+}
+
 // Columns are the rows' keys in order of first appearance; a row without one shows "-".
-void append_table(const std::vector<Row>& rows, const StatsDelta* delta,
-                  std::vector<std::string>& out) {
+void append_table(const std::string& label, const std::vector<Row>& rows,
+                  const StatsDelta* delta, std::vector<std::string>& out) {
   std::vector<std::string> columns;
   for (const Row& r : rows) {
     for (const auto& [key, value] : r.values->items()) {
       if (std::find(columns.begin(), columns.end(), key) == columns.end()) columns.push_back(key);
     }
   }
-  std::vector<std::vector<std::string>> grid{{"channel"}};
+  std::vector<std::vector<std::string>> grid{{label}};
   grid[0].insert(grid[0].end(), columns.begin(), columns.end());
   for (const Row& r : rows) {
     std::vector<std::string> line{r.label};
@@ -133,12 +142,16 @@ std::vector<std::string> render_stats(const Json& stats, const StatsDelta* delta
   const Json* previous = delta != nullptr ? &delta->previous : nullptr;
   std::vector<std::string> out;
   const std::vector<Row> rows = table_rows(stats, previous);
-  if (!rows.empty()) append_table(rows, delta, out);
+  if (!rows.empty()) append_table("channel", rows, delta, out);
   const bool channels_shown = is_table(member(&stats, kChannelsKey));
   std::vector<Field> fields;
   for (const auto& [key, value] : stats.items()) {
     if ((key == kChannelsKey && channels_shown) || (key == kTotalKey && value.is_object())) {
       continue;  // in the table
+    }
+    if (key != kChannelsKey && is_table(&value)) {  // e.g. "latency", "rates": a table each
+      append_table(key, field_rows(value, member(previous, key)), delta, out);
+      continue;
     }
     flatten(key, value, member(previous, key), delta, fields);
   }

@@ -1,7 +1,9 @@
 // Text form of a node's "stats" map (docs/PROTOCOL.md §2, `vsmcat stats`): a table with a
 // row per entry of "channels" plus the "total" row, one column per key the rows have (so
-// counters added to the protocol later appear without code changes), then every other
-// field as `key value` lines: nested maps flattened to dotted keys, arrays as compact JSON.
+// counters added to the protocol later appear without code changes); every other field
+// whose value is a map of maps ("latency", "rates") as a table of its own, headed by its
+// key; then every other field as `key value` lines: nested maps flattened to dotted
+// keys, arrays as compact JSON. No blank lines (`--watch` separates samples with one).
 // Given the previous sample, integer fields also show their change per second.
 // Thread-safety: pure functions.
 //   auto lines = render_stats(now);          // one snapshot

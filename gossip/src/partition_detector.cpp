@@ -78,11 +78,18 @@ std::optional<PartitionEvent> PartitionDetector::evaluate(
   }
   const Partition& local = v.partitions.at(v.local);
   v.quorum = local.weight * 2 > total;
-  v.vsm_healthy = (!config_.require_s5 || local.has_s5) && (!config_.require_s3 || local.has_s3);
+  note_roles_seen(now_ms, nodes);
+  const bool want_s5 = config_.require_s5 && role_expected(seen_s5_, now_ms);
+  const bool want_s3 = config_.require_s3 && role_expected(seen_s3_, now_ms);
+  v.vsm_healthy = (!want_s5 || local.has_s5) && (!want_s3 || local.has_s3);
   if (!v.quorum) v.reason = "no quorum";
   if (!v.vsm_healthy) {
+    const bool s5 = !local.has_s5 && want_s5;
     v.reason += v.reason.empty() ? "" : "; ";
-    v.reason += !local.has_s5 && config_.require_s5 ? "no S5 in partition" : "no S3 in partition";
+    v.reason += s5 ? "no S5 in partition" : "no S3 in partition";
+    if (!(s5 ? seen_s5_ : seen_s3_) && config_.join_grace_ms > 0) {
+      v.reason += " (none seen within the join grace)";
+    }
   }
   PartitionState before = view_.state;
   v.state = next_state(now_ms, !v.quorum || !v.vsm_healthy);
@@ -95,6 +102,18 @@ std::optional<PartitionEvent> PartitionDetector::evaluate(
   if (view_.state == before && same_partitions && evaluated_) return std::nullopt;
   evaluated_ = true;
   return PartitionEvent{before, view_.state, view_};
+}
+
+void PartitionDetector::note_roles_seen(std::uint64_t now_ms, const std::vector<Member>& members) {
+  if (!evaluated_) first_eval_ms_ = now_ms;
+  for (const Member& m : members) {
+    seen_s5_ = seen_s5_ || m.role == Role::kS5;
+    seen_s3_ = seen_s3_ || m.role == Role::kS3;
+  }
+}
+
+bool PartitionDetector::role_expected(bool seen, std::uint64_t now_ms) const {
+  return seen || now_ms >= first_eval_ms_ + config_.join_grace_ms;
 }
 
 PartitionState PartitionDetector::next_state(std::uint64_t now_ms, bool degraded) {

@@ -101,4 +101,14 @@ std::string Node::gossip_address() const {
 const NodeConfig& Node::config() const { return core_->config(); }
 NodeStats Node::stats() const { return core_->stats(); }
 
+std::uint64_t Node::on_telemetry(TelemetryCallback callback, TelemetryOrigin origin) {
+  return core_->add_telemetry_callback(std::move(callback), origin);
+}
+void Node::remove_telemetry_callback(std::uint64_t token) {
+  core_->remove_telemetry_callback(token);
+}
+std::vector<TelemetryEvent> Node::recent_telemetry() const { return core_->recent_telemetry(); }
+HealthReport Node::health() const { return core_->stats().health; }
+std::string Node::metrics_endpoint() const { return core_->metrics_endpoint(); }
+
 }  // namespace vsm

@@ -2,6 +2,8 @@
 // queries and stats. Opening and recovery are in event_log_open.cpp.
 #include "vsm/persist/event_log.hpp"
 
+#include <chrono>
+
 #include "event_log_state.hpp"
 #include "last_seqs.hpp"
 #include "log_scan.hpp"
@@ -144,7 +146,11 @@ Status EventLog::sync_written() {
   const std::uint64_t target = s.written_offset;
   const detail::Segment::SharedFile file = s.written_file;
   lock.unlock();
+  const auto start = std::chrono::steady_clock::now();
   Status st = file->sync();
+  s.writer.sync_latency().record(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - start)
+                                     .count());
   const std::uint64_t now = st ? 0 : s.now_ms();
   lock.lock();
   ++s.syncs;
@@ -235,6 +241,7 @@ LogStats EventLog::stats() const {
     out.syncs = s_->syncs;
   }
   out.syncs += s_->writer.syncs();
+  out.sync_latency = s_->writer.sync_latency().snapshot();
   out.batches = s_->writer.writes();
   out.segments_deleted = s_->segments.deleted();
   for (const auto& seg : s_->segments.snapshot()) {

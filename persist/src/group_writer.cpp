@@ -1,5 +1,7 @@
 #include "group_writer.hpp"
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include <cstring>
@@ -198,7 +200,12 @@ Result<Segment::SharedFile> GroupWriter::create_file(const fs::path& path, std::
 
 Status GroupWriter::sync(File& file) {
   syncs_.fetch_add(1, std::memory_order_relaxed);
-  return file.sync();
+  const auto start = std::chrono::steady_clock::now();
+  Status s = file.sync();
+  sync_latency_.record(std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count());
+  return s;
 }
 
 void GroupWriter::rollback() {

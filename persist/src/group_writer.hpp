@@ -18,6 +18,7 @@
 #include "chain.hpp"
 #include "segment_set.hpp"
 #include "vsm/persist/env.hpp"
+#include "vsm/latency_histogram.hpp"
 #include "vsm/persist/log_options.hpp"
 #include "vsm/result.hpp"
 #include "writer_queue.hpp"
@@ -54,6 +55,10 @@ class GroupWriter {
   const Segment::SharedFile& active_file() const { return active_->shared_file(); }
   std::uint64_t writes() const noexcept { return writes_.load(std::memory_order_relaxed); }
   std::uint64_t syncs() const noexcept { return syncs_.load(std::memory_order_relaxed); }
+  // Durations of every fdatasync of the log (this writer's and, recorded by the
+  // EventLog, the syncer's and flush()'s). Any thread.
+  LatencyHistogram& sync_latency() noexcept { return sync_latency_; }
+  const LatencyHistogram& sync_latency() const noexcept { return sync_latency_; }
 
  private:
   struct Pending {
@@ -102,6 +107,7 @@ class GroupWriter {
 
   std::atomic<std::uint64_t> writes_{0};
   std::atomic<std::uint64_t> syncs_{0};
+  LatencyHistogram sync_latency_;
 };
 
 }  // namespace vsm::persist::detail

@@ -87,6 +87,22 @@ TEST_CASE("with a previous sample, integers show their change per second", "[cli
   CHECK(words(lines[4]) == Words{"variety_pressure", "0.75"});
 }
 
+TEST_CASE("other maps of rows (latency, rates) are tables of their own, headed by their key",
+          "[cli][stats]") {
+  Json stats;
+  stats["channels"]["audit"] = counters(1, 1);
+  stats["latency"]["audit"] = {{"count", 4}, {"p99_us", 1200}};
+  stats["latency"]["total"] = {{"count", 4}, {"p99_us", 1200}};
+  stats["health"] = "viable";
+  const auto lines = render_stats(stats);
+  REQUIRE(lines.size() == 6);
+  CHECK(words(lines[0]) == Words{"channel", "published", "sent"});
+  CHECK(words(lines[2]) == Words{"latency", "count", "p99_us"});
+  CHECK(words(lines[3]) == Words{"audit", "4", "1200"});
+  CHECK(words(lines[4]) == Words{"total", "4", "1200"});
+  CHECK(words(lines[5]) == Words{"health", "viable"});
+}
+
 TEST_CASE("a map without the channel table is printed as fields", "[cli][stats]") {
   Json stats;
   stats["channels"] = 3;

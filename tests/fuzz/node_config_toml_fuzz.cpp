@@ -43,14 +43,11 @@ std::vector<std::string> seeds() {
       "publish_queue_capacity = 4096\npublish_block_timeout_ms = 0\npublish_inline = true\n"
       "validate_flow = false\nmax_event_bytes = 65536\ncontrol_bind = \"tcp://127.0.0.1:*\"\n"
       "dish_bind = \"udp://127.0.0.1:*\"\ndish_peers = \"udp://127.0.0.1:7002\"\n"
-      "cluster_key = \"" +
-          std::string(64, 'a') +
-          "\"\n"
-          "gossip_bind = \"127.0.0.1:0\"\nseeds = [\"127.0.0.1:7946\"]\nlog_dir = \"/tmp/x\"\n"
-          "log_received = true\nlog_fsync = \"interval\"\nlog_fsync_interval_ms = 100\n"
-          "log_segment_bytes = 1048576\nlog_retention_bytes = 0\nlog_retention_age_ms = 0\n"
-          "log_max_pending_bytes = 8388608\n",
-      "[pub]\nrate = 10\n[node]\nname = 'x'\nlog_fsync = 'always'\n",
+      "cluster_key = \"" + std::string(64, 'a') + "\"\n"
+      "gossip_bind = \"127.0.0.1:0\"\nseeds = [\"127.0.0.1:7946\"]\nlog_dir = \"/tmp/x\"\n"
+      "log_received = true\nlog_fsync = \"interval\"\nlog_fsync_interval_ms = 100\n"
+      "log_segment_bytes = 1048576\nlog_retention_bytes = 0\nlog_retention_age_ms = 0\n"
+      "log_max_pending_bytes = 8388608\n",
       "# every [security] key\n"
       "[security]\nkey_file = \"keys/s1.key\"\ntrusted_dir = \"trusted\"\n"
       "trusted_reload_ms = 2000\nsigned_channels = [\"command\", \"algedonic\"]\n"
@@ -62,8 +59,25 @@ std::vector<std::string> seeds() {
           "\"\nprevious_key_grace_ms = 1\n"
           "gossip_key = \"" +
           std::string(64, 'd') + "\"\ngossip_previous_key = \"\"\n",
-      "title = \"other tables are left alone\"\n[sub.nested]\nk = [1, 2.5, {a = 1}]\n"
-      "d = 1979-05-27T07:32:00Z\n",
+      // Tables other than [node] and [security] are refused (a misspelt [node] must not be
+      // ignored), so these seeds exercise the parser through values instead.
+      "[node]\nname = 'x'\nlog_fsync = 'always'\n",
+      "# the operator's keys (node_config_keys_ops.cpp)\n[node]\nmetrics_bind = '127.0.0.1:0'\n"
+      "telemetry_enabled = true\ntelemetry_max_per_s = 2.5\ntelemetry_burst = 10\n"
+      "telemetry_interval_ms = 500\ntelemetry_pressure_high = 0.9\ntelemetry_pressure_low = 0.5\n"
+      "health_queue_fill_degraded = 0.75\nhealth_alert_window_ms = 1000\n"
+      "dedup_window_ids = 16\ndedup_window_ms = 100\nquotas_enabled = true\n"
+      "quota_policy = 'delay'\nquota_max_delay_ms = 10\nquota_burst_ms = 1000\n"
+      "quota_s1_rate_per_s = 1\nquota_s2_rate_per_s = 2\nquota_s3_rate_per_s = 3\n"
+      "quota_s3star_rate_per_s = 3\nquota_s4_rate_per_s = 4\nquota_s5_rate_per_s = 5\n"
+      "quota_unknown_role_rate_per_s = 0\nquota_source_rates = { 's1.a' = 1, \"s1.b\" = 2.5 }\n"
+      "quota_channel_rates = { audit = 10 }\nquota_max_tracked_sources = 8\n"
+      "partition_expected_total_weight = 3\npartition_default_weight = 1\n"
+      "partition_role_weights = { S5 = 2, 'S3*' = 1 }\npartition_require_s5 = false\n"
+      "partition_require_s3 = true\npartition_healing_hold_ms = 0\n"
+      "partition_join_grace_ms = 30000\n",
+      "[node]\nname = \"\"\"s1.\\\n  x\"\"\"\n"
+      "# a comment [sub.nested] k = [1, 2.5, {a = 1}] d = 1979-05-27T07:32:00Z\n",
   };
 }
 

@@ -114,8 +114,22 @@ TEST_CASE("fsync interval: the vsm-log-sync thread syncs without a flush",
   for (std::uint64_t i = 1; i <= 10; ++i) REQUIRE(log->append(make_event(i)));
   REQUIRE(vsm::test::wait_until([&] { return log->stats().durable_offset == 10; }));
   CHECK(log->stats().syncs >= 1);
+  CHECK(log->stats().sync_latency.count >= 1);  // the syncer's fdatasyncs are timed too
   REQUIRE(log->close());
   CHECK_FALSE(has_thread("vsm-log-sync"));
+}
+
+TEST_CASE("every fdatasync is timed in the stats' sync latency histogram", "[persist][durability]") {
+  TempDir dir;
+  LogOptions o;
+  o.fsync = FsyncPolicy::kAlways;
+  auto log = open_log(dir.path(), o);
+  const auto before = log->stats();
+  for (std::uint64_t i = 1; i <= 5; ++i) REQUIRE(log->append(make_event(i)));
+  const auto after = log->stats();
+  CHECK(after.sync_latency.count - before.sync_latency.count == after.syncs - before.syncs);
+  CHECK(after.sync_latency.count >= before.sync_latency.count + 5);
+  CHECK(after.sync_latency.max_us >= after.sync_latency.percentile_us(0.5));
 }
 
 TEST_CASE("append_encoded_batch appends wire frames with consecutive offsets, all or nothing",

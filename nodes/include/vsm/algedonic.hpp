@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "vsm/event.hpp"
+#include "vsm/latency_histogram.hpp"
 
 namespace vsm {
 
@@ -94,6 +95,7 @@ struct AlgedonicStats {
   std::uint64_t latency_p50_us = 0;    // first send -> ack, over the recent window
   std::uint64_t latency_p99_us = 0;
   std::uint64_t latency_max_us = 0;
+  LatencySnapshot confirm_latency;     // first send -> ack, every confirmation since start
   std::uint64_t received_lane = 0;        // alerts first seen on the lane
   std::uint64_t received_data_plane = 0;  // alerts first seen on the data plane
   std::uint64_t duplicates = 0;           // later copies dropped by the dedup window

@@ -1,7 +1,7 @@
 // Client for a node's control plane (ROUTER endpoint, Node::control_endpoint()):
-// ping, info, stats, members, replay, query. Every request has a deadline; after a
-// timeout the socket is recreated so a late reply cannot be mistaken for the next one
-// (lazy pirate).
+// ping, info, stats, members, health, recent, replay, query. Every request has a
+// deadline; after a timeout the socket is recreated so a late reply cannot be mistaken
+// for the next one (lazy pirate).
 // Thread-safety: one thread at a time per client. Blocking: each call waits at most
 // `timeout`.
 #pragma once
@@ -53,6 +53,11 @@ class ControlClient {
   Result<Value> members();
   // The "stats" map as a msgpack value (see docs/PROTOCOL.md).
   Result<Value> stats();
+  // The reply map of "health": state (viable | degraded | not_viable), code (0 | 1 | 2),
+  // reasons, node, role.
+  Result<Value> health();
+  // The reply map of "recent": the node's last telemetry reports and alerts.
+  Result<Value> recent();
   // Events with from <= seq <= to on `channel`, at most `max` (the server caps a batch
   // at 4096; call again from the last seq + 1 for more). max = 0: no events, only the
   // batch's oldest and last.

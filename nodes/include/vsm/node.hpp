@@ -32,10 +32,12 @@
 #include "vsm/filter.hpp"
 #include "vsm/gossip/member.hpp"
 #include "vsm/gossip/partition_detector.hpp"
+#include "vsm/health.hpp"
 #include "vsm/node_config.hpp"
 #include "vsm/node_stats.hpp"
 #include "vsm/result.hpp"
 #include "vsm/subscription.hpp"
+#include "vsm/telemetry.hpp"
 
 namespace vsm {
 
@@ -128,6 +130,21 @@ class Node {
   std::string control_endpoint() const;
   const NodeConfig& config() const;
   NodeStats stats() const;
+
+  // --- Operations: telemetry, health, metrics (docs/OPERATIONS.md) ---
+  // Registers a callback for this node's own telemetry reports (kLocal) or for those of
+  // the other nodes it hears (kRemote: subscribes the receive socket to them). Runs on
+  // the node's telemetry thread, in report order. Any time, also before start().
+  // Returns a token for remove_telemetry_callback().
+  std::uint64_t on_telemetry(TelemetryCallback callback,
+                             TelemetryOrigin origin = TelemetryOrigin::kLocal);
+  void remove_telemetry_callback(std::uint64_t token);
+  // This node's last telemetry reports (at most 32), oldest first.
+  std::vector<TelemetryEvent> recent_telemetry() const;
+  // Viable / degraded / not viable, with the reasons (also in stats().health).
+  HealthReport health() const;
+  // "http://HOST:PORT/metrics" (after start()); empty without NodeConfig::metrics_bind.
+  std::string metrics_endpoint() const;
 
  private:
   std::shared_ptr<detail::NodeCore> core_;

@@ -208,6 +208,29 @@ struct NodeConfig {
   // written "NAME@ENDPOINT" (the node whose trusted key the connection pins); gossip
   // members are named by their member record.
   SecurityConfig security;
+  // --- Operations: telemetry, metrics, health (docs/OPERATIONS.md) ---
+  // Prometheus text exposition at http://HOST:PORT/metrics (its own thread): "HOST:PORT",
+  // port 0 = a free port (Node::metrics_endpoint() tells which). Empty (the default):
+  // no HTTP endpoint.
+  std::string metrics_bind;
+  // Telemetry reports (vsm/telemetry.hpp), published on `~vsm/tel/<node>/<kind>` and given
+  // to on_telemetry() callbacks: at most telemetry_max_per_s on average and
+  // telemetry_burst at once; beyond that they are dropped and counted
+  // (NodeStats::telemetry.suppressed). false: no reports (rates and health still work).
+  bool telemetry_enabled = true;
+  double telemetry_max_per_s = 20.0;
+  std::uint32_t telemetry_burst = 50;
+  // The periodic reports (flow, quota throttling, variety pressure, breakers, log) and
+  // the per-second rates in NodeStats are sampled this often.
+  std::uint64_t telemetry_interval_ms = 1'000;
+  // Variety pressure is reported "high" (and the node is degraded) from this fill of the
+  // fullest quota bucket of a channel, and "normal" again below telemetry_pressure_low.
+  double telemetry_pressure_high = 0.9;
+  double telemetry_pressure_low = 0.5;
+  // Health (vsm/health.hpp): degraded when the publish queue is at least this full, or
+  // when an algedonic peer delivery went unconfirmed within health_alert_window_ms.
+  double health_queue_fill_degraded = 0.9;
+  std::uint64_t health_alert_window_ms = 60'000;
 
   // TEST ONLY: called before each alert datagram is sent (attempt 0 = first send);
   // returning true drops it, simulating datagram loss. Leave empty in production.

@@ -11,6 +11,9 @@
 #include "vsm/channel.hpp"
 #include "vsm/circuit_breaker.hpp"
 #include "vsm/persist/log_stats.hpp"
+#include "vsm/health.hpp"
+#include "vsm/latency_histogram.hpp"
+#include "vsm/telemetry.hpp"
 
 namespace vsm {
 
@@ -25,6 +28,14 @@ struct ChannelStats {
   std::uint64_t quota_delayed = 0;   // admitted after waiting for quota (QuotaPolicy::kDelay)
   std::uint64_t quota_rejected = 0;  // publish() calls rejected with QuotaExceeded
   double variety_pressure = 0.0;     // 0..1: fill of the fullest quota bucket (0 = idle)
+  // Publish -> deliver latency of received events: delivery time minus the event's
+  // ts.wall_ms (HLC, 1 ms resolution; across hosts it includes their clock offset:
+  // docs/OPERATIONS.md). latency.percentile_us(0.99), .max_us, .count.
+  LatencySnapshot latency;
+  // Per second over the last telemetry interval (NodeConfig::telemetry_interval_ms).
+  double published_per_s = 0.0;
+  double delivered_per_s = 0.0;
+  double dropped_per_s = 0.0;
 };
 
 // Transport security and signatures (docs/SECURITY.md §6); all 0 when security is off.
@@ -92,6 +103,10 @@ struct NodeStats {
   std::uint64_t control_dropped = 0;
   std::uint64_t control_reply_bytes = 0;
 
+  // Operations (docs/OPERATIONS.md).
+  HealthReport health;      // viable / degraded / not viable, with the reasons
+  TelemetryStats telemetry;
+
   const ChannelStats& of(Channel c) const { return channels[channel_index(c)]; }
   ChannelStats total() const {
     ChannelStats t;
@@ -106,6 +121,10 @@ struct NodeStats {
       t.quota_delayed += c.quota_delayed;
       t.quota_rejected += c.quota_rejected;
       t.variety_pressure = std::max(t.variety_pressure, c.variety_pressure);
+      t.latency.merge(c.latency);
+      t.published_per_s += c.published_per_s;
+      t.delivered_per_s += c.delivered_per_s;
+      t.dropped_per_s += c.dropped_per_s;
     }
     return t;
   }

@@ -87,6 +87,7 @@ Result<AlgedonicReceipt> AlgedonicBridge::raise(Severity severity, Signal signal
   out.seq = data_plane ? receipt->seq : 0;
   out.data_plane = data_plane;
   out.report = std::move(report);
+  if (raise_hook_) raise_hook_(out, severity, signal, event);
   return out;
 }
 

@@ -24,6 +24,12 @@ class AlgedonicBridge {
   AlgedonicBridge(const NodeConfig& config, HybridClock& clock, PublishPath& publish,
                   std::function<void(Event&&)> to_subscribers);
 
+  // Told about every alert raised here (user's and the node's own), after it was sent;
+  // set before start(). Runs on the raising thread; must not block.
+  using RaiseHook = std::function<void(const AlgedonicReceipt&, Severity, Signal,
+                                       const Event& alert)>;
+  void set_raise_hook(RaiseHook hook) { raise_hook_ = std::move(hook); }
+
   Status start();
   // `origin` kSystem: the node's own alert (its data-plane copy never waits for room).
   Result<AlgedonicReceipt> raise(Severity severity, Signal signal, std::string description,
@@ -41,6 +47,7 @@ class AlgedonicBridge {
   HybridClock& clock_;
   PublishPath& publish_;
   std::function<void(Event&&)> to_subscribers_;
+  RaiseHook raise_hook_;
   std::unique_ptr<AlgedonicLane> lane_;
 };
 

@@ -26,6 +26,7 @@
 #include "core/event_fd.hpp"
 #include "vsm/algedonic.hpp"
 #include "vsm/dedup_window.hpp"
+#include "vsm/latency_histogram.hpp"
 #include "vsm/node_config.hpp"
 
 namespace vsm::detail {
@@ -106,6 +107,7 @@ class AlgedonicLane {
   std::vector<std::uint32_t> latencies_us_;  // ring of recent ack latencies
   std::size_t latency_next_ = 0;
   std::uint64_t latency_max_us_ = 0;
+  LatencyHistogram confirm_latency_;  // recorded by the lane thread only
 
   std::mutex dedup_mu_;
   DedupWindow dedup_;

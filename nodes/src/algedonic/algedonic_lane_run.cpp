@@ -201,6 +201,7 @@ void AlgedonicLane::run_callbacks(AlgedonicAlert&& alert) {
 
 void AlgedonicLane::record_latency(std::chrono::microseconds latency) {
   const auto us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count()));
+  confirm_latency_.record_unsynchronized(latency.count());
   std::lock_guard lock(mu_);
   const auto v = static_cast<std::uint32_t>(std::min<std::uint64_t>(us, UINT32_MAX));
   if (latencies_us_.size() < kLatencyWindow) {
@@ -232,6 +233,7 @@ AlgedonicStats AlgedonicLane::stats() const {
   s.auth_dropped = get(auth_dropped_);
   s.callback_errors = get(callback_errors_);
   s.data_plane_refused = get(dp_refused_);
+  s.confirm_latency = confirm_latency_.snapshot();
   std::vector<std::uint32_t> lat;
   {
     std::lock_guard lock(mu_);

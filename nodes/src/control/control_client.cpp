@@ -169,6 +169,20 @@ Result<Value> ControlClient::members() {
   return Value::from_encoded(std::move(r->header));
 }
 
+Result<Value> ControlClient::health() {
+  const auto rid = impl_->next_rid++;
+  auto r = impl_->call(impl_->request(cf::kOpHealth, rid, 0, nullptr), rid);
+  if (!r) return r.error();
+  return Value::from_encoded(std::move(r->header));
+}
+
+Result<Value> ControlClient::recent() {
+  const auto rid = impl_->next_rid++;
+  auto r = impl_->call(impl_->request(cf::kOpRecent, rid, 0, nullptr), rid);
+  if (!r) return r.error();
+  return Value::from_encoded(std::move(r->header));
+}
+
 Result<Value> ControlClient::stats() {
   const auto rid = impl_->next_rid++;
   auto r = impl_->call(impl_->request(cf::kOpStats, rid, 0, nullptr), rid);

@@ -2,7 +2,8 @@
 // ControlServer and ControlClient. Mirrored in docs/PROTOCOL.md.
 //
 // Request: 1 frame, msgpack map
-//   "op"   str   "ping" | "info" | "stats" | "replay" | "members" | "query"
+//   "op"   str   "ping" | "info" | "stats" | "replay" | "members" | "query" | "health" |
+//                "recent"
 //   "rid"  uint  request id, echoed in the reply (clients drop stale replies)
 //   replay and query: "ch" str channel, "from" uint, "to" uint (inclusive Event::seq
 //           range), "max" uint (most events in the reply; replay: 0 = none, only the
@@ -16,8 +17,13 @@
 //   info:   "name" str, "role" str, "instance" str, "pub" [str], "control" str,
 //           "version" str (the vsmfabric release, e.g. "0.1.0")
 //   stats:  "stats" map (see ControlServer), per channel and totals
-//   members: "members" [map name, state, incarnation, role, pub, control, dish, gossip],
-//           "partition" str (healthy|degraded|healing), "reason" str
+//   members: "members" [map name, state, incarnation, role, pub, control, dish, gossip,
+//           breaker], "partition" str (healthy|degraded|healing), "reason" str,
+//           "sides" [[str]] (the members of each partition), "quorum" bool
+//   health: "state" str (viable|degraded|not_viable), "code" uint (0|1|2),
+//           "reasons" [str], "node" str, "role" str
+//   recent: "telemetry" [map] (this node's last reports, telemetry_format.hpp bodies),
+//           "alerts" [map id, ms, source, severity, signal, description, raised]
 //   replay: "count" uint, "oldest" uint (first seq still retained; 0 = none),
 //           "last" uint (last seq published on that channel)
 //   replay frames 2..count+1: one encoded envelope each (envelope_format.hpp)
@@ -39,6 +45,8 @@ inline constexpr std::string_view kOpStats = "stats";
 inline constexpr std::string_view kOpReplay = "replay";
 inline constexpr std::string_view kOpMembers = "members";
 inline constexpr std::string_view kOpQuery = "query";
+inline constexpr std::string_view kOpHealth = "health";
+inline constexpr std::string_view kOpRecent = "recent";
 
 // Request keys of query (besides "ch", "from", "to", "max" shared with replay).
 inline constexpr std::string_view kKeyFromOffset = "from_off";

@@ -15,6 +15,15 @@ namespace vsm::detail {
 namespace cf = control_format;
 namespace {
 
+// Percentiles of a latency snapshot, in microseconds (0 when there are no samples).
+void put_latency(MsgpackWriter& w, std::string_view prefix, const LatencySnapshot& l) {
+  const std::string p(prefix);
+  w.str(p + "p50_us"); w.uint(l.percentile_us(0.50));
+  w.str(p + "p95_us"); w.uint(l.percentile_us(0.95));
+  w.str(p + "p99_us"); w.uint(l.percentile_us(0.99));
+  w.str(p + "max_us"); w.uint(l.max_us);
+}
+
 void put_channel_stats(MsgpackWriter& w, const ChannelStats& c) {
   w.map_header(10);
   w.str("published"); w.uint(c.published);
@@ -55,17 +64,10 @@ void cap_replay_bytes(std::vector<std::string>& events) {
   }
 }
 
-// The log's health and the bounds on peer-driven state: 7 pairs (docs/PROTOCOL.md §2).
-constexpr std::uint32_t kDurabilityPairs = 7;
+// The bounds on peer-driven state and what the log could not take: 6 pairs
+// (docs/PROTOCOL.md §2).
+constexpr std::uint32_t kDurabilityPairs = 6;
 void put_durability_stats(MsgpackWriter& w, const NodeStats& s) {
-  w.str("log");
-  w.map_header(6);
-  w.str("enabled"); w.boolean(s.log_enabled);
-  w.str("health"); w.str(s.log.health == persist::LogHealth::kHealthy ? "healthy" : "failing");
-  w.str("last_error"); w.str(s.log.last_error);
-  w.str("write_errors"); w.uint(s.log.write_errors);
-  w.str("failed_appends"); w.uint(s.log.failed_appends);
-  w.str("recoveries"); w.uint(s.log.recoveries);
   w.str("unlogged"); w.uint(s.unlogged);
   w.str("log_received_failures"); w.uint(s.log_received_failures);
   w.str("tracked_publishers"); w.uint(s.tracked_publishers);
@@ -74,11 +76,76 @@ void put_durability_stats(MsgpackWriter& w, const NodeStats& s) {
   w.str("control_dropped"); w.uint(s.control_dropped);
 }
 
+// Per channel and in total: "latency" (publish -> deliver percentiles) and "rates"
+// (per second over the last telemetry interval), each a map of rows like "channels".
+void put_channel_tables(MsgpackWriter& w, const NodeStats& s) {
+  const ChannelStats total = s.total();
+  w.str("latency");
+  w.map_header(static_cast<std::uint32_t>(kChannelCount + 1));
+  for (std::size_t i = 0; i <= kChannelCount; ++i) {
+    const ChannelStats& c = i < kChannelCount ? s.channels[i] : total;
+    w.str(i < kChannelCount ? channel_name(kAllChannels[i]) : "total");
+    w.map_header(5);
+    w.str("count"); w.uint(c.latency.count);
+    put_latency(w, "", c.latency);
+  }
+  w.str("rates");
+  w.map_header(static_cast<std::uint32_t>(kChannelCount + 1));
+  for (std::size_t i = 0; i <= kChannelCount; ++i) {
+    const ChannelStats& c = i < kChannelCount ? s.channels[i] : total;
+    w.str(i < kChannelCount ? channel_name(kAllChannels[i]) : "total");
+    w.map_header(3);
+    w.str("published_per_s"); w.float64(c.published_per_s);
+    w.str("delivered_per_s"); w.float64(c.delivered_per_s);
+    w.str("dropped_per_s"); w.float64(c.dropped_per_s);
+  }
+}
+
+// The operator's fields (docs/OPERATIONS.md): latency and rate tables, health, algedonic
+// lane, telemetry, log.
+constexpr std::uint32_t kOperatorFields = 7;
+void put_operator_stats(MsgpackWriter& w, const NodeStats& s) {
+  put_channel_tables(w, s);
+  w.str("health"); w.str(viability_name(s.health.state));
+  w.str("health_reasons");
+  w.array_header(static_cast<std::uint32_t>(s.health.reasons.size()));
+  for (const auto& r : s.health.reasons) w.str(r);
+  const AlgedonicStats& a = s.algedonic;
+  w.str("algedonic");
+  w.map_header(9);
+  w.str("raised"); w.uint(a.raised);
+  w.str("confirmed"); w.uint(a.confirmed);
+  w.str("unconfirmed"); w.uint(a.unconfirmed);
+  w.str("confirmation_rate"); w.float64(a.confirmation_rate);
+  w.str("received_lane"); w.uint(a.received_lane);
+  put_latency(w, "confirm_", a.confirm_latency);
+  const TelemetryStats& t = s.telemetry;
+  w.str("telemetry");
+  w.map_header(4);
+  w.str("published"); w.uint(t.published);
+  w.str("suppressed"); w.uint(t.suppressed);
+  w.str("remote_received"); w.uint(t.remote_received);
+  w.str("remote_dropped"); w.uint(t.remote_dropped);
+  w.str("log");
+  if (!s.log_enabled) return w.nil();
+  w.map_header(13);
+  w.str("enabled"); w.boolean(true);
+  w.str("bytes"); w.uint(s.log.bytes);
+  w.str("segments"); w.uint(s.log.segments);
+  w.str("last_offset"); w.uint(s.log.last_offset);
+  w.str("health"); w.str(s.log.health == persist::LogHealth::kHealthy ? "healthy" : "failing");
+  w.str("last_error"); w.str(s.log.last_error);
+  w.str("write_errors"); w.uint(s.log.write_errors);
+  w.str("failed_appends"); w.uint(s.log.failed_appends);
+  w.str("recoveries"); w.uint(s.log.recoveries);
+  put_latency(w, "fsync_", s.log.sync_latency);  // 4 fields
+}
+
 }  // namespace
 
 void encode_stats(const NodeStats& s, std::string& out) {
   MsgpackWriter w(out);
-  w.map_header(24 + kDurabilityPairs);
+  w.map_header(24 + kDurabilityPairs + kOperatorFields);
   w.str("channels");
   w.map_header(static_cast<std::uint32_t>(kChannelCount));
   for (Channel c : kAllChannels) {
@@ -116,6 +183,7 @@ void encode_stats(const NodeStats& s, std::string& out) {
   w.str("total");
   put_channel_stats(w, s.total());
   put_durability_stats(w, s);
+  put_operator_stats(w, s);
 }
 
 ControlServer::ControlServer(zmq::context_t& ctx, ControlHandlers handlers, ReplyLimits limits,
@@ -246,6 +314,15 @@ void ControlServer::handle_query(const zmq::message_t& identity, std::uint64_t r
   send_reply(identity, std::move(body), std::move(slice->events));
 }
 
+// The handler of an op whose reply is a flat map of fields; null for other ops.
+const ControlServer::MapHandler* ControlServer::map_handler(std::string_view op) const {
+  if (op == cf::kOpInfo) return &handlers_.info;
+  if (op == cf::kOpMembers) return &handlers_.members;
+  if (op == cf::kOpHealth) return &handlers_.health;
+  if (op == cf::kOpRecent) return &handlers_.recent;
+  return nullptr;
+}
+
 void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t& request) {
   std::uint64_t rid = 0;
   auto req = parse_control_request(request.to_string_view(), &rid);
@@ -264,10 +341,10 @@ void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t&
     w.map_header(3);
     w.str("stats");
     encode_stats(handlers_.stats(), body);
-  } else if (req->op == cf::kOpInfo || req->op == cf::kOpMembers) {
+  } else if (const auto* fill = map_handler(req->op); fill != nullptr && *fill) {
     std::string pairs;
     std::uint32_t fields = 0;
-    (req->op == cf::kOpInfo ? handlers_.info : handlers_.members)(pairs, fields);
+    (*fill)(pairs, fields);
     w.map_header(2 + fields);
     w.raw(pairs);
   } else if (req->op == cf::kOpReplay) {
@@ -280,8 +357,9 @@ void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t&
     w.str("oldest"); w.uint(slice.oldest);
     w.str("last"); w.uint(slice.last);
   } else {
-    return reply_error(identity, req->rid, "unknown op '" + std::string(req->op) +
-                                               "' (ping, info, stats, replay, members, query)");
+    return reply_error(identity, req->rid,
+                       "unknown op '" + std::string(req->op) +
+                           "' (ping, info, stats, replay, members, query, health, recent)");
   }
   w.str("rid"); w.uint(req->rid);
   w.str("ok"); w.boolean(true);

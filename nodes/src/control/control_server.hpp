@@ -1,5 +1,5 @@
 // Serves the node's control plane on a ROUTER socket on its own thread: ping, info,
-// stats, members, replay (from the retained ring or the log) and query
+// stats, members, health, recent, replay (from the retained ring or the log) and query
 // (control_query.hpp). Never touches the data sockets. A malformed request gets an
 // error reply. Replies to clients that do not read are bounded (reply_budget.hpp): a
 // client over its in-flight limit gets a short "busy" error instead of its reply, a
@@ -37,6 +37,8 @@ struct ControlHandlers {
   std::function<ReplaySlice(Channel, std::uint64_t from, std::uint64_t to, std::size_t max)> replay;
   std::function<void(std::string& out_map_body, std::uint32_t& fields)> info;  // appends pairs
   std::function<void(std::string& out_map_body, std::uint32_t& fields)> members;  // ditto
+  std::function<void(std::string& out_map_body, std::uint32_t& fields)> health;   // ditto
+  std::function<void(std::string& out_map_body, std::uint32_t& fields)> recent;   // ditto
   std::function<Result<QuerySlice>(const QueryRequest&)> query;
 };
 
@@ -65,6 +67,8 @@ class ControlServer {
   ControlCounters counters() const;
 
  private:
+  using MapHandler = std::function<void(std::string&, std::uint32_t&)>;
+  const MapHandler* map_handler(std::string_view op) const;
   void run(std::stop_token stop);
   void handle(const zmq::message_t& identity, const zmq::message_t& request);
   void handle_query(const zmq::message_t& identity, std::uint64_t rid, const QueryRequest& q);

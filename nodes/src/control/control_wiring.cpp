@@ -1,6 +1,7 @@
 #include "control/control_wiring.hpp"
 
 #include "control/control_query.hpp"
+#include "telemetry/telemetry_codec.hpp"
 #include "vsm/msgpack_writer.hpp"
 
 namespace vsm::detail {
@@ -17,6 +18,8 @@ Status ControlWiring::start(ControlSources sources) {
   };
   h.info = [this](std::string& out, std::uint32_t& fields) { encode_info(out, fields); };
   h.members = [this](std::string& out, std::uint32_t& fields) { encode_members(out, fields); };
+  h.health = [this](std::string& out, std::uint32_t& fields) { encode_health(out, fields); };
+  h.recent = [this](std::string& out, std::uint32_t& fields) { encode_recent(out, fields); };
   h.query = [this](const QueryRequest& q) {
     src_.publish->flush();
     return src_.log->enabled() ? src_.log->query(q)
@@ -64,7 +67,49 @@ void ControlWiring::encode_members(std::string& out, std::uint32_t& fields) cons
   const auto view = bridge ? bridge->partition_view() : gossip::PartitionView{};
   w.str("partition"); w.str(gossip::partition_state_name(view.state));
   w.str("reason"); w.str(view.reason);
-  fields += 3;
+  w.str("sides");
+  w.array_header(static_cast<std::uint32_t>(view.partitions.size()));
+  for (const auto& p : view.partitions) {
+    w.array_header(static_cast<std::uint32_t>(p.members.size()));
+    for (const auto& m : p.members) w.str(m);
+  }
+  w.str("quorum"); w.boolean(view.quorum);
+  fields += 5;
+}
+
+void ControlWiring::encode_health(std::string& out, std::uint32_t& fields) const {
+  const HealthReport h = src_.stats().health;
+  MsgpackWriter w(out);
+  w.str("state"); w.str(viability_name(h.state));
+  w.str("code"); w.uint(static_cast<std::uint64_t>(h.state));
+  w.str("reasons");
+  w.array_header(static_cast<std::uint32_t>(h.reasons.size()));
+  for (const auto& r : h.reasons) w.str(r);
+  w.str("node"); w.str(config_.name);
+  w.str("role"); w.str(role_name(config_.role));
+  fields += 5;
+}
+
+void ControlWiring::encode_recent(std::string& out, std::uint32_t& fields) const {
+  MsgpackWriter w(out);
+  const auto reports = src_.telemetry->recent();
+  w.str("telemetry");
+  w.array_header(static_cast<std::uint32_t>(reports.size()));
+  for (const auto& t : reports) encode_telemetry(t, out);
+  const auto alerts = src_.telemetry->recent_alerts();
+  w.str("alerts");
+  w.array_header(static_cast<std::uint32_t>(alerts.size()));
+  for (const auto& a : alerts) {
+    w.map_header(7);
+    w.str("id"); w.str(a.id);
+    w.str("ms"); w.uint(a.wall_ms);
+    w.str("source"); w.str(a.source);
+    w.str("severity"); w.str(severity_name(a.severity));
+    w.str("signal"); w.str(signal_name(a.signal));
+    w.str("description"); w.str(a.description);
+    w.str("raised"); w.boolean(a.raised_here);
+  }
+  fields += 2;
 }
 
 void ControlWiring::encode_info(std::string& out, std::uint32_t& fields) const {

@@ -1,6 +1,7 @@
 // The node's control plane: a ControlServer (control/control_server.hpp, its own thread)
-// wired to what it serves: stats, info, members, replay (ring, then log) and query (log,
-// else ring). The handlers only read thread-safe state; none touches a data socket.
+// wired to what it serves: stats, info, members, health, recent (telemetry and alerts),
+// replay (ring, then log) and query (log, else ring). The handlers only read thread-safe
+// state; none touches a data socket.
 // Thread-safety: start()/request_stop()/stop() from the node's owner; endpoint() any.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include "log/node_log.hpp"
 #include "membership/membership_wiring.hpp"
 #include "publish/publish_path.hpp"
+#include "telemetry/telemetry_hub.hpp"
 
 namespace vsm::detail {
 
@@ -23,6 +25,7 @@ struct ControlSources {
   NodeLog* log = nullptr;
   MembershipWiring* membership = nullptr;
   ReliableDelivery* reliable = nullptr;
+  TelemetryHub* telemetry = nullptr;
 };
 
 class ControlWiring {
@@ -46,6 +49,8 @@ class ControlWiring {
  private:
   void encode_info(std::string& out, std::uint32_t& fields) const;
   void encode_members(std::string& out, std::uint32_t& fields) const;
+  void encode_health(std::string& out, std::uint32_t& fields) const;
+  void encode_recent(std::string& out, std::uint32_t& fields) const;
 
   const NodeConfig& config_;
   zmq::context_t& ctx_;

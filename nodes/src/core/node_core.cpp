@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "algedonic/algedonic_event.hpp"
+#include "metrics/node_metrics.hpp"
+#include "telemetry/health.hpp"
+#include "telemetry/telemetry_format.hpp"
 #include "security/gossip_keys.hpp"
 #include "vsm/ids.hpp"
 
@@ -12,6 +16,7 @@ NodeCore::NodeCore(NodeConfig config)
       instance_(new_uuid()),
       clock_(config_.name),
       security_(config_, counters_),
+      telemetry_(config_),
       log_(config_),
       publish_(config_, clock_, counters_, ctx_, log_, security_),
       subscriptions_(instance_, dispatcher_),
@@ -28,7 +33,7 @@ NodeCore::NodeCore(NodeConfig config)
                    auto shared = std::make_shared<Event>(std::move(event));
                    reactor_.post([this, shared] { receive_.dispatch(*shared); });
                  }),
-      membership_(config_, reactor_, publish_, algedonic_),
+      membership_(config_, reactor_, publish_, algedonic_, telemetry_),
       control_(config_, ctx_, security_) {
   // spdlog creates its registry on first use, inside its shared library, where the
   // thread sanitizer cannot see the synchronisation: create it before any node thread.
@@ -80,8 +85,17 @@ Status NodeCore::start() {
   if (auto st = publish_.open(); !st) return st;
   if (auto st = reactor_.open(); !st) return st;
   subscriptions_.attach([this](std::string_view p, bool on) { reactor_.set_topic(p, on); });
+  algedonic_.set_raise_hook([this](const AlgedonicReceipt& r, Severity severity, Signal signal,
+                                   const Event& alert) {
+    auto parsed = parse_algedonic_event(alert, AlgedonicPath::kLane);
+    const std::string description = parsed ? parsed->description : std::string();
+    telemetry_.track_alert(r, severity, signal, description);
+    telemetry_.note_alert({r.id.to_string(), alert.ts.wall_ms, alert.source, severity, signal,
+                           description, true});
+  });
   if (auto st = algedonic_.start(); !st) return st;
   receive_.set_algedonic_filter([this](const Event& e) { return algedonic_.first_copy(e); });
+  receive_.set_telemetry_sink([this](std::string_view f) { telemetry_.on_remote_frame(f); });
   if (security_.enabled()) {
     reliable_.set_admit([this](const Event& e, std::string_view publisher) {
       return receive_.admit_repaired(e, publisher);
@@ -104,13 +118,16 @@ Status NodeCore::start() {
   sources.log = &log_;
   sources.membership = &membership_;
   sources.reliable = &reliable_;
+  sources.telemetry = &telemetry_;
   if (auto st = control_.start(std::move(sources)); !st) return st;
+  if (auto st = start_metrics(); !st) return st;
   Hello hello;
   hello.name = config_.name;
   hello.control = control_.endpoint();
   hello.instance = instance_;
   publish_.start(std::move(hello));
   reactor_.start(receive_);
+  start_telemetry();
   gossip::Endpoints local;
   if (const auto eps = endpoints(); !eps.empty()) local.pub = eps.front();
   local.control = control_.endpoint();
@@ -126,6 +143,7 @@ Status NodeCore::start() {
 
 void NodeCore::close() {
   if (closing_.exchange(true)) return;
+  telemetry_.close();
   publish_.close();
   control_.request_stop();
   algedonic_.close();
@@ -136,7 +154,9 @@ void NodeCore::close() {
 // (which cannot join its own thread) is completed by a later stop() or the destructor.
 void NodeCore::stop() {
   membership_.stop();  // graceful leave while the sockets still work
+  metrics_.stop();     // its handler reads every component
   close();
+  telemetry_.stop();   // before the XPUB closes and the log it samples
   control_.stop();
   reactor_.stop();
   publish_.stop();   // commits what is queued, then closes the XPUB
@@ -259,7 +279,77 @@ NodeStats NodeCore::stats() const {
   s.reliable_publishers = counters_.reliable_publishers.load();
   s.publishers_evicted = counters_.publishers_evicted.load();
   control_.fill_stats(s);
+  const auto rates = telemetry_.rates();
+  for (Channel c : kAllChannels) {
+    auto& out = s.channels[channel_index(c)];
+    out.latency = counters_.channels[channel_index(c)].latency.snapshot();
+    out.published_per_s = rates[channel_index(c)].published_per_s;
+    out.delivered_per_s = rates[channel_index(c)].delivered_per_s;
+    out.dropped_per_s = rates[channel_index(c)].dropped_per_s;
+  }
+  s.telemetry = telemetry_.stats();
+  s.health = evaluate_health_now(s);
   return s;
+}
+
+HealthReport NodeCore::evaluate_health_now(const NodeStats& s) const {
+  HealthInputs in;
+  in.running = started_ && !closing_;
+  if (auto* bridge = membership_.bridge()) {
+    in.gossip = true;
+    in.partition = bridge->partition_view();
+  }
+  in.log_enabled = s.log_enabled;
+  in.log = s.log;
+  in.breakers = s.repair_breakers;
+  in.queue_depth = s.publish_queue_depth;
+  in.queue_capacity = config_.publish_queue_capacity;
+  for (Channel c : kAllChannels) in.pressure[channel_index(c)] = s.of(c).variety_pressure;
+  in.unconfirmed_alerts = telemetry_.recent_unconfirmed();
+  return evaluate_health(in, config_);
+}
+
+std::uint64_t NodeCore::add_telemetry_callback(TelemetryCallback callback,
+                                               TelemetryOrigin origin) {
+  return callback ? telemetry_.add_callback(scoped(std::move(callback)), origin) : 0;
+}
+
+// Received alerts are kept for `vsmcat status` (the lane runs this once per alert id).
+void NodeCore::start_telemetry() {
+  if (auto* lane = algedonic_.lane()) {
+    lane->add_callback([this](const AlgedonicAlert& a) {
+      telemetry_.note_alert({a.event.id.to_string(), a.event.ts.wall_ms, a.event.source,
+                             a.severity, a.signal, a.description, false});
+    });
+  }
+  TelemetryWiring w;
+  w.publish = [this](std::string_view topic, std::string_view body) {
+    return publish_.send_internal(topic, body);
+  };
+  w.stats = [this] { return stats(); };
+  w.subscribe_remote = [this](bool on) {
+    reactor_.post([this, on] { reactor_.set_topic(telemetry_format::kTopicPrefix, on); });
+  };
+  telemetry_.start(std::move(w));
+}
+
+Status NodeCore::start_metrics() {
+  if (config_.metrics_bind.empty()) return {};
+  return metrics_.start(config_.metrics_bind, [this] { return render_metrics(); });
+}
+
+std::string NodeCore::render_metrics() const {
+  MetricsSnapshot m;
+  m.node = config_.name;
+  m.role = config_.role;
+  m.version = VSM_PROJECT_VERSION;
+  m.stats = stats();
+  if (auto* bridge = membership_.bridge()) {
+    m.gossip = true;
+    m.members = bridge->members();
+    m.partition = bridge->partition_view();
+  }
+  return render_node_metrics(m);
 }
 
 }  // namespace vsm::detail

@@ -10,6 +10,8 @@
 //   algedonic/  AlgedonicBridge    the algedonic lane (its own thread and context)
 //   membership/ MembershipWiring   gossip (its own thread)
 //   control/    ControlWiring      the control plane (its own thread)
+//   telemetry/  TelemetryHub       reports about the node, rates, health (its own thread)
+//   metrics/    MetricsServer      Prometheus /metrics over HTTP (its own thread)
 // Shared with Subscription handles by weak_ptr.
 #pragma once
 
@@ -28,12 +30,14 @@
 #include "delivery/reliable_delivery.hpp"
 #include "log/node_log.hpp"
 #include "membership/membership_wiring.hpp"
+#include "metrics/metrics_server.hpp"
 #include "publish/publish_path.hpp"
 #include "reactor/reactor.hpp"
 #include "receive/receive_path.hpp"
 #include "security/node_security.hpp"
 #include "subscribe/dispatcher.hpp"
 #include "subscribe/subscriptions.hpp"
+#include "telemetry/telemetry_hub.hpp"
 #include "vsm/hlc.hpp"
 #include "vsm/node.hpp"
 
@@ -76,8 +80,18 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   std::uint64_t add_algedonic_callback(AlgedonicCallback callback);
   NodeStats stats() const;
 
+  std::uint64_t add_telemetry_callback(TelemetryCallback callback, TelemetryOrigin origin);
+  void remove_telemetry_callback(std::uint64_t token) { telemetry_.remove_callback(token); }
+  std::vector<TelemetryEvent> recent_telemetry() const { return telemetry_.recent(); }
+  std::string metrics_endpoint() const { return metrics_.endpoint(); }
+
  private:
   Status validate_config() const;
+  // Wires the telemetry hub (sources, sinks) and starts it; then the metrics endpoint.
+  void start_telemetry();
+  Status start_metrics();
+  std::string render_metrics() const;
+  HealthReport evaluate_health_now(const NodeStats& s) const;
   // Wraps a user callback so it runs inside a CallbackScope of this node.
   template <typename F>
   auto scoped(F f) const {
@@ -91,6 +105,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   const std::string instance_;
   HybridClock clock_;
   NodeCounters counters_;
+  TelemetryHub telemetry_;
   zmq::context_t ctx_;
   NodeSecurity security_;
   NodeLog log_;
@@ -103,6 +118,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   AlgedonicBridge algedonic_;
   MembershipWiring membership_;
   ControlWiring control_;
+  MetricsServer metrics_;
   std::atomic<bool> started_{false};
   std::atomic<bool> closing_{false};
 };

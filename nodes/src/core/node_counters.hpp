@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "vsm/latency_histogram.hpp"
 #include "vsm/node_stats.hpp"
 
 namespace vsm::detail {
@@ -15,6 +16,7 @@ struct ChannelCounters {
   std::atomic<std::uint64_t> received{0};
   std::atomic<std::uint64_t> delivered{0};
   std::atomic<std::uint64_t> dropped{0};
+  LatencyHistogram latency;  // publish -> deliver; recorded by the reactor thread only
 };
 
 struct SecurityCounters {

@@ -52,6 +52,8 @@ class NodeLog {
   // Serves a control-plane query page. REQUIRES: enabled().
   Result<QuerySlice> query(const QueryRequest& request) const;
 
+  // The log's counters and health (empty when disabled).
+  persist::LogStats stats() const { return log_ ? log_->stats() : persist::LogStats{}; }
   std::uint64_t receive_failures() const noexcept {
     return receive_failures_.load(std::memory_order_relaxed);
   }

@@ -2,13 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include "telemetry/telemetry_reports.hpp"
 #include "vsm/value_pack.hpp"
 
 namespace vsm::detail {
 
 MembershipWiring::MembershipWiring(const NodeConfig& config, Reactor& reactor,
-                                   PublishPath& publish, AlgedonicBridge& algedonic)
-    : config_(config), reactor_(reactor), publish_(publish), algedonic_(algedonic) {}
+                                   PublishPath& publish, AlgedonicBridge& algedonic,
+                                   TelemetryHub& telemetry)
+    : config_(config),
+      reactor_(reactor),
+      publish_(publish),
+      algedonic_(algedonic),
+      telemetry_(telemetry) {}
 
 Status MembershipWiring::create() {
   if (config_.gossip_bind.empty()) return {};
@@ -23,13 +29,17 @@ Status MembershipWiring::create() {
     if (auto* lane = algedonic_.lane()) (void)lane->remove_peer(ep);
   };
   hooks.partition_changed = [this](const gossip::PartitionEvent& e) {
+    telemetry_.report(partition_report(e));  // state or sides changed
     if (e.from == e.to) return;  // membership of the partitions changed, not the state
     reactor_.post([this, e] { announce(e); });
   };
   auto bridge = MembershipBridge::create(config_, std::move(hooks));
   if (!bridge) return bridge.error();
   bridge_ = std::move(bridge).value();
-  if (member_cb_) bridge_->on_member_event(member_cb_);
+  bridge_->on_member_event([this](const gossip::MemberEvent& e) {
+    if (e.member.name != config_.name) telemetry_.report(member_report(e));
+    if (member_cb_) member_cb_(e);
+  });
   if (partition_cb_) bridge_->on_partition_event(partition_cb_);
   return {};
 }

@@ -1,6 +1,8 @@
 // Gossip membership wired into the node: runs the MembershipBridge (gossip thread),
 // turns members' publish endpoints into SUB connects/disconnects and their DISH
-// endpoints into algedonic peers, and announces partition transitions on the fabric.
+// endpoints into algedonic peers, announces partition transitions on the fabric, and
+// reports member and partition events as telemetry (telemetry/telemetry_hub.hpp, which
+// never blocks the gossip thread).
 // Everything a gossip callback triggers is posted to the reactor, so the gossip thread
 // never blocks on the data plane (a blocked gossip thread would miss probes and be
 // suspected itself).
@@ -15,13 +17,14 @@
 #include "membership/membership_bridge.hpp"
 #include "publish/publish_path.hpp"
 #include "reactor/reactor.hpp"
+#include "telemetry/telemetry_hub.hpp"
 
 namespace vsm::detail {
 
 class MembershipWiring {
  public:
   MembershipWiring(const NodeConfig& config, Reactor& reactor, PublishPath& publish,
-                   AlgedonicBridge& algedonic);
+                   AlgedonicBridge& algedonic, TelemetryHub& telemetry);
 
   // User callbacks (before create()); they run on the gossip thread.
   void on_member_event(std::function<void(const gossip::MemberEvent&)> cb) {
@@ -46,6 +49,7 @@ class MembershipWiring {
   Reactor& reactor_;
   PublishPath& publish_;
   AlgedonicBridge& algedonic_;
+  TelemetryHub& telemetry_;
   std::function<void(const gossip::MemberEvent&)> member_cb_;
   std::function<void(const gossip::PartitionEvent&)> partition_cb_;
   std::unique_ptr<MembershipBridge> bridge_;

@@ -54,6 +54,10 @@ class PublishPath {
   void sign(Event& event) { security_.sign(event); }
 
   std::vector<std::string> endpoints() const { return socket_.endpoints(); }
+  // Sends a fabric message on an internal '~' topic (telemetry); never blocks.
+  bool send_internal(std::string_view topic, std::string_view body) {
+    return socket_.send_internal(topic, body);
+  }
   bool wait_for_subscribers(std::size_t n, std::chrono::milliseconds timeout) const {
     return socket_.presence().wait_for(n, timeout);
   }

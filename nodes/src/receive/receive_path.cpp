@@ -2,11 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "core/hello.hpp"
+#include "telemetry/telemetry_format.hpp"
 #include "vsm/frame_format.hpp"
 #include "vsm/monotonic_clock.hpp"
 
 namespace vsm::detail {
+namespace {
+constexpr std::string_view kTelemetryPrefix = telemetry_format::kTopicPrefix;
+}  // namespace
 
 ReceivePath::ReceivePath(const NodeConfig& config, NodeCounters& counters, HybridClock& clock,
                          Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log,
@@ -34,9 +40,16 @@ void ReceivePath::on_message(std::string_view frame, std::string_view peer) {
       NodeCounters::add(counters_.decode_errors);
     } else if (frame.substr(0, kHelloPrefix.size()) == kHelloPrefix) {
       on_hello(frame.substr(sep + 1), peer);
+    } else if (telemetry_ && frame.substr(0, kTelemetryPrefix.size()) == kTelemetryPrefix) {
+      telemetry_(frame);  // decoded on the telemetry thread
     }
     return;
   }
+  // One clock read per frame (a batch's events arrived together): publish -> deliver
+  // latency from each event's HLC wall time.
+  frame_now_us_ = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
   if (auto st = reader_.reset(frame, config_.limits); !st) {
     NodeCounters::add(counters_.decode_errors);
     spdlog::debug("vsm: node {} dropped a malformed frame: {}", config_.name, st.error().to_string());
@@ -113,6 +126,8 @@ void ReceivePath::deliver(const Event& event) {
     return;
   }
   if (is_duplicate(event)) return;
+  ch.latency.record_unsynchronized(frame_now_us_ -
+                                   static_cast<std::int64_t>(event.ts.wall_ms) * 1000);
   if (config_.log_received) log_.stage_received(reader_.event_head(), reader_.event_map());
   dispatch(event);
 }

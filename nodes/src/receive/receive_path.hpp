@@ -1,8 +1,11 @@
 // What the reactor does with each received message (reactor/reactor.hpp calls it):
-// fabric messages ('~' topics: hellos) update gap tracking and Reliable delivery;
-// events (one per frame, or a batch: vsm::FrameReader) are decoded into one reused Event, counted, merged into the HLC, checked for
-// gaps (BestEffort counting, receive/sequence_tracker.hpp), deduplicated (algedonic
-// copies, the optional id window), logged when log_received is set, and dispatched:
+// fabric messages ('~' topics) are hellos, which update gap tracking and Reliable
+// delivery, or other nodes' telemetry, handed to the telemetry sink (it copies them);
+// events (one per frame, or a batch: vsm::FrameReader) are decoded into one reused Event,
+// counted, merged into the HLC, timed (publish -> deliver latency from ts.wall_ms, one
+// clock read per frame), checked for gaps (BestEffort counting,
+// receive/sequence_tracker.hpp), deduplicated (algedonic copies, the optional id
+// window), logged when log_received is set, and dispatched:
 // Reliable subscriptions get a copy through their tracker, the others the matching
 // events into their queues (subscribe/subscription_state.hpp).
 // Thread-safety: reactor thread only.
@@ -37,6 +40,12 @@ class ReceivePath final : public ReactorHandler {
     first_algedonic_copy_ = std::move(first_copy);
   }
 
+  // Other nodes' telemetry frames (`~vsm/tel/...`) go to `sink` (set once, before the
+  // reactor starts; it must not block).
+  void set_telemetry_sink(std::function<void(std::string_view frame)> sink) {
+    telemetry_ = std::move(sink);
+  }
+
   void on_message(std::string_view frame, std::string_view peer) override;
   void on_batch_end() override;
   void on_turn_end() override;
@@ -65,6 +74,8 @@ class ReceivePath final : public ReactorHandler {
   NodeSecurity& security_;
   SourceCheck source_check_;  // security on: every event and hello
   std::function<bool(const Event&)> first_algedonic_copy_;
+  std::function<void(std::string_view)> telemetry_;
+  std::int64_t frame_now_us_ = 0;  // Unix us when the current frame arrived
   SequenceTracker sequences_;  // bounded: NodeConfig::max_tracked_publishers
   std::uint64_t reported_evictions_ = 0;
   std::unique_ptr<DedupWindow> dedup_;  // null when disabled

@@ -35,6 +35,11 @@ struct PartitionConfig {
   bool require_s3 = true;
   // After a merge the state stays `healing` this long (time for log anti-entropy).
   std::uint64_t healing_hold_ms = 2'000;
+  // Start-up rule: a required role (S5, S3) counts as missing only once a member with
+  // that role has been seen (a node cannot be cut off from members it never saw), or
+  // once this long has passed since the first evaluation without seeing one (then the
+  // reason says so). 0: required roles count from the start.
+  std::uint64_t join_grace_ms = 30'000;
 };
 
 struct Partition {
@@ -82,12 +87,19 @@ class PartitionDetector {
                                      const std::set<std::string>& local_unreachable,
                                      const std::map<std::string, std::set<std::string>>& reports) const;
   PartitionState next_state(std::uint64_t now_ms, bool degraded);
+  // The start-up rule (PartitionConfig::join_grace_ms): notes which required roles have
+  // been seen and whether a role not seen yet is still within its grace.
+  void note_roles_seen(std::uint64_t now_ms, const std::vector<Member>& members);
+  bool role_expected(bool seen, std::uint64_t now_ms) const;
 
   PartitionConfig config_;
   std::string self_name_;
   PartitionView view_;
   std::uint64_t healing_since_ms_ = 0;
   bool evaluated_ = false;
+  std::uint64_t first_eval_ms_ = 0;
+  bool seen_s5_ = false;
+  bool seen_s3_ = false;
 };
 
 }  // namespace vsm::gossip

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "vsm/latency_histogram.hpp"
+
 namespace vsm::persist {
 
 enum class LogHealth {
@@ -23,6 +25,7 @@ struct LogStats {
   std::uint64_t segments_deleted = 0;  // by retention since open
   std::uint64_t damaged_segments = 0;  // segments skipped because their header is damaged
   std::uint64_t queued_appends = 0;    // append calls in the writer queue now (group included)
+  LatencySnapshot sync_latency;        // durations of the fdatasync calls since open
 
   // Errors that heal (docs/LOG_FORMAT.md): since open.
   LogHealth health = LogHealth::kHealthy;
