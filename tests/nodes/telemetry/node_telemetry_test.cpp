@@ -45,8 +45,8 @@ TEST_CASE("a node's reports reach another node's kRemote callbacks, not its subs
           "[node][telemetry]") {
   auto pub_cfg = vsm::test::node_config("s1.tel", vsm::Role::kS1);
   pub_cfg.dish_peers = {};  // an alert to nobody: raised, then unconfirmed
+  Collected remote, local;  // outlive the nodes: their callbacks run until the nodes stop
   vsm::test::PubSubPair pair(pub_cfg, vsm::test::node_config("s5.watch", vsm::Role::kS5));
-  Collected remote, local;
   pair.sub.on_telemetry(remote.callback(), TelemetryOrigin::kRemote);
   pair.pub.on_telemetry(local.callback());
   auto all = pair.subscribe_ready(vsm::Filter::all());
@@ -88,8 +88,8 @@ TEST_CASE("a node's reports reach another node's kRemote callbacks, not its subs
 TEST_CASE("gossip member events become telemetry reports", "[node][telemetry][gossip]") {
   auto a_cfg = vsm::test::node_config("s5.seed", vsm::Role::kS5);
   a_cfg.gossip_bind = "127.0.0.1:0";
+  Collected reports;  // outlives the node: its callback runs until the node stops
   vsm::Node a(a_cfg);
-  Collected reports;
   a.on_telemetry(reports.callback());
   REQUIRE(a.start().ok());
   auto b_cfg = vsm::test::node_config("s3.joiner", vsm::Role::kS3);
@@ -120,8 +120,8 @@ TEST_CASE("a lone node is healthy and raises no alarm before it has seen an S5",
   }
   SECTION("no grace: degraded at once, with a pain alert and a partition report") {
     cfg.partition.join_grace_ms = 0;
+    Collected reports;  // outlives the node: its callback runs until the node stops
     vsm::Node n(cfg);
-    Collected reports;
     n.on_telemetry(reports.callback());
     REQUIRE(n.start().ok());
     REQUIRE(vsm::test::wait_until(

@@ -53,10 +53,10 @@ TEST_CASE("reports beyond the burst are suppressed and counted", "[node][telemet
   cfg.name = "s1.hub";
   cfg.telemetry_burst = 5;
   cfg.telemetry_max_per_s = 0.001;  // practically no refill during the test
-  TelemetryHub hub(cfg);
   Sink sink;
   std::vector<std::uint64_t> seqs;
   std::mutex mu;
+  TelemetryHub hub(cfg);
   hub.add_callback(
       [&](const TelemetryEvent& e) {
         std::lock_guard lock(mu);
@@ -85,8 +85,8 @@ TEST_CASE("telemetry_enabled = false publishes nothing", "[node][telemetry]") {
   vsm::NodeConfig cfg;
   cfg.name = "s1.off";
   cfg.telemetry_enabled = false;
-  TelemetryHub hub(cfg);
   Sink sink;
+  TelemetryHub hub(cfg);
   hub.start(wiring(sink));
   hub.report(member_dead("x"));
   hub.stop();
@@ -98,13 +98,13 @@ TEST_CASE("other nodes' reports reach kRemote callbacks; bad ones are counted",
           "[node][telemetry]") {
   vsm::NodeConfig cfg;
   cfg.name = "s5.watch";
-  TelemetryHub hub(cfg);
   Sink sink;
+  std::mutex mu;
+  std::vector<TelemetryEvent> got;
+  TelemetryHub hub(cfg);  // declared last: stopped before what its callbacks touch
   hub.start(wiring(sink));
   hub.on_remote_frame(
       vsm::detail::encode_telemetry_frame(member_dead("ignored")));  // no callback yet
-  std::mutex mu;
-  std::vector<TelemetryEvent> got;
   const auto token = hub.add_callback(
       [&](const TelemetryEvent& e) {
         std::lock_guard lock(mu);
@@ -147,9 +147,9 @@ TEST_CASE("the queue of other nodes' frames is bounded", "[node][telemetry]") {
 TEST_CASE("a callback that throws is counted and the others still run", "[node][telemetry]") {
   vsm::NodeConfig cfg;
   cfg.name = "s1.cb";
-  TelemetryHub hub(cfg);
   Sink sink;
   std::atomic<int> calls{0};
+  TelemetryHub hub(cfg);
   hub.add_callback([](const TelemetryEvent&) { throw std::runtime_error("boom"); },
                    TelemetryOrigin::kLocal);
   hub.add_callback([&](const TelemetryEvent&) { ++calls; }, TelemetryOrigin::kLocal);
