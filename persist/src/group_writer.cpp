@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstring>
-
 #include "log_directory.hpp"
 #include "vsm/persist/log_format.hpp"
 #include "vsm/persist/record_writer.hpp"
@@ -17,9 +15,7 @@ namespace fs = std::filesystem;
 GroupWriter::GroupWriter(Env& env, fs::path dir, const LogOptions& options, SegmentSet& segments)
     : env_(env), dir_(std::move(dir)), options_(options), segments_(segments) {}
 
-void GroupWriter::adopt(SegmentPtr segment, std::uint64_t size,
-                        std::optional<ChainLink> last_link) {
-  chain_ = last_link ? *last_link : chain_seed(segment->base_offset());
+void GroupWriter::adopt(SegmentPtr segment, std::uint64_t size) {
   active_ = std::move(segment);
   active_size_ = size;
 }
@@ -30,7 +26,6 @@ Status GroupWriter::create_active(std::uint64_t base) {
   if (!file) return std::move(file).error();
   active_ = std::make_shared<Segment>(path, base, std::move(file).value());
   active_size_ = lf::kSegmentHeaderBytes;
-  chain_ = chain_seed(base);
   segments_.push(active_);
   return {};
 }

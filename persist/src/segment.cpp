@@ -47,9 +47,7 @@ Result<std::shared_ptr<Segment>> Segment::open(Env& env, const fs::path& path,
                              " but the file name says " + std::to_string(base_offset) +
                              "; was the file renamed?");
   }
-  auto seg = std::make_shared<Segment>(path, base_offset, SharedFile(std::move(file).value()));
-  seg->version_ = static_cast<std::uint16_t>(header[8] | (header[9] << 8));
-  return seg;
+  return std::make_shared<Segment>(path, base_offset, SharedFile(std::move(file).value()));
 }
 
 std::shared_ptr<Segment> Segment::damaged(const fs::path& path, std::uint64_t base_offset,
@@ -74,30 +72,10 @@ Result<SegmentScan> Segment::scan() const {
     meta.size = r->size;
     peek_channel_seq(r->body, meta);
     out.index.add(meta);
-    if (r->link.size() == lf::kChainBytes) {
-      out.last_link.emplace();
-      std::memcpy(out.last_link->data(), r->link.data(), lf::kChainBytes);
-    } else {
-      out.last_link.reset();
-    }
   }
   if (!reader.status().ok()) return reader.status().error();
   out.tail_bytes = reader.tail_bytes();
   out.tail_reason = reader.tail_reason();
-  return out;
-}
-
-Result<Segment::ChainReport> Segment::check_chain() const {
-  ChainReport out;
-  ChainCheck check(base_offset_);
-  auto last = salvage([&](const Record& r) {
-    if (out.broken) return;
-    if (auto why = check.next(r)) {
-      out.broken = CorruptRegion{path_.string(), r.pos, r.size, *why, r.offset, r.offset, 1};
-    }
-  });
-  if (!last) return std::move(last).error();
-  out.head = check.head();
   return out;
 }
 

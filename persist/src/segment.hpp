@@ -18,11 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "chain.hpp"
 #include "segment_index.hpp"
 #include "vsm/persist/env.hpp"
 #include "vsm/persist/file.hpp"
-#include "vsm/persist/log_format.hpp"
 #include "vsm/persist/log_report.hpp"
 #include "vsm/persist/record_reader.hpp"
 #include "vsm/result.hpp"
@@ -32,7 +30,6 @@ namespace vsm::persist::detail {
 // Result of scanning a whole segment.
 struct SegmentScan {
   SegmentIndex index;
-  std::optional<ChainLink> last_link;  // chain link of the last valid record (version 2)
   std::uint64_t tail_bytes = 0;  // bytes after the last valid record
   std::string tail_reason;
   std::vector<CorruptRegion> corruption;
@@ -57,17 +54,6 @@ class Segment {
   // Reads every record (checksums verified) to build the index; used for the last
   // segment at open and when the .idx side file is missing or bad.
   Result<SegmentScan> scan() const;
-  // Version 2 segments: records carry a hash chain (chain.hpp). set_version() is for
-  // recovery, which rewrites an empty version 1 segment's header.
-  bool chained() const noexcept { return version_ >= log_format::kSegmentVersion; }
-  void set_version(std::uint16_t v) noexcept { version_ = v; }
-  // Checks the hash chain of every valid record (version 2): the first record that does
-  // not follow its predecessor, and the link of the last record (the segment's head).
-  struct ChainReport {
-    std::optional<CorruptRegion> broken;
-    ChainLink head{};
-  };
-  Result<ChainReport> check_chain() const;
   // What load_index() did.
   struct IndexLoad {
     bool rebuilt = false;                   // the side file was missing or invalid
@@ -111,7 +97,6 @@ class Segment {
  private:
   std::filesystem::path path_;
   std::uint64_t base_offset_;
-  std::uint16_t version_ = log_format::kSegmentVersion;
   SharedFile file_;
   std::optional<CorruptRegion> header_damage_;
   std::optional<CorruptRegion> end_damage_;
