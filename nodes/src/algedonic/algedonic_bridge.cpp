@@ -57,9 +57,9 @@ Result<AlgedonicReceipt> AlgedonicBridge::raise(Severity severity, Signal signal
                             " (shorten the description or send fewer metrics)");
   }
   // The flow rules apply to the lane as to the data plane; check before anything leaves.
-  // (flow_allowed() does not count; publish() below counts the outcome once.)
+  // (allows() does not count; publish() below counts the outcome once.)
   const auto target_role = role_from_name(event.target);
-  if (publish_.flow().enabled() && !flow_allowed(event.channel, config_.role, target_role)) {
+  if (publish_.flow().enabled() && !publish_.flow().allows(event.channel, config_.role, target_role)) {
     return publish_.check_flow(event.channel, target_role).error();  // error + blocked count
   }
   // The lane copy goes first and is not sequenced (seq 0): the data-plane sequence is
