@@ -10,6 +10,7 @@
 #include "vsm/algedonic.hpp"
 #include "vsm/channel.hpp"
 #include "vsm/circuit_breaker.hpp"
+#include "vsm/variety.hpp"
 
 namespace vsm {
 
@@ -55,6 +56,9 @@ struct NodeStats {
   std::uint64_t acks_received = 0;
   // Subscriber side:
   std::uint64_t acks_sent = 0;
+
+  // Variety engineering: compression, adaptive rates, bargains, degraded mode, chaos.
+  VarietyStats variety;
 
   const ChannelStats& of(Channel c) const { return channels[channel_index(c)]; }
   ChannelStats total() const {

@@ -8,8 +8,13 @@
 namespace vsm::detail {
 
 AlgedonicBridge::AlgedonicBridge(const NodeConfig& config, HybridClock& clock,
-                                 PublishPath& publish, std::function<void(Event&&)> to_subscribers)
-    : config_(config), clock_(clock), publish_(publish), to_subscribers_(std::move(to_subscribers)) {}
+                                 PublishPath& publish, std::function<void(Event&&)> to_subscribers,
+                                 ChaosEngine* chaos)
+    : config_(config),
+      clock_(clock),
+      publish_(publish),
+      to_subscribers_(std::move(to_subscribers)),
+      chaos_(chaos) {}
 
 Status AlgedonicBridge::start() {
   auto codec = DatagramCodec::from_hex_key(config_.cluster_key);
@@ -19,7 +24,8 @@ Status AlgedonicBridge::start() {
     return Error::invalid(
         "algedonic_max_retries must be 0..100 and algedonic_retry_*_ms positive");
   }
-  auto lane = std::make_unique<AlgedonicLane>(config_, std::move(codec).value(), to_subscribers_);
+  auto lane = std::make_unique<AlgedonicLane>(config_, std::move(codec).value(), to_subscribers_,
+                                              chaos_);
   if (auto st = lane->start(); !st) return st;
   lane_ = std::move(lane);
   return {};

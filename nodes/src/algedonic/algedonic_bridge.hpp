@@ -22,7 +22,7 @@ namespace vsm::detail {
 class AlgedonicBridge {
  public:
   AlgedonicBridge(const NodeConfig& config, HybridClock& clock, PublishPath& publish,
-                  std::function<void(Event&&)> to_subscribers);
+                  std::function<void(Event&&)> to_subscribers, ChaosEngine* chaos = nullptr);
 
   Status start();
   // `origin` kSystem: the node's own alert (its data-plane copy never waits for room).
@@ -41,6 +41,7 @@ class AlgedonicBridge {
   HybridClock& clock_;
   PublishPath& publish_;
   std::function<void(Event&&)> to_subscribers_;
+  ChaosEngine* chaos_;
   std::unique_ptr<AlgedonicLane> lane_;
 };
 

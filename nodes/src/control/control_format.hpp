@@ -39,6 +39,9 @@ inline constexpr std::string_view kOpStats = "stats";
 inline constexpr std::string_view kOpReplay = "replay";
 inline constexpr std::string_view kOpMembers = "members";
 inline constexpr std::string_view kOpQuery = "query";
+// Variety ops (control/variety_ops.hpp).
+inline constexpr std::string_view kOpChaos = "chaos";
+inline constexpr std::string_view kOpPartitionResolve = "partition_resolve";
 
 // Request keys of query (besides "ch", "from", "to", "max" shared with replay).
 inline constexpr std::string_view kKeyFromOffset = "from_off";

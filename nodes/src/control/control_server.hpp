@@ -6,7 +6,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -31,6 +33,13 @@ struct ControlHandlers {
   std::function<void(std::string& out_map_body, std::uint32_t& fields)> info;  // appends pairs
   std::function<void(std::string& out_map_body, std::uint32_t& fields)> members;  // ditto
   std::function<Result<QuerySlice>(const QueryRequest&)> query;
+  // --- variety ops (chaos, partition_resolve; control/variety_ops.hpp) ---
+  // Op name -> handler of the raw request: the reply's extra map pairs and their count,
+  // or an error for the error reply.
+  using ExtraOp =
+      std::function<Result<std::pair<std::string, std::uint32_t>>(std::string_view request)>;
+  std::map<std::string, ExtraOp, std::less<>> extra_ops;
+  // --- end variety ops ---
 };
 
 class ControlServer {

@@ -1,6 +1,7 @@
 #include "control/control_wiring.hpp"
 
 #include "control/control_query.hpp"
+#include "control/variety_ops.hpp"
 #include "vsm/msgpack_writer.hpp"
 
 namespace vsm::detail {
@@ -22,6 +23,7 @@ Status ControlWiring::start(ControlSources sources) {
     return src_.log->enabled() ? src_.log->query(q)
                                : query_ring(src_.publish->ring(), config_.name, q);
   };
+  add_variety_ops(h, *src_.chaos, *src_.membership);
   server_ = std::make_unique<ControlServer>(ctx_, std::move(h));
   return server_->start(config_.control_bind);
 }
@@ -51,6 +53,7 @@ void ControlWiring::encode_members(std::string& out, std::uint32_t& fields) cons
   w.str("partition"); w.str(gossip::partition_state_name(view.state));
   w.str("reason"); w.str(view.reason);
   fields += 3;
+  encode_partition_extras(view, out, fields);  // variety: strategy, one_way
 }
 
 void ControlWiring::encode_info(std::string& out, std::uint32_t& fields) const {

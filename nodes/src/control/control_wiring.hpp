@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "chaos/chaos_engine.hpp"
 #include "control/control_server.hpp"
 #include "delivery/reliable_delivery.hpp"
 #include "log/node_log.hpp"
@@ -23,6 +24,7 @@ struct ControlSources {
   NodeLog* log = nullptr;
   MembershipWiring* membership = nullptr;
   ReliableDelivery* reliable = nullptr;
+  ChaosEngine* chaos = nullptr;  // variety ops (control/variety_ops.hpp)
 };
 
 class ControlWiring {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "variety/compressor.hpp"
 #include "vsm/ids.hpp"
 
 namespace vsm::detail {
@@ -11,21 +12,26 @@ NodeCore::NodeCore(NodeConfig config)
       instance_(new_uuid()),
       clock_(config_.name),
       log_(config_),
-      publish_(config_, clock_, counters_, ctx_, log_),
+      chaos_(config_.chaos),
+      degraded_(config_),
+      publish_(config_, clock_, counters_, ctx_, log_, degraded_),
       subscriptions_(instance_, dispatcher_),
       reactor_(config_, ctx_, counters_),
       reliable_(config_, instance_, counters_, subscriptions_,
                 [this](std::function<void()> cmd) { return reactor_.post(std::move(cmd)); },
                 [this](std::string_view frame) { return reactor_.send_upstream(frame); }),
-      receive_(config_, counters_, clock_, subscriptions_, reliable_, log_),
+      bargain_(config_, publish_.quotas()),
+      receive_(config_, counters_, clock_, subscriptions_, reliable_, log_,
+               ReceivePath::Variety{chaos_, degraded_, bargain_}),
       // Alerts first seen on the lane reach ordinary subscriptions through the reactor,
       // which owns them; the lane never waits for it.
       algedonic_(config_, clock_, publish_,
                  [this](Event&& event) {
                    auto shared = std::make_shared<Event>(std::move(event));
                    reactor_.post([this, shared] { receive_.dispatch(*shared); });
-                 }),
-      membership_(config_, reactor_, publish_, algedonic_),
+                 },
+                 &chaos_),
+      membership_(config_, reactor_, publish_, algedonic_, degraded_, chaos_),
       control_(config_, ctx_) {
   // spdlog creates its registry on first use, inside its shared library, where the
   // thread sanitizer cannot see the synchronisation: create it before any node thread.
@@ -44,7 +50,19 @@ Status NodeCore::validate_config() const {
     return Error::invalid("NodeConfig.publish_queue_capacity must be > 0");
   }
   if (config_.repair_max_lanes == 0) return Error::invalid("NodeConfig.repair_max_lanes must be > 0");
+  if (auto st = Compressor::validate(config_.compression); !st) return st;
   return {};
+}
+
+// vsm_health partitions count unresolved critical pain: every alert this node receives
+// (once per id) or raises itself goes to the partition detector.
+void NodeCore::feed_partition_detector() {
+  auto* lane = algedonic_.lane();
+  if (lane == nullptr || membership_.bridge() == nullptr) return;
+  (void)lane->add_callback([this](const AlgedonicAlert& a) {
+    membership_.bridge()->note_algedonic(a.event.source, a.signal == Signal::kPain,
+                                         a.severity >= Severity::kCritical);
+  });
 }
 
 // Order: everything the control server's stats, members and query ops read exists
@@ -61,6 +79,7 @@ Status NodeCore::start() {
   receive_.set_algedonic_filter([this](const Event& e) { return algedonic_.first_copy(e); });
   reliable_.start();
   if (auto st = membership_.create(); !st) return st;
+  feed_partition_detector();
   ControlSources sources;
   sources.instance = instance_;
   sources.stats = [this] { return stats(); };
@@ -68,6 +87,7 @@ Status NodeCore::start() {
   sources.log = &log_;
   sources.membership = &membership_;
   sources.reliable = &reliable_;
+  sources.chaos = &chaos_;
   if (auto st = control_.start(std::move(sources)); !st) return st;
   publish_.start(Hello{config_.name, control_.endpoint(), instance_, {}});
   reactor_.start(receive_);
@@ -172,7 +192,12 @@ Result<AlgedonicReceipt> NodeCore::publish_algedonic(Severity severity, Signal s
                                                      std::string description,
                                                      const std::map<std::string, double>& metrics) {
   if (!started_ || closing_) return Error::shutting_down("node is not running");
-  return algedonic_.raise(severity, signal, std::move(description), metrics);
+  auto receipt = algedonic_.raise(severity, signal, std::move(description), metrics);
+  if (receipt && membership_.bridge() != nullptr) {
+    membership_.bridge()->note_algedonic(config_.name, signal == Signal::kPain,
+                                         severity >= Severity::kCritical);
+  }
+  return receipt;
 }
 
 std::uint64_t NodeCore::add_algedonic_callback(AlgedonicCallback callback) {
@@ -207,6 +232,9 @@ NodeStats NodeCore::stats() const {
   s.reliable_backpressure = counters_.reliable_backpressure.load();
   s.acks_sent = counters_.acks_sent.load();
   s.batches_sent = counters_.batches_sent.load();
+  degraded_.fill_stats(s.variety);
+  bargain_.fill_stats(s.variety);
+  chaos_.fill_stats(s.variety);
   return s;
 }
 

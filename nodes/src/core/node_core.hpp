@@ -10,6 +10,8 @@
 //   algedonic/  AlgedonicBridge    the algedonic lane (its own thread and context)
 //   membership/ MembershipWiring   gossip (its own thread)
 //   control/    ControlWiring      the control plane (its own thread)
+//   variety/    DegradedMode, BargainReceiver, CompressionStage (in PublishPath)
+//   chaos/      ChaosEngine        built-in fault injection on the receive paths
 // Shared with Subscription handles by weak_ptr.
 #pragma once
 
@@ -23,6 +25,7 @@
 #include <zmq.hpp>
 
 #include "algedonic/algedonic_bridge.hpp"
+#include "chaos/chaos_engine.hpp"
 #include "control/control_wiring.hpp"
 #include "core/callback_scope.hpp"
 #include "core/node_counters.hpp"
@@ -34,6 +37,8 @@
 #include "receive/receive_path.hpp"
 #include "subscribe/dispatcher.hpp"
 #include "subscribe/subscriptions.hpp"
+#include "variety/bargain.hpp"
+#include "variety/degraded_mode.hpp"
 #include "vsm/hlc.hpp"
 #include "vsm/node.hpp"
 
@@ -78,6 +83,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
 
  private:
   Status validate_config() const;
+  void feed_partition_detector();  // algedonic alerts -> vsm_health
   // Wraps a user callback so it runs inside a CallbackScope of this node.
   template <typename F>
   auto scoped(F f) const {
@@ -93,11 +99,14 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   NodeCounters counters_;
   zmq::context_t ctx_;
   NodeLog log_;
+  ChaosEngine chaos_;
+  DegradedMode degraded_;
   PublishPath publish_;
   Dispatcher dispatcher_;
   Subscriptions subscriptions_;
   Reactor reactor_;
   ReliableDelivery reliable_;
+  BargainReceiver bargain_;
   ReceivePath receive_;
   AlgedonicBridge algedonic_;
   MembershipWiring membership_;

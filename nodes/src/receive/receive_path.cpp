@@ -9,13 +9,16 @@
 namespace vsm::detail {
 
 ReceivePath::ReceivePath(const NodeConfig& config, NodeCounters& counters, HybridClock& clock,
-                         Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log)
+                         Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log,
+                         Variety variety)
     : config_(config),
       counters_(counters),
       clock_(clock),
       subs_(subs),
       reliable_(reliable),
-      log_(log) {
+      log_(log),
+      variety_(variety),
+      gate_(config.chaos.max_held) {
   if (config_.dedup_window_ids > 0) {
     dedup_ = std::make_unique<DedupWindow>(
         DedupWindowConfig{config_.dedup_window_ids, config_.dedup_window_ms});
@@ -47,9 +50,30 @@ void ReceivePath::on_message(std::string_view frame) {
                     reader_.topic().type, st.error().to_string());
       continue;
     }
-    deliver(rx_);
+    if (variety_.chaos.active()) {  // one relaxed load while no fault is injected
+      inject(rx_);
+      continue;
+    }
+    deliver(rx_, reader_);
   }
   NodeCounters::add(counters_.decode_errors, reader_.unread());
+}
+
+void ReceivePath::inject(const Event& event) {
+  const std::uint64_t now = monotonic_ms();
+  const FaultVerdict v = variety_.chaos.decide(ChaosPlane::kData, event.ts.node, event.channel, now);
+  if (v.action == FaultAction::kPass) return deliver(event, reader_);
+  std::string frame;
+  reader_.append_event_frame(frame);
+  gate_.apply(v, now, {}, frame, [this](std::string_view, std::string_view f) { replay(f); });
+}
+
+void ReceivePath::replay(std::string_view frame) {
+  if (!held_reader_.reset(frame, config_.limits) || held_reader_.done() ||
+      !held_reader_.next_into(held_rx_)) {
+    return;  // it decoded once: cannot fail
+  }
+  deliver(held_rx_, held_reader_);
 }
 
 void ReceivePath::on_batch_end() {
@@ -58,6 +82,9 @@ void ReceivePath::on_batch_end() {
 }
 
 void ReceivePath::on_turn_end() {
+  if (gate_.held() != 0) {
+    gate_.release_due(monotonic_ms(), [this](std::string_view, std::string_view f) { replay(f); });
+  }
   reliable_.on_turn_end();
   on_batch_end();
 }
@@ -79,7 +106,7 @@ void ReceivePath::on_hello(std::string_view body) {
   reliable_.on_hello(*hello);
 }
 
-void ReceivePath::deliver(const Event& event) {
+void ReceivePath::deliver(const Event& event, const FrameReader& from) {
   auto& ch = counters_.of(event.channel);
   NodeCounters::add(ch.received);
   clock_.merge(event.ts);
@@ -96,7 +123,9 @@ void ReceivePath::deliver(const Event& event) {
     return;
   }
   if (is_duplicate(event)) return;
-  if (config_.log_received) log_.stage_received(reader_.event_head(), reader_.event_map());
+  (void)variety_.bargain.on_event(event);        // a rate limit is applied, and delivered
+  if (!variety_.degraded.accept(event)) return;  // a command from outside the side
+  if (config_.log_received) log_.stage_received(from.event_head(), from.event_map());
   dispatch(event);
 }
 
