@@ -137,12 +137,15 @@ bool PartitionDetector::degraded(std::uint64_t now_ms, PartitionView& v, double 
   }
   const bool bad = !v.reason.empty();
   if (config_.strategy != PartitionStrategy::kManual) return bad;
-  // Manual: the condition latches; resolve() releases it until the condition clears.
+  // Manual: the condition latches once the side has been viable (a node starting alone,
+  // before it has joined, is not latched); resolve() releases it until the condition
+  // clears.
+  if (!bad) armed_ = true;
   if (resolved_ && !bad) resolved_ = false;
-  if (bad && !resolved_) latched_ = true;
+  if (bad && !resolved_ && armed_) latched_ = true;
   v.awaiting_resolve = latched_;
   if (latched_ && !bad) add("awaiting operator resolve (vsmcat partition resolve)");
-  return latched_;
+  return latched_ || (bad && !armed_);  // before it was viable: the condition alone
 }
 
 std::optional<PartitionEvent> PartitionDetector::evaluate(

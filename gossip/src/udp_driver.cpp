@@ -299,6 +299,10 @@ void UdpDriver::flush(std::uint64_t now_ms) {
     if (n < 0) ++send_errors_;
   }
   for (StreamRequest& r : membership_->take_stream_requests()) {
+    if (config_.hook && !config_.hook->stream_allowed(r.address, now_ms)) {
+      membership_->stream_failed(now_ms, r.id);
+      continue;
+    }
     streams_->start(now_ms, std::move(r), *membership_);
   }
 }

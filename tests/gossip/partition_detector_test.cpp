@@ -233,6 +233,14 @@ TEST_CASE("manual: stays degraded until resolved, then needs a new trip", "[goss
   cfg.healing_hold_ms = 100;
   Split s;
   std::vector<Member> whole = s.ms;
+  {
+    // Starting split (before joining) is degraded, but not latched: nothing to resolve.
+    PartitionDetector fresh(cfg, "c");
+    (void)fresh.evaluate(0, s.ms, s.unreachable("c"), s.reports);
+    CHECK(fresh.state() == PartitionState::kDegraded);
+    CHECK_FALSE(fresh.view().awaiting_resolve);
+    CHECK_FALSE(fresh.resolve());
+  }
   PartitionDetector det(cfg, "c");
   CHECK_FALSE(det.resolve());  // nothing to resolve
   REQUIRE(det.evaluate(0, whole, {}, {}));

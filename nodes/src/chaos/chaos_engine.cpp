@@ -91,6 +91,13 @@ void ChaosEngine::clear() {
   active_.store(false, std::memory_order_relaxed);
 }
 
+bool ChaosEngine::ignores(std::string_view peer, std::uint64_t now_ms) {
+  if (!active()) return false;
+  std::lock_guard lock(mu_);
+  expire(now_ms);
+  return partition_.count(peer) != 0;
+}
+
 void ChaosEngine::expire(std::uint64_t now_ms) {
   std::erase_if(rules_, [&](const Active& a) { return now_ms >= a.expires_ms; });
   if (!partition_.empty() && now_ms >= partition_expires_ms_) partition_.clear();

@@ -51,6 +51,8 @@ class ChaosEngine {
   // Ignore every message from `members` for `for_ms` (replaces an earlier partition).
   Status partition(std::vector<std::string> members, std::uint64_t for_ms, std::uint64_t now_ms);
   void clear();
+  // True while `peer` is a member of the named partition (no verdict counted).
+  bool ignores(std::string_view peer, std::uint64_t now_ms);
   // The verdict for one message from `peer` (node name, may be empty) on `plane`.
   FaultVerdict decide(ChaosPlane plane, std::string_view peer, std::optional<Channel> channel,
                       std::uint64_t now_ms);

@@ -23,4 +23,14 @@ FaultVerdict ChaosGossipHook::inbound(std::string_view from_address, std::uint64
   return engine_.decide(ChaosPlane::kGossip, peer, std::nullopt, now_ms);
 }
 
+bool ChaosGossipHook::stream_allowed(std::string_view address, std::uint64_t now_ms) {
+  if (!engine_.active()) return true;
+  std::string peer;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = names_.find(address); it != names_.end()) peer = it->second;
+  }
+  return peer.empty() || !engine_.ignores(peer, now_ms);
+}
+
 }  // namespace vsm::detail

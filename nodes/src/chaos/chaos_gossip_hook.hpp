@@ -1,6 +1,7 @@
 // Fault injection on the gossip plane: the UdpDriver's DatagramHook, backed by the
 // node's ChaosEngine. Rules name peers by node name; datagrams carry only an address,
-// so the hook keeps the members' gossip addresses (learned from member events).
+// so the hook keeps the members' gossip addresses (learned from member events). A named
+// partition also refuses to start push-pull exchanges (TCP) with its members.
 // Thread-safety: learn() from the gossip thread (member events), inbound() on it too;
 // the mutex is a leaf. Costs one atomic load per datagram while no rule is active.
 #pragma once
@@ -21,6 +22,8 @@ class ChaosGossipHook final : public gossip::DatagramHook {
   // Remembers (or forgets, for a left member) a member's gossip address.
   void learn(const gossip::MemberEvent& e);
   FaultVerdict inbound(std::string_view from_address, std::uint64_t now_ms) override;
+  // No push-pull with a member of the named partition.
+  bool stream_allowed(std::string_view address, std::uint64_t now_ms) override;
 
  private:
   static constexpr std::size_t kMaxAddresses = 4'096;

@@ -17,6 +17,11 @@ class DatagramHook {
   virtual ~DatagramHook() = default;
   // `from_address` is the sender's "ip:port".
   virtual FaultVerdict inbound(std::string_view from_address, std::uint64_t now_ms) = 0;
+  // Whether to start a push-pull exchange (TCP) with the member whose gossip address is
+  // `address`; false fails it at once (a push-pull failure), as a cut link would.
+  virtual bool stream_allowed(std::string_view /*address*/, std::uint64_t /*now_ms*/) {
+    return true;
+  }
 };
 
 }  // namespace vsm::gossip

@@ -140,6 +140,7 @@ class PartitionDetector {
   bool evaluated_ = false;
   std::map<std::string, std::uint64_t> pain_;  // source -> time of its unresolved pain
   bool latched_ = false;         // manual: degraded until resolve()
+  bool armed_ = false;           // manual: the side was viable once (latching allowed)
   bool resolved_ = false;        // manual: resolve() seen; wait for the condition to clear
 };
 
