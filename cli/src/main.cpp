@@ -33,6 +33,9 @@
 #if __has_include("cmd_stats.hpp")
 #include "cmd_stats.hpp"
 #endif
+#if __has_include("cmd_chaos.hpp")
+#include "cmd_chaos.hpp"
+#endif
 
 namespace {
 
@@ -78,6 +81,10 @@ std::vector<vsmcat::Command> register_commands(CLI::App& app) {
 #endif
 #if __has_include("cmd_stats.hpp")
   commands.push_back(vsmcat::register_stats(app));
+#endif
+#if __has_include("cmd_chaos.hpp")
+  commands.push_back(vsmcat::register_chaos(app));
+  commands.push_back(vsmcat::register_partition(app));
 #endif
   return commands;
 }

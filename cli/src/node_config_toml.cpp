@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "toml_guard.hpp"
+#include "variety_config_toml.hpp"
 #include "vsm/role.hpp"
 
 namespace vsmcat {
@@ -218,7 +219,8 @@ Status apply_node_config_toml(std::string_view document, const std::string& sour
   } catch (const toml::parse_error& e) {
     return parse_error(e, source);
   }
-  return apply_root(root, source, cfg);
+  if (auto st = apply_root(root, source, cfg); !st) return st;
+  return apply_variety_tables(root, source, cfg);  // [variety] [flow] [chaos] [partition]
 }
 
 }  // namespace vsmcat

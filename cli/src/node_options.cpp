@@ -68,6 +68,7 @@ void add_fabric_options(CLI::App& app, NodeOptions& o) {
   app.add_option("--seeds", o.seeds, "Gossip seeds host:port to join through (comma list)")
       ->delimiter(',');
   app.add_option("--log", o.log_dir, "Append every published event to this log directory");
+  add_variety_options(app, o.variety);  // variety flags
 }
 
 void add_bind_option(CLI::App& app, NodeOptions& o) {
@@ -106,6 +107,7 @@ vsm::Result<vsm::NodeConfig> build_node_config(const NodeOptions& o,
     cfg.gossip_bind = "127.0.0.1:0";  // seeds imply gossip
   }
   if (!o.log_dir.empty()) cfg.log_dir = o.log_dir;
+  if (auto st = apply_variety_options(o.variety, cfg); !st) return st.error();  // variety
   if (auto st = check_config(cfg); !st) return st.error();
   return cfg;
 }

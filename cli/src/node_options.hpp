@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "variety_options.hpp"
 #include "vsm/node_config.hpp"
 #include "vsm/result.hpp"
 
@@ -24,9 +25,13 @@ struct NodeOptions {
   std::string gossip_bind;          // "host:port"; empty = no gossip
   std::vector<std::string> seeds;   // "host:port"
   std::string log_dir;
+  // --- variety flags (variety_options.hpp) ---
+  VarietyOptions variety;
+  // --- end variety ---
 };
 
-// --gossip-bind HOST:PORT, --seeds HOST:PORT,... (gossip membership), --log DIR.
+// --gossip-bind HOST:PORT, --seeds HOST:PORT,... (gossip membership), --log DIR, and the
+// variety flags (variety_options.hpp).
 void add_fabric_options(CLI::App& app, NodeOptions& options);
 
 // --name, --role, --hwm, --no-validate-flow.
