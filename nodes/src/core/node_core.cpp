@@ -75,6 +75,7 @@ Status NodeCore::start() {
   if (auto st = publish_.open(); !st) return st;
   if (auto st = reactor_.open(); !st) return st;
   subscriptions_.attach([this](std::string_view p, bool on) { reactor_.set_topic(p, on); });
+  for (const auto& p : bargain_.topic_prefixes()) reactor_.set_topic(p, true);  // rate limits
   if (auto st = algedonic_.start(); !st) return st;
   receive_.set_algedonic_filter([this](const Event& e) { return algedonic_.first_copy(e); });
   reliable_.start();

@@ -93,7 +93,7 @@ void MembershipWiring::announce(const gossip::PartitionEvent& e) {
   ev.payload = pack_value(std::map<std::string, std::string>{
       {"reason", view.reason}, {"partitions", std::to_string(view.partitions.size())}});
   ev.metadata["members"] = pack_value(local);
-  if (e.to == gossip::PartitionState::kHealing) {
+  if (e.from == gossip::PartitionState::kDegraded) {
     // What was published while degraded, for reconciliation (docs/VARIETY.md).
     std::map<std::string, std::vector<std::uint64_t>> ranges;
     for (const auto& [ch, r] : degraded_.take_ranges()) {

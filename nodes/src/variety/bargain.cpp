@@ -78,6 +78,12 @@ bool BargainReceiver::on_event(const Event& e) {
   return true;
 }
 
+std::vector<std::string> BargainReceiver::topic_prefixes() const {
+  if (config_.role != Role::kS1 || quotas_ == nullptr) return {};
+  const std::string channel = topic_prefix(Channel::kResourceBargain);
+  return {channel + "s3", channel + "S3"};
+}
+
 void BargainReceiver::fill_stats(VarietyStats& s) const {
   s.bargains_applied = applied_.load();
   s.bargains_refused = refused_.load();

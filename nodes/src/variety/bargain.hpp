@@ -3,13 +3,16 @@
 // "vsm.rate_limit", payload {"source": str, "rate_per_s": number (0 = unlimited)},
 // targeted at the S1 node (its name, its role "S1", or broadcast). An S1 node applies
 // it to its quota table (QuotaTable::set_source_rate: the source's new ceiling, which
-// AIMD never exceeds). Refused (counted) when the sender's source is not an S3, the
+// AIMD never exceeds). An S1 node with quotas subscribes to S3 sources on that channel by
+// itself (topic_prefixes()). Refused (counted) when the sender's source is not an S3, the
 // payload is malformed, or this node has no quotas. Only S1 nodes act on it.
 // Thread-safety: on_event() on the reactor thread; counters read from any thread.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "vsm/event.hpp"
 #include "vsm/node_config.hpp"
@@ -22,6 +25,10 @@ class BargainReceiver {
   BargainReceiver(const NodeConfig& config, QuotaTable* quotas) : config_(config), quotas_(quotas) {}
   // True when `e` is a rate limit (applied or refused); other events pass untouched.
   bool on_event(const Event& e);
+  // The topic prefixes an S1 node with quotas subscribes to by itself, so that rate
+  // limits reach it without a user subscription (S3 sources: "s3..." / "S3..."); empty
+  // for other nodes.
+  std::vector<std::string> topic_prefixes() const;
   void fill_stats(VarietyStats& s) const;
 
  private:
