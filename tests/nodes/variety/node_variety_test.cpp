@@ -170,3 +170,36 @@ TEST_CASE("fault injection drops and delays events on the data plane", "[node][v
   REQUIRE_FALSE(off.ok());
   CHECK(off.error().message().find("[chaos] enabled = true") != std::string::npos);
 }
+
+TEST_CASE("a degraded S1 drops commands from outside its side's S3/S5", "[node][variety][degraded]") {
+  // s4.plan counts itself viable (static quorum without role rules); s1.ops, under
+  // vsm_health, sees no S5 and no S3 on its side: degraded.
+  auto pc = node_config("s4.plan", vsm::Role::kS4);
+  pc.gossip_bind = "127.0.0.1:0";
+  pc.partition.strategy = vsm::gossip::PartitionStrategy::kStaticQuorum;
+  pc.partition.require_s5 = pc.partition.require_s3 = false;
+  vsm::Node s4(pc);
+  REQUIRE(s4.start().ok());
+  auto sc = node_config("s1.ops", vsm::Role::kS1);
+  sc.gossip_bind = "127.0.0.1:0";
+  sc.seeds = {s4.gossip_address()};
+  sc.peers = s4.endpoints();
+  sc.partition.strategy = vsm::gossip::PartitionStrategy::kVsmHealth;
+  vsm::Node s1(sc);
+  REQUIRE(s1.start().ok());
+  auto sub = s1.subscribe(vsm::Filter::on(Channel::kCommand));
+  REQUIRE(sub.ok());
+  REQUIRE(s4.wait_for_subscribers(1, 10s));
+  REQUIRE(wait_until([&] {
+    return s1.partition_state() == vsm::gossip::PartitionState::kDegraded &&
+           s4.partition_state() == vsm::gossip::PartitionState::kHealthy &&
+           s1.members().size() == 2;
+  }));
+  REQUIRE(wait_until([&] {
+    auto e = make_event(Channel::kCommand, "order", 1);
+    REQUIRE(s4.publish(std::move(e)).ok());
+    return s1.stats().variety.degraded_dropped > 0;
+  }));
+  CHECK_FALSE(sub->next(50ms).has_value());
+  CHECK(s1.stats().of(Channel::kCommand).received >= 1);
+}
