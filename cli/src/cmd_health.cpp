@@ -68,12 +68,7 @@ Command register_health(CLI::App& root) {
       "health",
       "A node's verdict: viable / degraded / not_viable with reasons; exit 0 / 1 / 2 "
       "(a probe for containers)");
-  app->add_option("--node", args->node, "The node's control endpoint (vsmcat node prints it)")
-      ->required()
-      ->check([](const std::string& ep) {
-        auto st = validate_endpoint(ep);
-        return st ? std::string() : st.error().message();
-      });
+  add_node_option(*app, args->node);
   app->add_flag("--json", args->json, "Print the reply as one JSON object");
   app->add_option("--timeout", args->timeout_s, "Seconds to wait for the reply")
       ->check(CLI::PositiveNumber)

@@ -66,12 +66,7 @@ int run_members(const MembersArgs& a) {
 Command register_members(CLI::App& root) {
   auto args = std::make_shared<MembersArgs>();
   auto* app = root.add_subcommand("members", "Show the gossip membership seen by a node");
-  app->add_option("--node", args->node, "The node's control endpoint (vsmcat node prints it)")
-      ->required()
-      ->check([](const std::string& ep) {
-        auto st = validate_endpoint(ep);
-        return st ? std::string() : st.error().message();
-      });
+  add_node_option(*app, args->node);
   app->add_option("--timeout", args->timeout_s, "Seconds to wait for the reply")
       ->check(CLI::PositiveNumber);
   app->add_flag("--json", args->json, "Print one JSON object instead of a table");

@@ -107,12 +107,7 @@ int run_stats(const StatsArgs& a) {
 Command register_stats(CLI::App& root) {
   auto args = std::make_shared<StatsArgs>();
   auto* app = root.add_subcommand("stats", "Show a node's counters, per channel and node-wide");
-  app->add_option("--node", args->node, "The node's control endpoint (vsmcat node prints it)")
-      ->required()
-      ->check([](const std::string& ep) {
-        auto st = validate_peer_endpoint(ep);
-        return st ? std::string() : st.error().message();
-      });
+  add_node_option(*app, args->node);
   app->add_option("--timeout", args->timeout_s, "Seconds to wait for each reply")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

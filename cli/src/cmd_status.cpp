@@ -102,12 +102,7 @@ Command register_status(CLI::App& root) {
       "status",
       "Live view of the fabric as one node sees it: VSM tree, partition, rates, "
       "alerts (like top)");
-  app->add_option("--node", args->node, "The node's control endpoint (vsmcat node prints it)")
-      ->required()
-      ->check([](const std::string& ep) {
-        auto st = validate_endpoint(ep);
-        return st ? std::string() : st.error().message();
-      });
+  add_node_option(*app, args->node);
   app->add_flag("--once", args->once, "Print one frame and exit (for scripts)");
   app->add_flag("--json", args->json, "One JSON object per refresh instead of the view");
   app->add_option("--interval", args->interval_s, "Seconds between refreshes")

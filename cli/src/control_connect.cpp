@@ -3,7 +3,8 @@
 #include "endpoint_check.hpp"
 #include "global_options.hpp"
 #include "node_config_toml.hpp"
-#include "output.hpp"
+#include "node_options.hpp"
+#include "command.hpp"
 #include "vsm/security.hpp"
 
 namespace vsmcat {
@@ -46,6 +47,15 @@ OpenedControl open_control(const std::string& node, std::chrono::milliseconds ti
   }
   out.client.emplace(std::move(*connected));
   return out;
+}
+
+CLI::Option* add_node_option(CLI::App& app, std::string& node) {
+  return app.add_option("--node", node, "The node's control endpoint (vsmcat node prints it)")
+      ->required()
+      ->check([](const std::string& ep) {
+        auto st = validate_peer_endpoint(ep);
+        return st ? std::string() : st.error().message();
+      });
 }
 
 }  // namespace vsmcat

@@ -4,6 +4,7 @@
 // NAME@ENDPOINT, so its key can be found in the trusted directory.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -29,5 +30,8 @@ struct OpenedControl {
   int exit_code = 0;  // ... and the exit code it calls for
 };
 OpenedControl open_control(const std::string& node, std::chrono::milliseconds timeout);
+
+// The required --node CONTROL_EP option (NAME@ENDPOINT with security on), checked.
+CLI::Option* add_node_option(CLI::App& app, std::string& node);
 
 }  // namespace vsmcat

@@ -37,6 +37,9 @@
 #endif
 #include "cmd_health.hpp"
 #include "cmd_status.hpp"
+#if __has_include("cmd_chaos.hpp")
+#include "cmd_chaos.hpp"
+#endif
 
 namespace {
 
@@ -86,6 +89,10 @@ std::vector<vsmcat::Command> register_commands(CLI::App& app) {
 #endif
   commands.push_back(vsmcat::register_status(app));
   commands.push_back(vsmcat::register_health(app));
+#if __has_include("cmd_chaos.hpp")
+  commands.push_back(vsmcat::register_chaos(app));
+  commands.push_back(vsmcat::register_partition(app));
+#endif
   return commands;
 }
 

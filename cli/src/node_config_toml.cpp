@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "toml_guard.hpp"
+#include "variety_config_toml.hpp"
 #include "vsm/role.hpp"
 
 namespace vsmcat {
@@ -176,7 +177,7 @@ Status apply_key(std::span<const std::span<const Key>> lists, const Value& v,
 
 // The top-level tables a vsmcat configuration file may have; anything else is a mistake
 // (a misspelt [node] would otherwise be ignored in silence).
-constexpr std::string_view kTables[] = {"node", "security"};
+constexpr std::string_view kTables[] = {"node", "security", "variety", "flow", "chaos", "partition"};
 
 // Levenshtein distance, for "did you mean" (names are short).
 std::size_t distance(std::string_view a, std::string_view b) {
@@ -271,7 +272,8 @@ Status apply_node_config_toml(std::string_view document, const std::string& sour
   } catch (const toml::parse_error& e) {
     return parse_error(e, source);
   }
-  return apply_root(root, source, cfg);
+  if (auto st = apply_root(root, source, cfg); !st) return st;
+  return apply_variety_tables(root, source, cfg);  // [variety] [flow] [chaos] [partition]
 }
 
 }  // namespace vsmcat

@@ -90,6 +90,7 @@ void add_fabric_options(CLI::App& app, NodeOptions& o) {
                  "Control endpoint to bind (default tcp://127.0.0.1:*; \"\" = none)");
   app.add_option("--dish-bind", o.dish_bind,
                  "The algedonic lane's DISH, udp://HOST:PORT (default udp://127.0.0.1:*)");
+  add_variety_options(app, o.variety);  // variety flags
 }
 
 void add_bind_option(CLI::App& app, NodeOptions& o) {
@@ -138,6 +139,7 @@ vsm::Result<vsm::NodeConfig> build_node_config(const NodeOptions& o,
   if (!o.metrics_bind.empty()) cfg.metrics_bind = o.metrics_bind;
   if (o.control_bind) cfg.control_bind = *o.control_bind;
   if (o.dish_bind) cfg.dish_bind = *o.dish_bind;
+  if (auto st = apply_variety_options(o.variety, cfg); !st) return st.error();  // variety
   if (auto st = check_config(cfg); !st) return st.error();
   return cfg;
 }

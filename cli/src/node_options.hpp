@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "variety_options.hpp"
 #include "vsm/node_config.hpp"
 #include "vsm/result.hpp"
 
@@ -29,11 +30,14 @@ struct NodeOptions {
   std::string metrics_bind;         // HOST:PORT of the Prometheus endpoint
   std::optional<std::string> control_bind;  // "" turns the control plane off
   std::optional<std::string> dish_bind;     // the algedonic lane's DISH
+  // --- variety flags (variety_options.hpp) ---
+  VarietyOptions variety;
+  // --- end variety ---
 };
 
 // --gossip-bind HOST:PORT, --seeds HOST:PORT,... (gossip membership), --log DIR,
 // --log-received, --log-fsync POLICY, --metrics-bind HOST:PORT, --control-bind EP,
-// --dish-bind EP.
+// --dish-bind EP, and the variety flags (variety_options.hpp).
 void add_fabric_options(CLI::App& app, NodeOptions& options);
 
 // --name, --role, --hwm, --no-validate-flow.

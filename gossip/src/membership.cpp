@@ -111,9 +111,16 @@ void Membership::dispatch(std::uint64_t now_ms, std::string_view from, Message& 
   std::visit(
       [&](auto& m) {
         using T = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<T, Ping>) on_ping(from, m);
-        else if constexpr (std::is_same_v<T, PingReq>) on_ping_req(now_ms, from, m);
-        else if constexpr (std::is_same_v<T, Ack>) on_ack(m);
+        if constexpr (std::is_same_v<T, Ping>) {
+          note_heard(now_ms, from, m.source);
+          on_ping(from, m);
+        } else if constexpr (std::is_same_v<T, PingReq>) {
+          note_heard(now_ms, from, m.source);
+          on_ping_req(now_ms, from, m);
+        } else if constexpr (std::is_same_v<T, Ack>) {
+          note_heard(now_ms, from, m.source);
+          on_ack(m);
+        }
         else if constexpr (std::is_same_v<T, Nack>) on_nack(m);
         else if constexpr (std::is_same_v<T, Alive>) merge_alive(now_ms, std::move(m.member), Source::kGossip);
         else if constexpr (std::is_same_v<T, Suspect>) merge_suspect(now_ms, m);

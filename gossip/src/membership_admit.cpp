@@ -82,6 +82,7 @@ void Membership::forget(Slot s) {
   table_.erase(s);
   suspicions_.erase(name);
   buddy_at_.erase(name);
+  links_.erase(name);
   stats_.flaps.erase(name);
   reach_complete_.erase(name);
   reach_parts_.erase(name);

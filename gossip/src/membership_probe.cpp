@@ -62,6 +62,7 @@ void Membership::send_indirect(std::uint64_t now_ms) {
 void Membership::finish_probe(std::uint64_t now_ms) {
   Probe p = std::move(*probe_);
   probe_.reset();
+  note_probe_outcome(now_ms, p);
   if (p.acked) return;
   stats_.probes_failed++;
   // Lifeguard: missing nacks mean *we* may be the slow one; raise local health score.
@@ -144,10 +145,45 @@ void Membership::on_ack(const Ack& m) {
     relays_.erase(relay);
     return;
   }
-  if (probe_ && probe_->seq == m.seq && !probe_->acked) {
+  if (probe_ && probe_->seq == m.seq) {
+    if (const Slot t = table_.find(probe_->target); t != kNoSlot && address_of(t) == current_from_) {
+      probe_->direct_ack = true;
+    }
+    if (!probe_->acked) adjust_health(-1);
     probe_->acked = true;
-    adjust_health(-1);
   }
+}
+
+// Direct evidence that `name` reaches us: a datagram from its own gossip address that
+// names it as the sender (relayed acks come from the relay's address).
+void Membership::note_heard(std::uint64_t now_ms, std::string_view from, const std::string& name) {
+  const Slot s = table_.find(name);
+  if (s == kNoSlot || s == self_slot_ || address_of(s) != from) return;
+  LinkWatch& w = links_[name];
+  w.heard = true;
+  w.heard_ms = now_ms;
+}
+
+void Membership::note_probe_outcome(std::uint64_t now_ms, const Probe& p) {
+  if (!p.acked || table_.find(p.target) == kNoSlot) return;
+  LinkWatch& w = links_[p.target];
+  if (p.direct_ack) {
+    w.indirect_only = 0;
+  } else {
+    w.indirect_only++;
+    w.last_indirect_ms = now_ms;
+  }
+}
+
+std::vector<OneWayLink> Membership::one_way_links(std::uint64_t now_ms) const {
+  std::vector<OneWayLink> out;
+  const std::uint64_t window = config_.one_way_window_ms;
+  for (const auto& [name, w] : links_) {
+    if (w.indirect_only < std::max<std::uint32_t>(config_.one_way_probes, 1)) continue;
+    if (!w.heard || now_ms > w.last_indirect_ms + window || now_ms > w.heard_ms + window) continue;
+    out.push_back({self_name_, name});
+  }
+  return out;
 }
 
 void Membership::on_nack(const Nack& m) {

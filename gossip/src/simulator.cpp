@@ -81,6 +81,7 @@ void Simulator::leave(std::size_t node) {
 void Simulator::set_groups(std::vector<int> group) { groups_ = std::move(group); }
 
 bool Simulator::can_talk(std::size_t a, std::size_t b) const {
+  if (one_way_.count({a, b}) != 0) return false;
   if (groups_.empty()) return true;
   return groups_.at(a) == groups_.at(b);
 }
@@ -205,7 +206,8 @@ void Simulator::step() {
     if (!n.running) continue;
     auto ev = n.detector->evaluate(now_ms_, n.membership->members(),
                                    n.membership->local_unreachable(),
-                                   n.membership->reach_reports());
+                                   n.membership->reach_reports(),
+                                   n.membership->one_way_links(now_ms_));
     if (ev && partition_hook_) partition_hook_(i, now_ms_, *ev);
   }
 }

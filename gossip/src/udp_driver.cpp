@@ -6,9 +6,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -24,6 +26,10 @@ namespace vsm::gossip {
 
 using detail::format_socket_address;
 using detail::parse_socket_address;
+
+namespace {
+constexpr std::size_t kMaxPendingAlerts = 1'024;
+}  // namespace
 
 UdpDriver::UdpDriver(UdpDriverConfig config) : config_(std::move(config)) {}
 
@@ -177,6 +183,19 @@ Status UdpDriver::rotate_key(const Key& next) {
   return {};
 }
 
+void UdpDriver::note_algedonic(std::string source, bool pain, bool critical) {
+  std::lock_guard lock(mu_);
+  if (pending_alerts_.size() < kMaxPendingAlerts) {
+    pending_alerts_.push_back({std::move(source), pain, critical});
+  }
+}
+
+bool UdpDriver::resolve_partition() {
+  std::lock_guard lock(mu_);
+  pending_resolve_ = true;
+  return partition_snapshot_.awaiting_resolve;
+}
+
 std::vector<Member> UdpDriver::members() const {
   std::lock_guard lock(mu_);
   return members_snapshot_;
@@ -205,8 +224,11 @@ void UdpDriver::run(std::stop_token stop) {
   publish(next_tick, true);
   while (!stop.stop_requested()) {
     std::uint64_t now = vsm::monotonic_ms();
-    wait_and_receive(now, next_tick > now ? static_cast<int>(next_tick - now) : 0);
+    std::uint64_t until = next_tick;
+    if (auto due = gate_.next_due_ms()) until = std::min(until, *due);
+    wait_and_receive(now, until > now ? static_cast<int>(until - now) : 0);
     now = vsm::monotonic_ms();
+    gate_.release_due(now, [&](std::string_view from, std::string_view d) { deliver(now, from, d); });
     if (now >= next_tick) {
       apply_pending(now);
       membership_->tick(now);
@@ -250,8 +272,19 @@ void UdpDriver::receive_all(std::uint64_t now_ms) {
     ssize_t n = ::recvfrom(fd_, buf, sizeof buf, MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &len);
     if (n < 0) return;  // EAGAIN or a transient error (e.g. ICMP port unreachable)
     auto size = std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buf);
-    membership_->receive(now_ms, format_socket_address(from), std::string_view(buf, size));
+    const std::string address = format_socket_address(from);
+    const std::string_view datagram(buf, size);
+    if (!config_.hook) {
+      membership_->receive(now_ms, address, datagram);
+      continue;
+    }
+    gate_.apply(config_.hook->inbound(address, now_ms), now_ms, address, datagram,
+                [&](std::string_view a, std::string_view d) { deliver(now_ms, a, d); });
   }
+}
+
+void UdpDriver::deliver(std::uint64_t now_ms, std::string_view from, std::string_view datagram) {
+  membership_->receive(now_ms, from, datagram);
 }
 
 void UdpDriver::flush(std::uint64_t now_ms) {
@@ -266,6 +299,10 @@ void UdpDriver::flush(std::uint64_t now_ms) {
     if (n < 0) ++send_errors_;
   }
   for (StreamRequest& r : membership_->take_stream_requests()) {
+    if (config_.hook && !config_.hook->stream_allowed(r.address, now_ms)) {
+      membership_->stream_failed(now_ms, r.id);
+      continue;
+    }
     streams_->start(now_ms, std::move(r), *membership_);
   }
 }
@@ -273,11 +310,18 @@ void UdpDriver::flush(std::uint64_t now_ms) {
 void UdpDriver::apply_pending(std::uint64_t now_ms) {
   std::optional<std::pair<Endpoints, std::map<std::string, std::string>>> update;
   std::vector<Key> keys;
+  std::vector<PendingAlert> alerts;
+  bool resolve = false;
   {
     std::lock_guard lock(mu_);
     update.swap(pending_update_);
     keys.swap(pending_keys_);
+    alerts.swap(pending_alerts_);
+    resolve = std::exchange(pending_resolve_, false);
   }
+  for (const auto& a : alerts) detector_->note_algedonic(now_ms, a.source, a.pain, a.critical);
+  if (resolve && detector_->resolve()) spdlog::warn("gossip: partition resolved by the operator");
+  if (!alerts.empty() || resolve) next_eval_ms_ = now_ms;  // evaluate on this turn
   for (const Key& k : keys) {
     if (auto s = membership_->rotate_key(now_ms, k); !s) {
       spdlog::warn("gossip: key rotation rejected: {}", s.error().to_string());
@@ -295,7 +339,7 @@ void UdpDriver::publish(std::uint64_t now_ms, bool force) {
   if (force || !events.empty() || now_ms >= next_eval_ms_) {
     next_eval_ms_ = now_ms + config_.partition_eval_interval_ms;
     pev = detector_->evaluate(now_ms, membership_->members(), membership_->local_unreachable(),
-                              membership_->reach_reports());
+                              membership_->reach_reports(), membership_->one_way_links(now_ms));
   }
   if (force || !events.empty() || pev || now_ms >= next_publish_ms_) {
     next_publish_ms_ = now_ms + 250;

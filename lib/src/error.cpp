@@ -20,6 +20,7 @@ std::string_view error_code_name(ErrorCode code) noexcept {
     case ErrorCode::kClosed: return "closed";
     case ErrorCode::kBackpressure: return "backpressure";
     case ErrorCode::kNoSpace: return "no_space";
+    case ErrorCode::kDegraded: return "degraded";
   }
   return "unknown";
 }

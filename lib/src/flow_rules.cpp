@@ -45,8 +45,55 @@ std::optional<Role> role_from_name(std::string_view name) noexcept {
   return std::nullopt;
 }
 
+Result<FlowRule> parse_flow_rule(std::string_view text) {
+  const auto bad = [&](std::string_view why) {
+    return Error::invalid("flow rule '" + std::string(text) + "': " + std::string(why) +
+                          " (expected CHANNEL:FROM->TO, e.g. command:S4->S1 or audit:S2->*)");
+  };
+  const auto colon = text.find(':');
+  const auto arrow = text.find("->");
+  if (colon == std::string_view::npos || arrow == std::string_view::npos || arrow < colon) {
+    return bad("missing ':' or '->'");
+  }
+  FlowRule rule;
+  auto channel = parse_channel(text.substr(0, colon));
+  if (!channel) return bad("unknown channel");
+  auto from = parse_role(text.substr(colon + 1, arrow - colon - 1));
+  if (!from) return bad("unknown sender role");
+  const auto to_text = text.substr(arrow + 2);
+  if (to_text != "*") {
+    auto to = parse_role(to_text);
+    if (!to) return bad("unknown target role (a role or *)");
+    rule.to = *to;
+  }
+  rule.channel = *channel;
+  rule.from = *from;
+  return rule;
+}
+
+std::string flow_rule_text(const FlowRule& rule) {
+  std::string s(channel_name(rule.channel));
+  s += ':';
+  s += role_name(rule.from);
+  s += "->";
+  s += rule.to ? std::string(role_name(*rule.to)) : std::string("*");
+  return s;
+}
+
+bool rule_allows(const FlowRule& rule, Channel channel, Role from, std::optional<Role> to) noexcept {
+  return rule.channel == channel && rule.from == from && (!to || !rule.to || *rule.to == *to);
+}
+
+bool FlowValidator::allows(Channel channel, Role from, std::optional<Role> to) const noexcept {
+  if (flow_allowed(channel, from, to)) return true;
+  for (const FlowRule& r : custom_) {
+    if (rule_allows(r, channel, from, to)) return true;
+  }
+  return false;
+}
+
 Status FlowValidator::check(Channel channel, Role from, std::optional<Role> to) {
-  if (!enabled_ || flow_allowed(channel, from, to)) {
+  if (!enabled_ || allows(channel, from, to)) {
     routed_[channel_index(channel)].fetch_add(1, std::memory_order_relaxed);
     return {};
   }
@@ -57,7 +104,9 @@ Status FlowValidator::check(Channel channel, Role from, std::optional<Role> to) 
   msg += " -> ";
   msg += to ? std::string(role_name(*to)) : std::string("broadcast");
   msg += " is not allowed (command S5->S4->S3->S1, coordination S2<->S1, audit S3*<->S1, "
-         "algedonic anyone->S5, resource_bargain S1<->S3); disable validation to override";
+         "algedonic anyone->S5, resource_bargain S1<->S3";
+  for (const FlowRule& r : custom_) msg += ", " + flow_rule_text(r);
+  msg += "); add a [flow] rule or disable validation to override";
   return Error::blocked(std::move(msg));
 }
 

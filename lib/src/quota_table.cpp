@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iterator>
 #include <limits>
+#include <utility>
 
 #include "vsm/flow_rules.hpp"
 
@@ -61,14 +62,14 @@ std::size_t QuotaTable::tracked_sources() const {
 void QuotaTable::evict_idle(std::uint64_t now_ms) {
   for (auto& map : sources_) {
     for (auto it = map.begin(); it != map.end();) {
-      it = it->second.pressure(now_ms) == 0.0 ? map.erase(it) : std::next(it);
+      it = it->second.bucket.pressure(now_ms) == 0.0 ? map.erase(it) : std::next(it);
     }
   }
   tracked_ = 0;
   for (const auto& map : sources_) tracked_ += map.size();
 }
 
-TokenBucket* QuotaTable::source_bucket(Channel c, std::string_view source, std::uint64_t now_ms,
+QuotaTable::SourceQuota* QuotaTable::source_bucket(Channel c, std::string_view source, std::uint64_t now_ms,
                                        std::optional<Error>* error) {
   auto& map = sources_[channel_index(c)];
   if (auto it = map.find(source); it != map.end()) return &it->second;
@@ -84,7 +85,7 @@ TokenBucket* QuotaTable::source_bucket(Channel c, std::string_view source, std::
     return nullptr;
   }
   ++tracked_;
-  return &map.emplace(std::string(source), TokenBucket(bucket_config(rate), now_ms))
+  return &map.emplace(std::string(source), SourceQuota{TokenBucket(bucket_config(rate), now_ms), rate})
               .first->second;
 }
 
@@ -110,8 +111,11 @@ Result<std::uint64_t> QuotaTable::admit(Channel channel, std::string_view source
     return std::uint64_t{0};
   }
   std::lock_guard lock(mu_);
+  if (config_.aimd_enabled && now_ms >= next_adapt_ms_) adapt(now_ms);
   std::optional<Error> error;
-  TokenBucket* src = source_bucket(channel, source, now_ms, &error);
+  SourceQuota* quota = source_bucket(channel, source, now_ms, &error);
+  TokenBucket* src = quota ? &quota->bucket : nullptr;
+  if (quota) quota->used += n;  // trying counts as activity (AIMD)
   if (error) {
     rejected_[ci].fetch_add(n, std::memory_order_relaxed);
     return std::move(*error);
@@ -139,7 +143,7 @@ double QuotaTable::pressure(Channel channel, std::uint64_t now_ms) {
   std::lock_guard lock(mu_);
   const std::size_t ci = channel_index(channel);
   double p = caps_[ci] ? caps_[ci]->pressure(now_ms) : 0.0;
-  for (auto& [name, bucket] : sources_[ci]) p = std::max(p, bucket.pressure(now_ms));
+  for (auto& [name, q] : sources_[ci]) p = std::max(p, q.bucket.pressure(now_ms));
   return p;
 }
 
@@ -154,7 +158,43 @@ void QuotaTable::set_source_rate(std::string_view source, double rate_per_s,
       map.erase(it);
       --tracked_;
     } else {
-      it->second.reconfigure(bucket_config(rate_per_s), now_ms);
+      it->second.rate = rate_per_s;
+      it->second.bucket.reconfigure(bucket_config(rate_per_s), now_ms);
+    }
+  }
+}
+
+double QuotaTable::current_rate(Channel channel, std::string_view source) const {
+  std::lock_guard lock(mu_);
+  const auto& map = sources_[channel_index(channel)];
+  if (auto it = map.find(source); it != map.end()) return it->second.rate;
+  return rate_locked(source);
+}
+
+// One AIMD step over every tracked source: multiplicative decrease for the active sources
+// of a channel under pressure, additive increase (up to the configured rate) elsewhere.
+void QuotaTable::adapt(std::uint64_t now_ms) {
+  const std::uint64_t interval = std::max<std::uint64_t>(config_.aimd_interval_ms, 1);
+  next_adapt_ms_ = now_ms + interval;
+  const double external = external_pressure_.load();
+  const double step = config_.aimd_increase_per_s * static_cast<double>(interval) / 1000.0;
+  for (Channel c : kAllChannels) {
+    const std::size_t ci = channel_index(c);
+    const double cap = caps_[ci] ? caps_[ci]->pressure(now_ms) : 0.0;
+    const bool pressed = std::max(cap, external) >= config_.aimd_high_pressure;
+    for (auto& [name, q] : sources_[ci]) {
+      const double ceiling = rate_locked(name);
+      double next = q.rate;
+      const bool active = std::exchange(q.used, 0) > 0;
+      if (pressed && active) {
+        next = std::max(config_.aimd_min_rate_per_s, q.rate * config_.aimd_decrease);
+      } else if (!pressed && q.rate < ceiling) {
+        next = std::min(ceiling, q.rate + step);
+      }
+      if (next == q.rate || next <= 0) continue;
+      (next < q.rate ? aimd_decreases_ : aimd_increases_).fetch_add(1, std::memory_order_relaxed);
+      q.rate = next;
+      q.bucket.reconfigure(bucket_config(next), now_ms);
     }
   }
 }

@@ -146,3 +146,22 @@ TEST_CASE("a partition into two SCCs is named on both sides and heals",
   REQUIRE(sim.run_until([&] { return sim.detector(8).state() == PartitionState::kHealthy; },
                         5'000));
 }
+
+TEST_CASE("a one-way link is found by the side that still hears the other", "[gossip][simulator]") {
+  Simulator sim({.seed = 31, .partition_detection = true});
+  for (std::size_t i = 0; i < 4; ++i) sim.add_node(name_of(i), vsm::Role::kS1, {});
+  for (std::size_t i = 0; i < 4; ++i) sim.join(i, {0});
+  REQUIRE(sim.run_until([&] { return sim.converged(); }, 10'000));
+  CHECK(sim.node(1).one_way_links(sim.now_ms()).empty());
+  sim.cut_one_way(1, 2);  // n1's datagrams no longer reach n2; n2's still reach n1
+  REQUIRE(sim.run_until([&] {
+    const auto links = sim.detector(1).view().one_way;
+    return links.size() == 1 && links[0] == OneWayLink{"n1", "n2"};
+  }, 20'000));
+  // n2 hears nothing from n1 directly, so it names no one-way link; nobody is dead
+  // (ping-req still reaches both) and the membership stays whole.
+  CHECK(sim.node(2).one_way_links(sim.now_ms()).empty());
+  CHECK(sim.converged());
+  sim.heal();
+  REQUIRE(sim.run_until([&] { return sim.detector(1).view().one_way.empty(); }, 30'000));
+}

@@ -2,13 +2,16 @@
 // graceful leave on stop(), sealed datagrams, snapshots. Waits on callbacks with deadlines.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 #include "vsm/gossip/udp_driver.hpp"
+#include "wait_until.hpp"
 
 using namespace vsm::gossip;
 
@@ -184,4 +187,48 @@ TEST_CASE("drivers rotate their key without losing each other", "[gossip][udp][c
   REQUIRE_FALSE(no_ring.ok());
   CHECK(no_ring.error().code() == vsm::ErrorCode::kInvalid);
   for (auto& d : drivers) d->stop();
+}
+
+namespace {
+
+// Drops every datagram while `drop` is set (a DatagramHook as the node's chaos sets it).
+struct DropAll : DatagramHook {
+  std::atomic<bool> drop{true};
+  std::atomic<std::uint64_t> seen{0};
+  vsm::FaultVerdict inbound(std::string_view, std::uint64_t) override {
+    seen++;
+    return drop ? vsm::FaultVerdict{vsm::FaultAction::kDrop, 0} : vsm::FaultVerdict{};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a datagram hook can cut a driver off, and let it back", "[gossip][udp]") {
+  UdpDriverConfig a;
+  a.name = "hook-a";
+  UdpDriver seed(a);
+  REQUIRE(seed.start().ok());
+  auto hook = std::make_shared<DropAll>();
+  UdpDriverConfig b;
+  b.name = "hook-b";
+  b.seeds = {seed.gossip_address()};
+  b.hook = hook;
+  b.membership.join_retry_interval_ms = 100;
+  UdpDriver deaf(b);
+  REQUIRE(deaf.start().ok());
+  const auto sees = [](const UdpDriver& d, const std::string& who, MemberState state) {
+    for (const auto& m : d.members()) {
+      if (m.name == who && m.state == state) return true;
+    }
+    return false;
+  };
+  // The seed's datagrams reach hook-b's socket and are dropped by the hook.
+  CHECK(vsm::test::wait_until([&] { return hook->seen.load() >= 3; }, std::chrono::seconds(20)));
+  CHECK(deaf.stats().datagrams_received == 0);  // dropped before the membership
+  hook->drop = false;
+  CHECK(vsm::test::wait_until([&] {
+    return sees(deaf, "hook-a", MemberState::kAlive) && sees(seed, "hook-b", MemberState::kAlive);
+  }, std::chrono::seconds(20)));
+  deaf.stop();
+  seed.stop();
 }

@@ -31,6 +31,23 @@ namespace {
 const std::string kAgent = vsm::test::bin_path("tests/integration/memory_agent");
 constexpr long long kMiB = 1024;  // in KiB
 
+// Resident memory says nothing under AddressSanitizer: it quarantines freed blocks (256 MiB
+// by default) and pads every allocation. There the structure sizes are still checked;
+// the RSS bounds are checked by the plain build.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRssMeaningful = false;
+#else
+constexpr bool kRssMeaningful = true;
+#endif
+#define CHECK_RSS(expr)                                              \
+  do {                                                               \
+    if (kRssMeaningful) {                                            \
+      CHECK(expr);                                                   \
+    } else {                                                         \
+      WARN("RSS bound not checked under AddressSanitizer: " #expr);  \
+    }                                                                \
+  } while (false)
+
 using Stats = std::map<std::string, long long>;
 
 Stats stats(ChildProcess& agent) {
@@ -161,8 +178,8 @@ TEST_CASE("a rogue publisher with 120,000 names does not grow a node beyond its 
   CHECK(after.at("evicted") >= 3 * (120'000 - max));
   // Documented: at most about 1 KiB per publisher per table (4,096 x 3 tables here), and
   // nothing more however many names follow.
-  CHECK(after.at("anon_kib") - before.at("anon_kib") <= 16 * kMiB);
-  CHECK(after.at("anon_kib") - full.at("anon_kib") <= 4 * kMiB);
+  CHECK_RSS(after.at("anon_kib") - before.at("anon_kib") <= 16 * kMiB);
+  CHECK_RSS(after.at("anon_kib") - full.at("anon_kib") <= 4 * kMiB);
   victim.close_stdin();
   CHECK(victim.wait_exit(20s) == std::optional<int>(0));
 }
@@ -209,7 +226,7 @@ TEST_CASE("a control client that never reads: node memory bounded, released when
       static_cast<long long>(cfg.control_max_client_reply_bytes +
                              vsm::control_format::kMaxQueryReplyBytes) / 1024;
   CHECK(held.at("reply_bytes") / 1024 <= bound_kib);
-  CHECK(peak - base.at("anon_kib") <= bound_kib + 16 * kMiB);
+  CHECK_RSS(peak - base.at("anon_kib") <= bound_kib + 16 * kMiB);
 
   hog.reset();  // the client leaves without reading
   REQUIRE(vsm::test::wait_until([&] { return stats(node).at("reply_bytes") == 0; }, 30s));
@@ -221,7 +238,7 @@ TEST_CASE("a control client that never reads: node memory bounded, released when
       },
       10s);
   INFO("anon KiB after the client left: " << now);
-  CHECK(released);
+  CHECK_RSS(released);
   node.close_stdin();
   CHECK(node.wait_exit(30s) == std::optional<int>(0));
 }

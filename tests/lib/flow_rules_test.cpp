@@ -107,3 +107,38 @@ TEST_CASE("flow rules: role names and role_from_name", "[flow_rules]") {
 }
 
 }  // namespace vsm
+
+namespace vsm {
+
+TEST_CASE("custom flow rules parse, print and extend the built-in rules", "[flow_rules]") {
+  auto r = parse_flow_rule("command:S4->S1");
+  REQUIRE(r.ok());
+  CHECK(r->channel == Channel::kCommand);
+  CHECK(r->from == Role::kS4);
+  CHECK(r->to == Role::kS1);
+  CHECK(flow_rule_text(*r) == "command:S4->S1");
+  auto any = parse_flow_rule("audit:S2->*");
+  REQUIRE(any.ok());
+  CHECK_FALSE(any->to.has_value());
+  CHECK(flow_rule_text(*any) == "audit:S2->*");
+  for (const char* bad : {"command", "command:S4", "chat:S1->S2", "command:S9->S1",
+                          "command:S4->S7", "S4->S1:command", ""}) {
+    auto e = parse_flow_rule(bad);
+    REQUIRE_FALSE(e.ok());
+    CHECK(e.error().code() == ErrorCode::kInvalid);
+  }
+
+  FlowValidator v(true, {*r, *any});
+  CHECK(v.check(Channel::kCommand, Role::kS4, Role::kS1).ok());   // custom
+  CHECK(v.check(Channel::kCommand, Role::kS4, Role::kS3).ok());   // built-in
+  CHECK(v.check(Channel::kAudit, Role::kS2, Role::kS5).ok());     // custom, any target
+  CHECK(v.check(Channel::kAudit, Role::kS2, std::nullopt).ok());  // broadcast
+  auto blocked = v.check(Channel::kCommand, Role::kS4, Role::kS5);
+  REQUIRE_FALSE(blocked.ok());
+  CHECK(blocked.error().message().find("command:S4->S1") != std::string::npos);
+  CHECK(v.routed(Channel::kCommand) == 2);
+  CHECK(v.blocked(Channel::kCommand) == 1);
+  CHECK_FALSE(FlowValidator(true).allows(Channel::kCommand, Role::kS4, Role::kS1));
+}
+
+}  // namespace vsm

@@ -180,3 +180,58 @@ TEST_CASE("quota: thread-safe under concurrent publishers", "[quota_table]") {
 }
 
 }  // namespace vsm
+
+namespace vsm {
+
+TEST_CASE("quota AIMD: active sources are cut under pressure, then recover", "[quota_table]") {
+  QuotaConfig cfg;
+  cfg.aimd_enabled = true;
+  cfg.aimd_interval_ms = 100;
+  cfg.aimd_increase_per_s = 100;  // +10 per 100 ms step
+  cfg.s1_rate_per_s = 100;
+  QuotaTable q(cfg);
+  REQUIRE(q.admit(Channel::kCoordination, "s1.idle", 0).ok());
+  REQUIRE(q.admit(Channel::kCoordination, "s1.busy", 100).ok());  // step at 100: no pressure
+  CHECK(q.aimd_decreases() == 0);
+  admit_burst(q, Channel::kCoordination, "s1.busy", 200, 150);
+  q.set_pressure(1.0);
+  (void)q.admit(Channel::kCoordination, "s1.busy", 200);  // step: busy was active, idle not
+  CHECK(q.current_rate(Channel::kCoordination, "s1.busy") == 50);
+  CHECK(q.current_rate(Channel::kCoordination, "s1.idle") == 100);
+  (void)q.admit(Channel::kCoordination, "s1.busy", 300);
+  CHECK(q.current_rate(Channel::kCoordination, "s1.busy") == 25);
+  CHECK(q.aimd_decreases() == 2);
+  // Pressure gone: additive increase up to the configured rate, never beyond.
+  q.set_pressure(0.0);
+  for (std::uint64_t t = 400; t <= 1'600; t += 100) (void)q.admit(Channel::kCoordination, "s1.idle", t);
+  CHECK(q.current_rate(Channel::kCoordination, "s1.busy") == 100);
+  CHECK(q.aimd_increases() >= 8);
+  CHECK(q.source_rate_per_s("s1.busy") == 100);
+}
+
+TEST_CASE("quota AIMD: a channel cap's fill is the pressure; floor holds", "[quota_table]") {
+  QuotaConfig cfg;
+  cfg.aimd_enabled = true;
+  cfg.aimd_interval_ms = 10;
+  cfg.aimd_min_rate_per_s = 20;
+  cfg.channel_rate_per_s[channel_index(Channel::kAudit)] = 50;
+  QuotaTable q(cfg);
+  admit_burst(q, Channel::kAudit, "s1.loud", 100, 0);  // drains the cap (50)
+  for (std::uint64_t t = 10; t <= 200; t += 10) admit_burst(q, Channel::kAudit, "s1.loud", 50, t);
+  CHECK(q.current_rate(Channel::kAudit, "s1.loud") == 20);
+  CHECK(q.aimd_decreases() >= 5);
+}
+
+TEST_CASE("quota AIMD: a bargained rate is the new ceiling", "[quota_table]") {
+  QuotaConfig cfg;
+  cfg.aimd_enabled = true;
+  cfg.aimd_interval_ms = 10;
+  QuotaTable q(cfg);
+  REQUIRE(q.admit(Channel::kCommand, "s1.ops", 0).ok());
+  q.set_source_rate("s1.ops", 5, 0);
+  CHECK(q.current_rate(Channel::kCommand, "s1.ops") == 5);
+  for (std::uint64_t t = 10; t < 500; t += 10) (void)q.admit(Channel::kCommand, "s1.ops", t);
+  CHECK(q.current_rate(Channel::kCommand, "s1.ops") == 5);
+}
+
+}  // namespace vsm

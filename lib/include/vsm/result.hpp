@@ -29,6 +29,7 @@ enum class ErrorCode {
   kClosed,                    // pending operation failed because of close()
   kBackpressure,              // a Reliable subscriber's flow-control window is full
   kNoSpace,                   // the disk (or quota) is full: ENOSPC / EDQUOT
+  kDegraded,                  // refused on a degraded (non-viable) side of a partition
 };
 
 // Stable lower-case name of a code, e.g. "queue_full".
@@ -56,6 +57,7 @@ class [[nodiscard]] Error {
   static Error closed(std::string m) { return {ErrorCode::kClosed, std::move(m)}; }
   static Error backpressure(std::string m) { return {ErrorCode::kBackpressure, std::move(m)}; }
   static Error no_space(std::string m) { return {ErrorCode::kNoSpace, std::move(m)}; }
+  static Error degraded(std::string m) { return {ErrorCode::kDegraded, std::move(m)}; }
 
   ErrorCode code() const noexcept { return code_; }
   const std::string& message() const noexcept { return message_; }

@@ -88,7 +88,7 @@ struct AlgedonicStats {
   std::uint64_t rejected_too_large = 0;
   std::uint64_t datagrams_sent = 0;    // alert datagrams handed to a RADIO (incl. retries)
   std::uint64_t retries = 0;
-  std::uint64_t send_failures = 0;     // RADIO refused a datagram (HWM) or test hook drop
+  std::uint64_t send_failures = 0;     // RADIO refused a datagram (HWM)
   std::uint64_t confirmed = 0;         // peer deliveries acknowledged
   std::uint64_t unconfirmed = 0;       // peer deliveries given up after the retries
   double confirmation_rate = 0.0;      // confirmed / (confirmed + unconfirmed); 0 when none

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,6 +77,16 @@ class ControlClient {
   //     cursor = page->next;
   //   } while (cursor != 0);
   Result<QueryPage> query(const persist::LogQuery& q, std::uint64_t cursor = 0);
+
+  // --- variety ops (docs/VARIETY.md, docs/PROTOCOL.md §2.2) ---
+  // Fault injection: `args` are the op's string fields ("do", "action", "plane", "peer",
+  // "channel", "prob", "delay_ms", "count", "for_ms", "members"). The reply map holds
+  // "enabled" and "rules" (in force after the change). Errors: the node's kInvalid
+  // (fault injection off in its config, a bad rule), kDeliveryTimeout, kIo.
+  Result<Value> chaos(const std::map<std::string, std::string>& args);
+  // Resolves a `manual` partition; the reply map holds "resolved" and "partition".
+  Result<Value> resolve_partition();
+  // --- end variety ops ---
 
   const std::string& endpoint() const noexcept;
 

@@ -47,7 +47,8 @@ class NodeCore;
 
 struct PublishReceipt {
   EventId id;
-  std::uint64_t seq = 0;
+  std::uint64_t seq = 0;      // 0 when the event was folded into a summary
+  bool compressed = false;    // folded into a summary (NodeConfig::compression)
 };
 
 using EventCallback = std::function<void(const Event&)>;
@@ -74,7 +75,9 @@ class Node {
 
   // Fills id (if empty), source (node name if empty), ts and seq; validates the event
   // and the flow rule; encodes it; queues it for sending. Never blocks on a peer.
-  // Errors: kInvalid, kTooLarge, kBlocked, kQueueFull, kShuttingDown.
+  // Errors: kInvalid, kTooLarge, kBlocked, kQueueFull, kShuttingDown, kDegraded (a
+  // command on a degraded side, docs/VARIETY.md). With compression configured for its
+  // channel and type the event may be folded into a summary (receipt.compressed).
   Result<PublishReceipt> publish(Event event);
 
   // Pull subscription: read events with Subscription::next().

@@ -3,18 +3,19 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "vsm/codec.hpp"
+#include "vsm/flow_rules.hpp"
 #include "vsm/gossip/membership_config.hpp"
 #include "vsm/gossip/partition_detector.hpp"
 #include "vsm/persist/log_options.hpp"
 #include "vsm/quota_table.hpp"
 #include "vsm/role.hpp"
 #include "vsm/security.hpp"
+#include "vsm/variety.hpp"
 
 namespace vsm {
 
@@ -172,6 +173,19 @@ struct NodeConfig {
 
   // Reject events that break the channel flow rules (DESIGN §1) with kBlocked.
   bool validate_flow = true;
+
+  // --- Variety engineering (docs/VARIETY.md) ---
+  // Custom flow rules allowed in addition to the built-in ones ([flow] TOML table).
+  std::vector<FlowRule> flow_rules;
+  // Semantic compression of similar events before the wire (off without rules).
+  CompressionConfig compression;
+  // Built-in fault injection on the receive paths (refused unless chaos.enabled).
+  ChaosConfig chaos;
+  // Degraded mode (docs/VARIETY.md): while this node's side of a partition is degraded,
+  // refuse command events not from the side's own S3/S5 (publish: kDegraded; receive:
+  // dropped and counted) and mark published events. false: only mark them.
+  bool degraded_refuse_commands = true;
+  // --- end variety ---
   CodecLimits limits;
 
   // --- Algedonic lane (nodes/include/vsm/algedonic.hpp, docs/PROTOCOL.md) ---
@@ -232,9 +246,6 @@ struct NodeConfig {
   double health_queue_fill_degraded = 0.9;
   std::uint64_t health_alert_window_ms = 60'000;
 
-  // TEST ONLY: called before each alert datagram is sent (attempt 0 = first send);
-  // returning true drops it, simulating datagram loss. Leave empty in production.
-  std::function<bool(const std::string& peer_endpoint, int attempt)> algedonic_drop_hook;
 };
 
 }  // namespace vsm

@@ -14,6 +14,7 @@
 #include "vsm/health.hpp"
 #include "vsm/latency_histogram.hpp"
 #include "vsm/telemetry.hpp"
+#include "vsm/variety.hpp"
 
 namespace vsm {
 
@@ -106,6 +107,9 @@ struct NodeStats {
   // Operations (docs/OPERATIONS.md).
   HealthReport health;      // viable / degraded / not viable, with the reasons
   TelemetryStats telemetry;
+
+  // Variety engineering: compression, adaptive rates, bargains, degraded mode, chaos.
+  VarietyStats variety;
 
   const ChannelStats& of(Channel c) const { return channels[channel_index(c)]; }
   ChannelStats total() const {

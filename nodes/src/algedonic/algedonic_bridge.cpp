@@ -9,8 +9,13 @@
 namespace vsm::detail {
 
 AlgedonicBridge::AlgedonicBridge(const NodeConfig& config, HybridClock& clock,
-                                 PublishPath& publish, std::function<void(Event&&)> to_subscribers)
-    : config_(config), clock_(clock), publish_(publish), to_subscribers_(std::move(to_subscribers)) {}
+                                 PublishPath& publish, std::function<void(Event&&)> to_subscribers,
+                                 ChaosEngine* chaos)
+    : config_(config),
+      clock_(clock),
+      publish_(publish),
+      to_subscribers_(std::move(to_subscribers)),
+      chaos_(chaos) {}
 
 Status AlgedonicBridge::start() {
   auto codec = DatagramCodec::from_hex_key(config_.cluster_key);
@@ -25,7 +30,8 @@ Status AlgedonicBridge::start() {
     return Error::invalid(
         "algedonic_max_retries must be 0..100 and algedonic_retry_*_ms positive");
   }
-  auto lane = std::make_unique<AlgedonicLane>(config_, std::move(codec).value(), to_subscribers_);
+  auto lane = std::make_unique<AlgedonicLane>(config_, std::move(codec).value(), to_subscribers_,
+                                              chaos_);
   if (auto st = lane->start(); !st) return st;
   lane_ = std::move(lane);
   return {};
@@ -64,9 +70,9 @@ Result<AlgedonicReceipt> AlgedonicBridge::raise(Severity severity, Signal signal
                             " (shorten the description or send fewer metrics)");
   }
   // The flow rules apply to the lane as to the data plane; check before anything leaves.
-  // (flow_allowed() does not count; publish() below counts the outcome once.)
+  // (allows() does not count; publish() below counts the outcome once.)
   const auto target_role = role_from_name(event.target);
-  if (publish_.flow().enabled() && !flow_allowed(event.channel, config_.role, target_role)) {
+  if (publish_.flow().enabled() && !publish_.flow().allows(event.channel, config_.role, target_role)) {
     return publish_.check_flow(event.channel, target_role).error();  // error + blocked count
   }
   // The lane copy goes first and is not sequenced (seq 0): the data-plane sequence is

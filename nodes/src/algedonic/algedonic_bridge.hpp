@@ -22,7 +22,7 @@ namespace vsm::detail {
 class AlgedonicBridge {
  public:
   AlgedonicBridge(const NodeConfig& config, HybridClock& clock, PublishPath& publish,
-                  std::function<void(Event&&)> to_subscribers);
+                  std::function<void(Event&&)> to_subscribers, ChaosEngine* chaos = nullptr);
 
   // Told about every alert raised here (user's and the node's own), after it was sent;
   // set before start(). Runs on the raising thread; must not block.
@@ -48,6 +48,7 @@ class AlgedonicBridge {
   PublishPath& publish_;
   std::function<void(Event&&)> to_subscribers_;
   RaiseHook raise_hook_;
+  ChaosEngine* chaos_;
   std::unique_ptr<AlgedonicLane> lane_;
 };
 

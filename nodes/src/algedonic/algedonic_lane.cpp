@@ -34,10 +34,12 @@ RetryPolicy policy_of(const NodeConfig& c) {
 }  // namespace
 
 AlgedonicLane::AlgedonicLane(const NodeConfig& config, DatagramCodec codec,
-                             std::function<void(Event&&)> to_subscribers)
+                             std::function<void(Event&&)> to_subscribers, ChaosEngine* chaos)
     : config_(config),
       codec_(std::move(codec)),
       to_subscribers_(std::move(to_subscribers)),
+      chaos_(chaos),
+      gate_(config.chaos.max_held),
       tracker_(policy_of(config), std::random_device{}()),
       dedup_(DedupWindowConfig{config.algedonic_dedup_ids,
                                static_cast<std::uint64_t>(config.algedonic_dedup_max_age_ms)}) {

@@ -22,11 +22,13 @@
 
 #include "algedonic/alert_tracker.hpp"
 #include "algedonic/algedonic_codec.hpp"
+#include "chaos/chaos_engine.hpp"
 #include "core/command_queue.hpp"
 #include "core/event_fd.hpp"
 #include "vsm/algedonic.hpp"
 #include "vsm/dedup_window.hpp"
 #include "vsm/latency_histogram.hpp"
+#include "vsm/fault_gate.hpp"
 #include "vsm/node_config.hpp"
 
 namespace vsm::detail {
@@ -34,9 +36,10 @@ namespace vsm::detail {
 class AlgedonicLane {
  public:
   // `to_subscribers` receives alerts first seen on the lane, for the node's ordinary
-  // subscriptions; it is called on the lane thread and must not block.
+  // subscriptions; it is called on the lane thread and must not block. `chaos` (may be
+  // null) injects faults into received datagrams.
   AlgedonicLane(const NodeConfig& config, DatagramCodec codec,
-                std::function<void(Event&&)> to_subscribers);
+                std::function<void(Event&&)> to_subscribers, ChaosEngine* chaos = nullptr);
   ~AlgedonicLane();
   AlgedonicLane(const AlgedonicLane&) = delete;
   AlgedonicLane& operator=(const AlgedonicLane&) = delete;
@@ -74,6 +77,8 @@ class AlgedonicLane {
   void run(std::stop_token stop);
   void read_dish();
   void on_datagram(std::string_view bytes);
+  bool injected(const Datagram& d, std::string_view bytes);  // fault injection took it
+  void release_held();
   void on_alert(AlertDatagram&& alert);
   void send_ack(const std::string& reply, const EventId& id, const AlertDatagram& alert);
   void send_alert(const EventId& id, const std::string& envelope, const std::string& peer,
@@ -87,6 +92,9 @@ class AlgedonicLane {
   const NodeConfig& config_;
   const DatagramCodec codec_;
   const std::function<void(Event&&)> to_subscribers_;
+  ChaosEngine* const chaos_;
+  FaultGate gate_;          // lane thread: held datagrams (fault injection)
+  bool replaying_ = false;  // lane thread: a held datagram is being handled
 
   zmq::context_t ctx_;
   zmq::socket_t dish_;

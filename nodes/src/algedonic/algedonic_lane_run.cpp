@@ -13,6 +13,7 @@
 #include "core/node_thread.hpp"
 #include "algedonic/udp_endpoint.hpp"
 #include "vsm/codec.hpp"
+#include "vsm/monotonic_clock.hpp"
 
 namespace vsm::detail {
 namespace fmt = algedonic_format;
@@ -41,6 +42,10 @@ void AlgedonicLane::run(std::stop_token stop) {
                                                                std::chrono::steady_clock::now());
       timeout = std::clamp(left, std::chrono::milliseconds(0), kIdlePoll);
     }
+    if (auto due = gate_.next_due_ms()) {
+      const auto now = monotonic_ms();
+      timeout = std::min(timeout, std::chrono::milliseconds(*due > now ? *due - now : 0));
+    }
     zmq::pollitem_t items[] = {{nullptr, wake_fd_.fd(), ZMQ_POLLIN, 0},
                                {dish_.handle(), 0, ZMQ_POLLIN, 0}};
     try {
@@ -49,6 +54,7 @@ void AlgedonicLane::run(std::stop_token stop) {
       commands_.run_all();
       tracker_.advance(std::chrono::steady_clock::now(), send);
       if (dish_) read_dish();
+      release_held();
       tracker_.advance(std::chrono::steady_clock::now(), send);
     } catch (const zmq::error_t& e) {
       if (e.num() == ETERM) break;
@@ -80,6 +86,7 @@ void AlgedonicLane::on_datagram(std::string_view bytes) {
                   d.error().to_string());
     return;
   }
+  if (injected(d.value(), bytes)) return;
   if (auto* ack = std::get_if<AckDatagram>(&d.value())) {
     if (auto latency = tracker_.on_ack(ack->id, ack->to, ack->from,
                                        std::chrono::steady_clock::now())) {
@@ -88,6 +95,27 @@ void AlgedonicLane::on_datagram(std::string_view bytes) {
     return;
   }
   on_alert(std::get<AlertDatagram>(std::move(d).value()));
+}
+
+// Fault injection, by the sending node's name: a held datagram comes back through
+// on_datagram() (replaying_ set, so it is not judged twice).
+bool AlgedonicLane::injected(const Datagram& d, std::string_view bytes) {
+  if (chaos_ == nullptr || replaying_ || !chaos_->active()) return false;
+  const std::string& peer = std::visit([](const auto& x) -> const std::string& { return x.from; }, d);
+  const std::uint64_t now = monotonic_ms();
+  const FaultVerdict v = chaos_->decide(ChaosPlane::kAlgedonic, peer, Channel::kAlgedonic, now);
+  if (v.action == FaultAction::kPass) return false;
+  replaying_ = true;
+  gate_.apply(v, now, {}, bytes, [this](std::string_view, std::string_view b) { on_datagram(b); });
+  replaying_ = false;
+  return true;
+}
+
+void AlgedonicLane::release_held() {
+  if (gate_.held() == 0) return;
+  replaying_ = true;
+  gate_.release_due(monotonic_ms(), [this](std::string_view, std::string_view b) { on_datagram(b); });
+  replaying_ = false;
 }
 
 void AlgedonicLane::on_alert(AlertDatagram&& alert) {
@@ -118,10 +146,6 @@ void AlgedonicLane::send_ack(const std::string& reply, const EventId& id,
 
 void AlgedonicLane::send_alert(const EventId& /*id*/, const std::string& envelope,
                                const std::string& peer, int attempt) {
-  if (config_.algedonic_drop_hook && config_.algedonic_drop_hook(peer, attempt)) {
-    send_failures_.fetch_add(1, std::memory_order_relaxed);  // simulated loss (tests)
-    return;
-  }
   std::string reply;
   {
     std::lock_guard lock(mu_);

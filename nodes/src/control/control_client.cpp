@@ -242,4 +242,29 @@ Result<QueryPage> ControlClient::query(const persist::LogQuery& q, std::uint64_t
   return page;
 }
 
+// --- variety ops ---
+Result<Value> ControlClient::chaos(const std::map<std::string, std::string>& args) {
+  const auto rid = impl_->next_rid++;
+  std::string body;
+  MsgpackWriter w(body);
+  std::uint32_t fields = 0;
+  for (const auto& [k, v] : args) {
+    if (k == "op" || k == "rid") continue;  // the request's own keys
+    w.str(k);
+    w.str(v);
+    ++fields;
+  }
+  auto r = impl_->call(impl_->request(cf::kOpChaos, rid, fields, &body), rid);
+  if (!r) return r.error();
+  return Value::from_encoded(std::move(r->header));
+}
+
+Result<Value> ControlClient::resolve_partition() {
+  const auto rid = impl_->next_rid++;
+  auto r = impl_->call(impl_->request(cf::kOpPartitionResolve, rid, 0, nullptr), rid);
+  if (!r) return r.error();
+  return Value::from_encoded(std::move(r->header));
+}
+// --- end variety ops ---
+
 }  // namespace vsm

@@ -47,6 +47,9 @@ inline constexpr std::string_view kOpMembers = "members";
 inline constexpr std::string_view kOpQuery = "query";
 inline constexpr std::string_view kOpHealth = "health";
 inline constexpr std::string_view kOpRecent = "recent";
+// Variety ops (control/variety_ops.hpp).
+inline constexpr std::string_view kOpChaos = "chaos";
+inline constexpr std::string_view kOpPartitionResolve = "partition_resolve";
 
 // Request keys of query (besides "ch", "from", "to", "max" shared with replay).
 inline constexpr std::string_view kKeyFromOffset = "from_off";

@@ -9,6 +9,7 @@
 #include "control/control_format.hpp"
 #include "control/control_request.hpp"
 #include "core/node_thread.hpp"
+#include "variety/variety_stats.hpp"
 #include "vsm/msgpack_writer.hpp"
 
 namespace vsm::detail {
@@ -145,7 +146,7 @@ void put_operator_stats(MsgpackWriter& w, const NodeStats& s) {
 
 void encode_stats(const NodeStats& s, std::string& out) {
   MsgpackWriter w(out);
-  w.map_header(24 + kDurabilityPairs + kOperatorFields);
+  w.map_header(24 + kDurabilityPairs + kOperatorFields + 1);  // + "variety"
   w.str("channels");
   w.map_header(static_cast<std::uint32_t>(kChannelCount));
   for (Channel c : kAllChannels) {
@@ -172,6 +173,8 @@ void encode_stats(const NodeStats& s, std::string& out) {
   w.str("reliable_timed_out"); w.uint(s.reliable_timed_out);
   w.str("acks_received"); w.uint(s.acks_received);
   w.str("acks_sent"); w.uint(s.acks_sent);
+  w.str("variety");  // compression, AIMD, bargains, degraded mode, fault injection
+  encode_variety_stats(s.variety, w);
   w.str("repair_breakers");  // publisher -> closed | open | half_open
   w.map_header(static_cast<std::uint32_t>(s.repair_breakers.size()));
   for (const auto& [name, state] : s.repair_breakers) {
@@ -356,10 +359,16 @@ void ControlServer::handle(const zmq::message_t& identity, const zmq::message_t&
     w.str("count"); w.uint(slice.events.size());
     w.str("oldest"); w.uint(slice.oldest);
     w.str("last"); w.uint(slice.last);
+  } else if (auto op = handlers_.extra_ops.find(req->op); op != handlers_.extra_ops.end()) {
+    auto extra = op->second(request.to_string_view());  // variety ops
+    if (!extra) return reply_error(identity, req->rid, extra.error().message());
+    w.map_header(2 + extra->second);
+    w.raw(extra->first);
   } else {
     return reply_error(identity, req->rid,
                        "unknown op '" + std::string(req->op) +
-                           "' (ping, info, stats, replay, members, query, health, recent)");
+                           "' (ping, info, stats, replay, members, query, health, recent, "
+                           "chaos, partition_resolve)");
   }
   w.str("rid"); w.uint(req->rid);
   w.str("ok"); w.boolean(true);

@@ -12,7 +12,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <map>
 #include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -40,6 +42,13 @@ struct ControlHandlers {
   std::function<void(std::string& out_map_body, std::uint32_t& fields)> health;   // ditto
   std::function<void(std::string& out_map_body, std::uint32_t& fields)> recent;   // ditto
   std::function<Result<QuerySlice>(const QueryRequest&)> query;
+  // --- variety ops (chaos, partition_resolve; control/variety_ops.hpp) ---
+  // Op name -> handler of the raw request: the reply's extra map pairs and their count,
+  // or an error for the error reply.
+  using ExtraOp =
+      std::function<Result<std::pair<std::string, std::uint32_t>>(std::string_view request)>;
+  std::map<std::string, ExtraOp, std::less<>> extra_ops;
+  // --- end variety ops ---
 };
 
 // Counters of the control plane's bounds (NodeStats).

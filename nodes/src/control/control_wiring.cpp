@@ -2,6 +2,7 @@
 
 #include "control/control_query.hpp"
 #include "telemetry/telemetry_codec.hpp"
+#include "control/variety_ops.hpp"
 #include "vsm/msgpack_writer.hpp"
 
 namespace vsm::detail {
@@ -25,6 +26,7 @@ Status ControlWiring::start(ControlSources sources) {
     return src_.log->enabled() ? src_.log->query(q)
                                : query_ring(src_.publish->ring(), config_.name, q);
   };
+  add_variety_ops(h, *src_.chaos, *src_.membership);
   ReplyLimits limits;
   limits.client_replies = config_.control_max_client_replies;
   limits.client_bytes = config_.control_max_client_reply_bytes;
@@ -75,6 +77,7 @@ void ControlWiring::encode_members(std::string& out, std::uint32_t& fields) cons
   }
   w.str("quorum"); w.boolean(view.quorum);
   fields += 5;
+  encode_partition_extras(view, out, fields);  // variety: strategy, one_way
 }
 
 void ControlWiring::encode_health(std::string& out, std::uint32_t& fields) const {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "chaos/chaos_engine.hpp"
 #include "control/control_server.hpp"
 #include "delivery/reliable_delivery.hpp"
 #include "log/node_log.hpp"
@@ -26,6 +27,7 @@ struct ControlSources {
   MembershipWiring* membership = nullptr;
   ReliableDelivery* reliable = nullptr;
   TelemetryHub* telemetry = nullptr;
+  ChaosEngine* chaos = nullptr;  // variety ops (control/variety_ops.hpp)
 };
 
 class ControlWiring {

@@ -7,6 +7,7 @@
 #include "telemetry/health.hpp"
 #include "telemetry/telemetry_format.hpp"
 #include "security/gossip_keys.hpp"
+#include "variety/compressor.hpp"
 #include "vsm/ids.hpp"
 
 namespace vsm::detail {
@@ -18,22 +19,27 @@ NodeCore::NodeCore(NodeConfig config)
       security_(config_, counters_),
       telemetry_(config_),
       log_(config_),
-      publish_(config_, clock_, counters_, ctx_, log_, security_),
+      chaos_(config_.chaos),
+      degraded_(config_),
+      publish_(config_, clock_, counters_, ctx_, log_, security_, degraded_),
       subscriptions_(instance_, dispatcher_),
       reactor_(config_, ctx_, counters_, security_),
       reliable_(
           config_, instance_, counters_, subscriptions_,
           [this](std::function<void()> cmd) { return reactor_.post(std::move(cmd)); },
           [this](std::string_view frame) { return reactor_.send_upstream(frame); }),
-      receive_(config_, counters_, clock_, subscriptions_, reliable_, log_, security_),
+      bargain_(config_, publish_.quotas()),
+      receive_(config_, counters_, clock_, subscriptions_, reliable_, log_, security_,
+               ReceivePath::Variety{chaos_, degraded_, bargain_}),
       // Alerts first seen on the lane reach ordinary subscriptions through the reactor,
       // which owns them; the lane never waits for it.
       algedonic_(config_, clock_, publish_,
                  [this](Event&& event) {
                    auto shared = std::make_shared<Event>(std::move(event));
                    reactor_.post([this, shared] { receive_.dispatch(*shared); });
-                 }),
-      membership_(config_, reactor_, publish_, algedonic_, telemetry_),
+                 },
+                 &chaos_),
+      membership_(config_, reactor_, publish_, algedonic_, telemetry_, degraded_, chaos_),
       control_(config_, ctx_, security_) {
   // spdlog creates its registry on first use, inside its shared library, where the
   // thread sanitizer cannot see the synchronisation: create it before any node thread.
@@ -71,7 +77,19 @@ Status NodeCore::validate_config() const {
     return Error::invalid("NodeConfig.control_max_client_replies, control_max_client_reply_bytes "
                           "and control_max_reply_bytes must be > 0");
   }
+  if (auto st = Compressor::validate(config_.compression); !st) return st;
   return {};
+}
+
+// vsm_health partitions count unresolved critical pain: every alert this node receives
+// (once per id) or raises itself goes to the partition detector.
+void NodeCore::feed_partition_detector() {
+  auto* lane = algedonic_.lane();
+  if (lane == nullptr || membership_.bridge() == nullptr) return;
+  (void)lane->add_callback([this](const AlgedonicAlert& a) {
+    membership_.bridge()->note_algedonic(a.event.source, a.signal == Signal::kPain,
+                                         a.severity >= Severity::kCritical);
+  });
 }
 
 // Order: everything the control server's stats, members and query ops read exists
@@ -93,6 +111,7 @@ Status NodeCore::start() {
     telemetry_.note_alert({r.id.to_string(), alert.ts.wall_ms, alert.source, severity, signal,
                            description, true});
   });
+  for (const auto& p : bargain_.topic_prefixes()) reactor_.set_topic(p, true);  // rate limits
   if (auto st = algedonic_.start(); !st) return st;
   receive_.set_algedonic_filter([this](const Event& e) { return algedonic_.first_copy(e); });
   receive_.set_telemetry_sink([this](std::string_view f) { telemetry_.on_remote_frame(f); });
@@ -111,6 +130,7 @@ Status NodeCore::start() {
     config_.gossip.keyring = *ring;  // before the membership reads the config
   }
   if (auto st = membership_.create(); !st) return st;
+  feed_partition_detector();
   ControlSources sources;
   sources.instance = instance_;
   sources.stats = [this] { return stats(); };
@@ -119,6 +139,7 @@ Status NodeCore::start() {
   sources.membership = &membership_;
   sources.reliable = &reliable_;
   sources.telemetry = &telemetry_;
+  sources.chaos = &chaos_;
   if (auto st = control_.start(std::move(sources)); !st) return st;
   if (auto st = start_metrics(); !st) return st;
   Hello hello;
@@ -234,7 +255,12 @@ Result<AlgedonicReceipt> NodeCore::publish_algedonic(Severity severity, Signal s
                                                      std::string description,
                                                      const std::map<std::string, double>& metrics) {
   if (!started_ || closing_) return Error::shutting_down("node is not running");
-  return algedonic_.raise(severity, signal, std::move(description), metrics);
+  auto receipt = algedonic_.raise(severity, signal, std::move(description), metrics);
+  if (receipt && membership_.bridge() != nullptr) {
+    membership_.bridge()->note_algedonic(config_.name, signal == Signal::kPain,
+                                         severity >= Severity::kCritical);
+  }
+  return receipt;
 }
 
 std::uint64_t NodeCore::add_algedonic_callback(AlgedonicCallback callback) {
@@ -289,6 +315,9 @@ NodeStats NodeCore::stats() const {
   }
   s.telemetry = telemetry_.stats();
   s.health = evaluate_health_now(s);
+  degraded_.fill_stats(s.variety);
+  bargain_.fill_stats(s.variety);
+  chaos_.fill_stats(s.variety);
   return s;
 }
 

@@ -12,6 +12,8 @@
 //   control/    ControlWiring      the control plane (its own thread)
 //   telemetry/  TelemetryHub       reports about the node, rates, health (its own thread)
 //   metrics/    MetricsServer      Prometheus /metrics over HTTP (its own thread)
+//   variety/    DegradedMode, BargainReceiver, CompressionStage (in PublishPath)
+//   chaos/      ChaosEngine        built-in fault injection on the receive paths
 // Shared with Subscription handles by weak_ptr.
 #pragma once
 
@@ -24,6 +26,7 @@
 #include <zmq.hpp>
 
 #include "algedonic/algedonic_bridge.hpp"
+#include "chaos/chaos_engine.hpp"
 #include "control/control_wiring.hpp"
 #include "core/callback_scope.hpp"
 #include "core/node_counters.hpp"
@@ -38,6 +41,8 @@
 #include "subscribe/dispatcher.hpp"
 #include "subscribe/subscriptions.hpp"
 #include "telemetry/telemetry_hub.hpp"
+#include "variety/bargain.hpp"
+#include "variety/degraded_mode.hpp"
 #include "vsm/hlc.hpp"
 #include "vsm/node.hpp"
 
@@ -92,6 +97,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   Status start_metrics();
   std::string render_metrics() const;
   HealthReport evaluate_health_now(const NodeStats& s) const;
+  void feed_partition_detector();  // algedonic alerts -> vsm_health
   // Wraps a user callback so it runs inside a CallbackScope of this node.
   template <typename F>
   auto scoped(F f) const {
@@ -109,11 +115,14 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   zmq::context_t ctx_;
   NodeSecurity security_;
   NodeLog log_;
+  ChaosEngine chaos_;
+  DegradedMode degraded_;
   PublishPath publish_;
   Dispatcher dispatcher_;
   Subscriptions subscriptions_;
   Reactor reactor_;
   ReliableDelivery reliable_;
+  BargainReceiver bargain_;
   ReceivePath receive_;
   AlgedonicBridge algedonic_;
   MembershipWiring membership_;

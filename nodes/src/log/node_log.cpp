@@ -56,9 +56,6 @@ void NodeLog::flush_received() {
                              monotonic_ms());
 }
 
-persist::LogStats NodeLog::stats() const {
-  return log_ ? log_->stats() : persist::LogStats{};
-}
 
 void NodeLog::slice(Channel channel, std::uint64_t from, std::uint64_t to, std::size_t max,
                     ReplaySlice& slice) const {

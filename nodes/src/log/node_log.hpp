@@ -57,8 +57,6 @@ class NodeLog {
   std::uint64_t receive_failures() const noexcept {
     return receive_failures_.load(std::memory_order_relaxed);
   }
-  // The log's counters and health (default values without a log).
-  persist::LogStats stats() const;
   Status close();
 
  private:

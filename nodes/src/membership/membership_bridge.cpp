@@ -7,7 +7,8 @@
 namespace vsm::detail {
 namespace {
 
-Result<gossip::UdpDriverConfig> driver_config(const NodeConfig& c) {
+Result<gossip::UdpDriverConfig> driver_config(const NodeConfig& c,
+                                              std::shared_ptr<gossip::DatagramHook> hook) {
   auto bind = parse_host_port(c.gossip_bind, PortRule::kZeroOk);
   if (!bind) return Error::invalid("NodeConfig.gossip_bind: " + bind.error().message());
   gossip::UdpDriverConfig d;
@@ -20,6 +21,7 @@ Result<gossip::UdpDriverConfig> driver_config(const NodeConfig& c) {
   d.seeds = c.seeds;
   d.membership = c.gossip;
   d.partition = c.partition;
+  d.hook = std::move(hook);
   return d;
 }
 
@@ -32,7 +34,7 @@ bool is_live(gossip::MemberEventKind k) {
 
 Result<std::unique_ptr<MembershipBridge>> MembershipBridge::create(const NodeConfig& config,
                                                                    MembershipHooks hooks) {
-  auto dc = driver_config(config);
+  auto dc = driver_config(config, hooks.datagram_hook);
   if (!dc) return dc.error();
   return std::unique_ptr<MembershipBridge>(new MembershipBridge(
       config, std::move(hooks), std::make_unique<gossip::UdpDriver>(std::move(dc).value())));
@@ -75,6 +77,7 @@ void MembershipBridge::stop() {
 // Suspect members stay wired: SWIM suspicion is often a false alarm, and ZeroMQ
 // reconnects by itself. Only dead or left members are disconnected.
 void MembershipBridge::handle(const gossip::MemberEvent& e) {
+  if (hooks_.member_changed) hooks_.member_changed(e);
   if (e.member.name != self_) {
     std::lock_guard lock(mu_);
     auto it = wired_.find(e.member.name);

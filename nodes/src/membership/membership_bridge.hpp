@@ -26,6 +26,10 @@ struct MembershipHooks {
   std::function<void(const std::string& dish_endpoint)> add_dish;
   std::function<void(const std::string& dish_endpoint)> remove_dish;
   std::function<void(const gossip::PartitionEvent&)> partition_changed;
+  // Every member event, before the user's callback (fault injection learns addresses).
+  std::function<void(const gossip::MemberEvent&)> member_changed;
+  // Fault injection on received gossip datagrams (null: none).
+  std::shared_ptr<gossip::DatagramHook> datagram_hook;
 };
 
 class MembershipBridge {
@@ -51,6 +55,12 @@ class MembershipBridge {
   // The driver's counters plus connections_refused.
   gossip::GossipStats stats() const;
   std::string gossip_address() const;
+  // Partition detector inputs (gossip/udp_driver.hpp): an algedonic alert, an
+  // operator's resolve (true when the side was waiting for one).
+  void note_algedonic(std::string source, bool pain, bool critical) {
+    driver_->note_algedonic(std::move(source), pain, critical);
+  }
+  bool resolve_partition() { return driver_->resolve_partition(); }
 
  private:
   MembershipBridge(const NodeConfig& config, MembershipHooks hooks,

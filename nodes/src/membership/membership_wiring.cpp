@@ -3,18 +3,23 @@
 #include <spdlog/spdlog.h>
 
 #include "telemetry/telemetry_reports.hpp"
+#include "chaos/chaos_gossip_hook.hpp"
+
 #include "vsm/value_pack.hpp"
 
 namespace vsm::detail {
 
 MembershipWiring::MembershipWiring(const NodeConfig& config, Reactor& reactor,
                                    PublishPath& publish, AlgedonicBridge& algedonic,
-                                   TelemetryHub& telemetry)
+                                   TelemetryHub& telemetry, DegradedMode& degraded,
+                                   ChaosEngine& chaos)
     : config_(config),
       reactor_(reactor),
       publish_(publish),
       algedonic_(algedonic),
-      telemetry_(telemetry) {}
+      telemetry_(telemetry),
+      degraded_(degraded),
+      chaos_(chaos) {}
 
 Status MembershipWiring::create() {
   if (config_.gossip_bind.empty()) return {};
@@ -30,9 +35,13 @@ Status MembershipWiring::create() {
   };
   hooks.partition_changed = [this](const gossip::PartitionEvent& e) {
     telemetry_.report(partition_report(e));  // state or sides changed
-    if (e.from == e.to) return;  // membership of the partitions changed, not the state
-    reactor_.post([this, e] { announce(e); });
+    on_partition(e);
   };
+  if (config_.chaos.enabled) {  // no hook at all otherwise: gossip pays nothing
+    auto hook = std::make_shared<ChaosGossipHook>(chaos_);
+    hooks.member_changed = [hook](const gossip::MemberEvent& e) { hook->learn(e); };
+    hooks.datagram_hook = std::move(hook);
+  }
   auto bridge = MembershipBridge::create(config_, std::move(hooks));
   if (!bridge) return bridge.error();
   bridge_ = std::move(bridge).value();
@@ -62,6 +71,18 @@ void MembershipWiring::post_connect(const std::string& endpoint, bool connect) {
   });
 }
 
+// Gossip thread: degraded mode follows the view at once (it never blocks); one-way
+// links are logged; state changes are announced from the reactor.
+void MembershipWiring::on_partition(const gossip::PartitionEvent& e) {
+  if (bridge_) degraded_.update(e.view, bridge_->members());
+  for (const auto& link : e.view.one_way) {
+    spdlog::warn("vsm: node {}: one-way link: {} hears {}, {} does not hear {}", config_.name,
+                 link.from, link.to, link.to, link.from);
+  }
+  if (e.from == e.to) return;  // membership of the partitions changed, not the state
+  reactor_.post([this, e] { announce(e); });
+}
+
 // A degraded partition is announced on the audit channel (and as an algedonic pain
 // signal); healing is announced on audit. System events bypass the flow rules and
 // never wait for queue room (this runs on the reactor).
@@ -81,6 +102,14 @@ void MembershipWiring::announce(const gossip::PartitionEvent& e) {
   ev.payload = pack_value(std::map<std::string, std::string>{
       {"reason", view.reason}, {"partitions", std::to_string(view.partitions.size())}});
   ev.metadata["members"] = pack_value(local);
+  if (e.from == gossip::PartitionState::kDegraded) {
+    // What was published while degraded, for reconciliation (docs/VARIETY.md).
+    std::map<std::string, std::vector<std::uint64_t>> ranges;
+    for (const auto& [ch, r] : degraded_.take_ranges()) {
+      ranges[std::string(channel_name(ch))] = {r.first, r.second};
+    }
+    ev.metadata["degraded_ranges"] = pack_value(ranges);
+  }
   if (auto r = publish_.publish(std::move(ev), PublishOrigin::kSystem); !r) {
     spdlog::warn("vsm: node {} could not announce partition change: {}", config_.name,
                  r.error().to_string());

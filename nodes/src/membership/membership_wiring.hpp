@@ -14,17 +14,20 @@
 #include <string>
 
 #include "algedonic/algedonic_bridge.hpp"
+#include "chaos/chaos_engine.hpp"
 #include "membership/membership_bridge.hpp"
 #include "publish/publish_path.hpp"
 #include "reactor/reactor.hpp"
 #include "telemetry/telemetry_hub.hpp"
+#include "variety/degraded_mode.hpp"
 
 namespace vsm::detail {
 
 class MembershipWiring {
  public:
   MembershipWiring(const NodeConfig& config, Reactor& reactor, PublishPath& publish,
-                   AlgedonicBridge& algedonic, TelemetryHub& telemetry);
+                   AlgedonicBridge& algedonic, TelemetryHub& telemetry,
+                   DegradedMode& degraded, ChaosEngine& chaos);
 
   // User callbacks (before create()); they run on the gossip thread.
   void on_member_event(std::function<void(const gossip::MemberEvent&)> cb) {
@@ -44,12 +47,15 @@ class MembershipWiring {
  private:
   void post_connect(const std::string& endpoint, bool connect);
   void announce(const gossip::PartitionEvent& e);  // reactor thread
+  void on_partition(const gossip::PartitionEvent& e);  // gossip thread
 
   const NodeConfig& config_;
   Reactor& reactor_;
   PublishPath& publish_;
   AlgedonicBridge& algedonic_;
   TelemetryHub& telemetry_;
+  DegradedMode& degraded_;
+  ChaosEngine& chaos_;
   std::function<void(const gossip::MemberEvent&)> member_cb_;
   std::function<void(const gossip::PartitionEvent&)> partition_cb_;
   std::unique_ptr<MembershipBridge> bridge_;

@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "vsm/codec.hpp"
 #include "vsm/event_id.hpp"
 #include "vsm/monotonic_clock.hpp"
@@ -9,19 +11,31 @@
 namespace vsm::detail {
 
 PublishPath::PublishPath(const NodeConfig& config, HybridClock& clock, NodeCounters& counters,
-                         zmq::context_t& ctx, NodeLog& log, NodeSecurity& security)
+                         zmq::context_t& ctx, NodeLog& log, NodeSecurity& security,
+                         DegradedMode& degraded)
     : config_(config),
       clock_(clock),
       counters_(counters),
       log_(log),
       security_(security),
-      flow_(config.validate_flow),
+      flow_(config.validate_flow, config.flow_rules),
       quotas_(config.quotas_enabled ? std::make_unique<QuotaTable>(config.quotas) : nullptr),
+      degraded_(degraded),
       inline_idle_ns_(static_cast<std::int64_t>(config.publish_inline_idle_us) * 1000),
       queue_(config.publish_queue_capacity),
       socket_(config, ctx, counters, security),
       pipeline_(config, log, socket_, counters),
-      sender_(config, queue_, pipeline_, socket_) {}
+      sender_(config, queue_, pipeline_, socket_) {
+  if (!config.compression.rules.empty()) {
+    // Summaries are the node's own events: no flow rule, quota or compression again.
+    compression_ = std::make_unique<CompressionStage>(config.compression, [this](Event&& e) {
+      if (auto r = publish(std::move(e), PublishOrigin::kSystem); !r) {
+        spdlog::warn("vsm: node {} could not publish a summary: {}", config_.name,
+                     r.error().to_string());
+      }
+    });
+  }
+}
 
 Status PublishPath::open() {
   if (auto st = queue_.open(); !st) return st;
@@ -40,9 +54,11 @@ Status PublishPath::open() {
 void PublishPath::start(Hello hello) {
   hello.base = base_;
   sender_.start(std::move(hello));
+  if (compression_) compression_->start();
 }
 
 void PublishPath::close() {
+  if (compression_) compression_->flush_and_stop();  // open windows go out first
   queue_.close();
   socket_.presence().release_waiters();
 }
@@ -59,8 +75,17 @@ Result<PublishReceipt> PublishPath::publish(Event&& event, PublishOrigin origin)
   if (auto st = validate_event(event); !st) return st.error();
   int block_ms = 0;
   if (origin == PublishOrigin::kUser) {
-    if (auto st = flow_.check(event.channel, config_.role, role_from_name(event.target)); !st) {
-      return st.error();
+    if (auto st = check_user(event); !st) return st.error();
+  }
+  if (degraded_.active()) {  // one relaxed load while the side is viable
+    if (auto st = degraded_.admit(event); !st) return st.error();
+  }
+  if (origin == PublishOrigin::kUser) {
+    if (compression_) {  // compression off: this branch is all it costs
+      if (const auto* rule = compression_->rule_for(event.channel, event.type);
+          rule != nullptr && compression_->offer(event, *rule)) {
+        return PublishReceipt{std::move(event.id), 0, true};
+      }
     }
     if (auto st = admit_quota(event); !st) return st.error();
     block_ms = config_.publish_block_timeout_ms;
@@ -106,6 +131,7 @@ Result<PublishReceipt> PublishPath::enqueue(Event& event, OutFrame&& frame,
     }
   }
   NodeCounters::add(counters_.of(ch).published);
+  if (degraded_.active()) degraded_.note_published(event, seq);
   return PublishReceipt{std::move(event.id), seq};
 }
 
@@ -131,8 +157,25 @@ bool PublishPath::idle_for_inline() noexcept {
   return now - last >= inline_idle_ns_;
 }
 
+// The flow rules, and the reserved rate-limit type that only an S3 may publish.
+Status PublishPath::check_user(const Event& event) {
+  if (auto st = flow_.check(event.channel, config_.role, role_from_name(event.target)); !st) {
+    return st;
+  }
+  if (event.channel == Channel::kResourceBargain && event.type == kRateLimitType &&
+      config_.role != Role::kS3) {
+    return Error::blocked("resource_bargain/" + std::string(kRateLimitType) +
+                          " sets an S1 source's rate: only an S3 node may publish it");
+  }
+  return {};
+}
+
 Status PublishPath::admit_quota(const Event& event) {
   if (!quotas_) return {};
+  if (config_.quotas.aimd_enabled) {  // the publish queue's fill is pressure too
+    quotas_->set_pressure(static_cast<double>(queue_.size()) /
+                          static_cast<double>(config_.publish_queue_capacity));
+  }
   auto delay_ms = quotas_->admit(event.channel, event.source, monotonic_ms());
   if (!delay_ms) return std::move(delay_ms).error();
   if (*delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(*delay_ms));
@@ -154,6 +197,11 @@ void PublishPath::fill_stats(NodeStats& s) const {
   s.subscribers = socket_.presence().ready();
   pipeline_.flow().fill_stats(s);
   s.reliable_held = pipeline_.held();
+  if (quotas_) {
+    s.variety.aimd_decreases = quotas_->aimd_decreases();
+    s.variety.aimd_increases = quotas_->aimd_increases();
+  }
+  if (compression_) compression_->fill_stats(s.variety);
 }
 
 }  // namespace vsm::detail

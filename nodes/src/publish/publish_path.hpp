@@ -22,6 +22,8 @@
 #include "publish/publish_queue.hpp"
 #include "publish/publisher_socket.hpp"
 #include "publish/sender.hpp"
+#include "variety/compression_stage.hpp"
+#include "variety/degraded_mode.hpp"
 #include "vsm/flow_rules.hpp"
 #include "vsm/hlc.hpp"
 #include "vsm/node.hpp"
@@ -36,7 +38,8 @@ enum class PublishOrigin { kUser, kSystem };
 class PublishPath {
  public:
   PublishPath(const NodeConfig& config, HybridClock& clock, NodeCounters& counters,
-              zmq::context_t& ctx, NodeLog& log, NodeSecurity& security);
+              zmq::context_t& ctx, NodeLog& log, NodeSecurity& security,
+              DegradedMode& degraded);
 
   // Binds the XPUB and continues each channel's sequence after what the log holds.
   Status open();
@@ -74,9 +77,13 @@ class PublishPath {
   Status check_flow(Channel c, std::optional<Role> to) { return flow_.check(c, config_.role, to); }
   // Adds the publishing counters to `s` (per channel: blocked, routed, quotas).
   void fill_stats(NodeStats& s) const;
+  // The node's quota table (null when quotas are off): resource_bargain rate limits
+  // land here (variety/bargain.hpp).
+  QuotaTable* quotas() noexcept { return quotas_.get(); }
 
  private:
   Status admit_quota(const Event& event);
+  Status check_user(const Event& event);
   Error queue_error(const Error& e);
   bool idle_for_inline() noexcept;
   Result<PublishReceipt> enqueue(Event& event, OutFrame&& frame, const SequenceSlots& slots,
@@ -89,6 +96,9 @@ class PublishPath {
   NodeSecurity& security_;
   FlowValidator flow_;
   std::unique_ptr<QuotaTable> quotas_;  // null when config_.quotas_enabled is false
+  DegradedMode& degraded_;
+  // Null when no compression rule is configured: the publish path's only cost then.
+  std::unique_ptr<CompressionStage> compression_;
   // Last seq numbered per channel; written under the queue's lock.
   std::array<std::atomic<std::uint64_t>, kChannelCount> last_seq_{};
   // Per channel, the last seq the log held at open(): this instance numbers after it.

@@ -16,7 +16,7 @@ constexpr std::string_view kTelemetryPrefix = telemetry_format::kTopicPrefix;
 
 ReceivePath::ReceivePath(const NodeConfig& config, NodeCounters& counters, HybridClock& clock,
                          Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log,
-                         NodeSecurity& security)
+                         NodeSecurity& security, Variety variety)
     : config_(config),
       counters_(counters),
       clock_(clock),
@@ -25,7 +25,9 @@ ReceivePath::ReceivePath(const NodeConfig& config, NodeCounters& counters, Hybri
       log_(log),
       security_(security),
       source_check_(config, security, counters),
-      sequences_(config.max_tracked_publishers) {
+      variety_(variety),
+      sequences_(config.max_tracked_publishers),
+      gate_(config.chaos.max_held) {
   if (config_.dedup_window_ids > 0) {
     dedup_ = std::make_unique<DedupWindow>(
         DedupWindowConfig{config_.dedup_window_ids, config_.dedup_window_ms});
@@ -65,9 +67,30 @@ void ReceivePath::on_message(std::string_view frame, std::string_view peer) {
       continue;
     }
     if (!source_check_.admit(rx_, peer)) continue;  // counted by the check
-    deliver(rx_);
+    if (variety_.chaos.active()) {  // one relaxed load while no fault is injected
+      inject(rx_);
+      continue;
+    }
+    deliver(rx_, reader_);
   }
   NodeCounters::add(counters_.decode_errors, reader_.unread());
+}
+
+void ReceivePath::inject(const Event& event) {
+  const std::uint64_t now = monotonic_ms();
+  const FaultVerdict v = variety_.chaos.decide(ChaosPlane::kData, event.ts.node, event.channel, now);
+  if (v.action == FaultAction::kPass) return deliver(event, reader_);
+  std::string frame;
+  reader_.append_event_frame(frame);
+  gate_.apply(v, now, {}, frame, [this](std::string_view, std::string_view f) { replay(f); });
+}
+
+void ReceivePath::replay(std::string_view frame) {
+  if (!held_reader_.reset(frame, config_.limits) || held_reader_.done() ||
+      !held_reader_.next_into(held_rx_)) {
+    return;  // it decoded once: cannot fail
+  }
+  deliver(held_rx_, held_reader_);
 }
 
 void ReceivePath::on_batch_end() {
@@ -85,6 +108,9 @@ void ReceivePath::count_sequence_state() {
 }
 
 void ReceivePath::on_turn_end() {
+  if (gate_.held() != 0) {
+    gate_.release_due(monotonic_ms(), [this](std::string_view, std::string_view f) { replay(f); });
+  }
   reliable_.on_turn_end();
   on_batch_end();
 }
@@ -109,7 +135,7 @@ void ReceivePath::on_hello(std::string_view body, std::string_view peer) {
   reliable_.on_hello(*hello);
 }
 
-void ReceivePath::deliver(const Event& event) {
+void ReceivePath::deliver(const Event& event, const FrameReader& from) {
   auto& ch = counters_.of(event.channel);
   NodeCounters::add(ch.received);
   clock_.merge(event.ts);
@@ -128,7 +154,9 @@ void ReceivePath::deliver(const Event& event) {
   if (is_duplicate(event)) return;
   ch.latency.record_unsynchronized(frame_now_us_ -
                                    static_cast<std::int64_t>(event.ts.wall_ms) * 1000);
-  if (config_.log_received) log_.stage_received(reader_.event_head(), reader_.event_map());
+  (void)variety_.bargain.on_event(event);        // a rate limit is applied, and delivered
+  if (!variety_.degraded.accept(event)) return;  // a command from outside the side
+  if (config_.log_received) log_.stage_received(from.event_head(), from.event_map());
   dispatch(event);
 }
 

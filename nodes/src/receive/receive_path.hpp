@@ -8,6 +8,11 @@
 // window), logged when log_received is set, and dispatched:
 // Reliable subscriptions get a copy through their tracker, the others the matching
 // events into their queues (subscribe/subscription_state.hpp).
+// Variety (docs/VARIETY.md): fault injection may drop, delay, duplicate or reorder each
+// event first (chaos/chaos_engine.hpp; held events are replayed from their single-event
+// frames at the end of a turn); rate limits from an S3 reach the quota table
+// (variety/bargain.hpp); while degraded, commands from outside the side's own S3/S5 are
+// dropped (variety/degraded_mode.hpp).
 // Thread-safety: reactor thread only.
 #pragma once
 
@@ -22,7 +27,11 @@
 #include "receive/sequence_tracker.hpp"
 #include "security/source_check.hpp"
 #include "subscribe/subscriptions.hpp"
+#include "chaos/chaos_engine.hpp"
+#include "variety/bargain.hpp"
+#include "variety/degraded_mode.hpp"
 #include "vsm/dedup_window.hpp"
+#include "vsm/fault_gate.hpp"
 #include "vsm/frame_reader.hpp"
 #include "vsm/hlc.hpp"
 
@@ -30,9 +39,15 @@ namespace vsm::detail {
 
 class ReceivePath final : public ReactorHandler {
  public:
+  // What the variety features need on the receive path.
+  struct Variety {
+    ChaosEngine& chaos;
+    DegradedMode& degraded;
+    BargainReceiver& bargain;
+  };
   ReceivePath(const NodeConfig& config, NodeCounters& counters, HybridClock& clock,
               Subscriptions& subs, ReliableDelivery& reliable, NodeLog& log,
-              NodeSecurity& security);
+              NodeSecurity& security, Variety variety);
 
   // Algedonic events also arrive on the UDP lane; `first_copy` says whether this is
   // the first copy of its id (set once, before the reactor starts).
@@ -60,7 +75,9 @@ class ReceivePath final : public ReactorHandler {
 
  private:
   void on_hello(std::string_view body, std::string_view peer);
-  void deliver(const Event& event);
+  void deliver(const Event& event, const FrameReader& from);
+  void inject(const Event& event);           // fault injection on one event
+  void replay(std::string_view frame);       // a held event's single-event frame
   bool is_duplicate(const Event& event);
   // Publishes the gap tracker's size and evictions to the counters (NodeStats).
   void count_sequence_state();
@@ -73,6 +90,7 @@ class ReceivePath final : public ReactorHandler {
   NodeLog& log_;
   NodeSecurity& security_;
   SourceCheck source_check_;  // security on: every event and hello
+  Variety variety_;
   std::function<bool(const Event&)> first_algedonic_copy_;
   std::function<void(std::string_view)> telemetry_;
   std::int64_t frame_now_us_ = 0;  // Unix us when the current frame arrived
@@ -81,6 +99,9 @@ class ReceivePath final : public ReactorHandler {
   std::unique_ptr<DedupWindow> dedup_;  // null when disabled
   FrameReader reader_;  // reused for every received frame
   Event rx_;            // every received event is decoded into this one
+  FaultGate gate_;      // held events (fault injection)
+  FrameReader held_reader_;
+  Event held_rx_;
 };
 
 }  // namespace vsm::detail

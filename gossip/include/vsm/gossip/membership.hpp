@@ -32,6 +32,7 @@
 #include "vsm/gossip/membership_config.hpp"
 #include "vsm/gossip/message.hpp"
 #include "vsm/gossip/network_filter.hpp"
+#include "vsm/gossip/partition_detector.hpp"
 #include "vsm/gossip/stats.hpp"
 #include "vsm/gossip/suspicion.hpp"
 #include "vsm/result.hpp"
@@ -144,6 +145,9 @@ class Membership {
   }
   // Members this node cannot reach (state dead).
   const std::set<std::string>& local_unreachable() const noexcept { return local_unreachable_; }
+  // One-way links found from probe outcomes (MembershipConfig::one_way_probes): members
+  // this node hears directly but reaches only through ping-req. Sorted by `to`.
+  std::vector<OneWayLink> one_way_links(std::uint64_t now_ms) const;
   const NetworkFilter& network_filter() const noexcept { return filter_; }
   const Keyring* keyring() const noexcept { return config_.keyring.get(); }
   GossipStats stats() const;
@@ -159,6 +163,7 @@ class Membership {
     std::uint64_t direct_deadline_ms = 0;
     std::uint64_t end_ms = 0;
     bool acked = false;
+    bool direct_ack = false;  // the ack came from the target's own address
     bool indirect_sent = false;
     std::uint32_t expected_nacks = 0;
     std::uint32_t nacks = 0;
@@ -172,6 +177,12 @@ class Membership {
     std::uint64_t version = 0;
     std::uint32_t chunks = 0;
     std::map<std::uint32_t, std::vector<std::string>> parts;
+  };
+  struct LinkWatch {  // direct vs indirect evidence about one member (one-way links)
+    bool heard = false;
+    std::uint64_t heard_ms = 0;          // last datagram from its own address naming it
+    std::uint32_t indirect_only = 0;     // consecutive probes acked only through ping-req
+    std::uint64_t last_indirect_ms = 0;
   };
   struct PendingSync {
     std::string address;
@@ -224,6 +235,8 @@ class Membership {
   void on_ping_req(std::uint64_t now_ms, std::string_view from, const PingReq& m);
   void on_ack(const Ack& m);
   void on_nack(const Nack& m);
+  void note_heard(std::uint64_t now_ms, std::string_view from, const std::string& name);
+  void note_probe_outcome(std::uint64_t now_ms, const Probe& p);
 
   // membership_merge.cpp: state transitions
   // Where a record comes from: piggybacked gossip, a join reply (news about members
@@ -275,6 +288,7 @@ class Membership {
   std::map<std::string, Suspicion> suspicions_;
   // Buddy pings to suspects: next send time per suspected member.
   std::map<std::string, std::uint64_t> buddy_at_;
+  std::map<std::string, LinkWatch> links_;  // members held only (erased in forget())
   std::string current_from_;  // source address of the datagram being dispatched
 
   std::uint64_t next_gossip_ms_ = 0;

@@ -76,6 +76,12 @@ struct MembershipConfig {
   // Reachability report (set of members this node cannot reach) is re-gossiped this
   // often even without changes, so late joiners learn it. 0 disables the refresh.
   std::uint64_t reach_refresh_interval_ms = 5'000;
+  // One-way links (docs/GOSSIP.md "One-way links"): a member this node hears directly
+  // (its pings arrive) whose last one_way_probes probes all failed directly but
+  // succeeded through ping-req, the last one within one_way_window_ms, is reported as
+  // "our datagrams do not reach it".
+  std::uint32_t one_way_probes = 2;
+  std::uint64_t one_way_window_ms = 10'000;
 
   // --- Sealing ---
   // Optional sealing of every datagram and push-pull frame (null = plain).

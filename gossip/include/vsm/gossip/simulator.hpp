@@ -19,6 +19,7 @@
 #include <memory>
 #include <queue>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,7 +74,13 @@ class Simulator {
   void leave(std::size_t node);
   // Nodes in different groups cannot exchange datagrams. `group[i]` for node i.
   void set_groups(std::vector<int> group);
-  void heal() { groups_.clear(); }
+  // Datagrams from `from` to `to` are lost (the other direction still works): a
+  // one-way link failure. heal() restores them too.
+  void cut_one_way(std::size_t from, std::size_t to) { one_way_.insert({from, to}); }
+  void heal() {
+    groups_.clear();
+    one_way_.clear();
+  }
   void set_loss(double loss) { config_.loss = loss; }
 
   void run_for(std::uint64_t ms);
@@ -146,6 +153,7 @@ class Simulator {
   SimulatorStats stats_;
   EventHook event_hook_;
   PartitionHook partition_hook_;
+  std::set<std::pair<std::size_t, std::size_t>> one_way_;  // (from, to) cut
 };
 
 }  // namespace vsm::gossip

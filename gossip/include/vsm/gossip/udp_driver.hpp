@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "vsm/fault_gate.hpp"
+#include "vsm/gossip/datagram_hook.hpp"
 #include "vsm/gossip/member.hpp"
 #include "vsm/gossip/membership_config.hpp"
 #include "vsm/gossip/partition_detector.hpp"
@@ -60,6 +62,8 @@ struct UdpDriverConfig {
   // Inbound push-pull connections served at once; more are closed and counted
   // (GossipStats::streams_refused).
   std::size_t max_stream_connections = 16;
+  // Fault injection on received datagrams (null = none: no cost).
+  std::shared_ptr<DatagramHook> hook;
 };
 
 class UdpDriver {
@@ -95,6 +99,12 @@ class UdpDriver {
   // membership.key_grace_ms. Errors: kInvalid (no keyring, or `next` conflicts with a key
   // id in use).
   Status rotate_key(const Key& next);
+  // Partition detector inputs, applied by the driver thread on its next tick:
+  // an algedonic alert (PartitionDetector::note_algedonic) and an operator's resolve of
+  // a manual partition (PartitionDetector::resolve). resolve_partition() returns
+  // whether the last evaluation was waiting for one.
+  void note_algedonic(std::string source, bool pain, bool critical);
+  bool resolve_partition();
 
   // Snapshots, refreshed by the driver thread after every change (may lag by one tick).
   std::vector<Member> members() const;
@@ -113,6 +123,7 @@ class UdpDriver {
   void publish(std::uint64_t now_ms, bool force);
   void apply_pending(std::uint64_t now_ms);
   void spread_leave();
+  void deliver(std::uint64_t now_ms, std::string_view from, std::string_view datagram);
 
   UdpDriverConfig config_;
   int fd_ = -1;
@@ -135,6 +146,14 @@ class UdpDriver {
   std::optional<std::pair<Endpoints, std::map<std::string, std::string>>> pending_update_;
   std::shared_ptr<const Keyring> keyring_;  // as rotated so far (validates rotate_key())
   std::vector<Key> pending_keys_;
+  struct PendingAlert {
+    std::string source;
+    bool pain;
+    bool critical;
+  };
+  std::vector<PendingAlert> pending_alerts_;  // bounded by kMaxPendingAlerts
+  bool pending_resolve_ = false;
+  FaultGate gate_;  // driver thread only; used when config_.hook is set
 
   std::jthread thread_;
 };
