@@ -55,7 +55,7 @@ done
 
 status=0
 for p in "${PIDS[@]:1}"; do wait "$p" || status=1; done
-wait "$S1_PID" || status=1
+wait "${PIDS[0]}" || status=1  # bash unsets S1_PID once the coproc has exited
 if [ $status -eq 0 ]; then
   echo "demo: S3 and S5 each received all $EXPECTED events; done" >&2
 else
