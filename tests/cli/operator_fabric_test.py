@@ -144,10 +144,17 @@ def run(h):
     for row in ("S5        s5.policy *", "S3        s3.control", "S1        s1.ops-2"):
         check(row in out, "%r not in the status view:\n%s" % (row, out))
     for node in (s5, s3, s1):
-        types, samples = scrape(node["metrics"])
+        # The seed saw all three first; the others may still be learning of the last one.
+        def converged(url=node["metrics"]):
+            types, samples = scrape(url)
+            try:
+                ok = (value_of(samples, "vsm_members", {"state": "alive"}) == 3 and
+                      value_of(samples, "vsm_partition_state", {"state": "healthy"}) == 1)
+            except TestFailure:
+                ok = False
+            return (types, samples) if ok else None
+        types, samples = wait_for(converged, node["metrics"] + ": 3 alive members, healthy")
         check(types["vsm_deliver_latency_seconds"] == "histogram", node["metrics"])
-        check(value_of(samples, "vsm_members", {"state": "alive"}) == 3, node["metrics"])
-        check(value_of(samples, "vsm_partition_state", {"state": "healthy"}) == 1, node["metrics"])
 
     # Telemetry must be flowing before the kill: if no report of the seed arrived yet (the
     # subscription travels on its own), more members join until one does.
