@@ -138,16 +138,7 @@ std::string query_request(std::uint64_t rid) {
   vsm::detail::QueryRequest q;
   q.query.channel = vsm::Channel::kCommand;
   q.query.limit = vsm::control_format::kMaxQueryBatch;
-  std::string fields_body;
-  vsm::MsgpackWriter fw(fields_body);
-  std::uint32_t fields = 0;
-  vsm::detail::encode_query_fields(q, fw, fields);
-  std::string out;
-  vsm::MsgpackWriter w(out);
-  w.map_header(2 + fields);
-  w.str("op"); w.str("query");
-  w.str("rid"); w.uint(rid);
-  return out + fields_body;
+  return vsm::detail::encode_query_request(q, rid);
 }
 
 }  // namespace

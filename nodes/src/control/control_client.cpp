@@ -219,11 +219,7 @@ Result<ReplayBatch> ControlClient::replay(Channel channel, std::uint64_t from, s
 
 Result<QueryPage> ControlClient::query(const persist::LogQuery& q, std::uint64_t cursor) {
   const auto rid = impl_->next_rid++;
-  std::string body;
-  MsgpackWriter w(body);
-  std::uint32_t fields = 0;
-  detail::encode_query_fields(detail::QueryRequest{q, cursor}, w, fields);
-  auto r = impl_->call(impl_->request(cf::kOpQuery, rid, fields, &body), rid);
+  auto r = impl_->call(detail::encode_query_request(detail::QueryRequest{q, cursor}, rid), rid);
   if (!r) return r.error();
   QueryPage page;
   page.next = uint_key(r->header, "next");

@@ -78,6 +78,21 @@ void encode_query_fields(const QueryRequest& req, MsgpackWriter& w, std::uint32_
   put_uint(w, fields, cf::kKeyCursor, req.cursor, 0);
 }
 
+std::string encode_query_request(const QueryRequest& req, std::uint64_t rid) {
+  std::string fields_body;
+  MsgpackWriter fw(fields_body);
+  std::uint32_t fields = 0;
+  encode_query_fields(req, fw, fields);
+  std::string out;
+  MsgpackWriter w(out);
+  w.map_header(2 + fields);
+  w.str("op");
+  w.str(cf::kOpQuery);
+  w.str("rid");
+  w.uint(rid);
+  return out + fields_body;
+}
+
 Result<bool> read_query_field(std::string_view key, MsgpackReader& r, QueryRequest& req) {
   persist::LogQuery& q = req.query;
   if (key == cf::kKeyFromOffset) return read_uint_into(r, key, q.from_offset);

@@ -34,6 +34,8 @@ struct QuerySlice {
 // Appends the query fields of `req` other than op/rid as map pairs; adds their count
 // to `fields`.
 void encode_query_fields(const QueryRequest& req, MsgpackWriter& w, std::uint32_t& fields);
+// The whole `query` request frame: op, rid and the fields of `req` (docs/PROTOCOL.md §2).
+std::string encode_query_request(const QueryRequest& req, std::uint64_t rid);
 // Reads the value of `key` into `req` if it is a query field: returns false for other
 // keys, an error for a malformed value.
 Result<bool> read_query_field(std::string_view key, MsgpackReader& r, QueryRequest& req);
