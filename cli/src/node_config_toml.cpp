@@ -84,6 +84,8 @@ constexpr Key kKeys[] = {
     {"send_hwm", [](const Value& v, NodeConfig& c) { return v.positive(c.send_hwm_msgs); }},
     {"recv_hwm", [](const Value& v, NodeConfig& c) { return v.positive(c.recv_hwm_msgs); }},
     {"linger_ms", [](const Value& v, NodeConfig& c) { return v.positive(c.linger_ms); }},
+    {"departed_publisher_grace_ms",
+     [](const Value& v, NodeConfig& c) { return v.non_negative(c.departed_publisher_grace_ms); }},
     {"publish_queue_capacity",
      [](const Value& v, NodeConfig& c) { return v.positive(c.publish_queue_capacity); }},
     {"publish_block_timeout_ms",

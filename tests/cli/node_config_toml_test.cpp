@@ -49,6 +49,9 @@ TEST_CASE("durability and bound keys of [node] are read and checked", "[cli][con
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message().find("block, continue") != std::string::npos);
   CHECK_FALSE(apply_toml("[node]\nmax_tracked_publishers = 0\n", cfg));
+  REQUIRE(apply_toml("[node]\ndeparted_publisher_grace_ms = 0\n", cfg));
+  CHECK(cfg.departed_publisher_grace_ms == 0);
+  CHECK_FALSE(apply_toml("[node]\ndeparted_publisher_grace_ms = -1\n", cfg));
 }
 
 // toml++ 3.3.0 fails an internal assertion on this table header (found by the fuzzer);

@@ -143,6 +143,10 @@ struct NodeConfig {
   int recv_hwm_msgs = 100'000;
   // How long close() keeps trying to flush queued events to connected peers.
   int linger_ms = 2'000;
+  // A publisher that gossip reports dead or left stays connected this long before the
+  // subscribe socket disconnects from it, so that events it sent before leaving (it
+  // lingers up to its linger_ms to flush them) are still read; 0 = at once.
+  int departed_publisher_grace_ms = 3'000;
   // publish() returns QueueFull when this many encoded events wait for the sender thread.
   std::size_t publish_queue_capacity = 65'536;
   // When the publish queue is full: 0 = publish() returns QueueFull at once; > 0 =

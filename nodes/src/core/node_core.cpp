@@ -146,6 +146,7 @@ Status NodeCore::start() {
   hello.name = config_.name;
   hello.control = control_.endpoint();
   hello.instance = instance_;
+  spdlog::debug("vsm: node {} is instance {}", config_.name, instance_);
   publish_.start(std::move(hello));
   reactor_.start(receive_);
   start_telemetry();

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "telemetry/telemetry_reports.hpp"
 #include "chaos/chaos_gossip_hook.hpp"
 
@@ -63,7 +65,10 @@ void MembershipWiring::stop() {
 
 void MembershipWiring::post_connect(const std::string& endpoint, bool connect) {
   reactor_.post([this, endpoint, connect] {
-    auto st = connect ? reactor_.connect(endpoint) : reactor_.disconnect(endpoint);
+    // A departed publisher's last events may still be on their way: read them first.
+    auto st = connect ? reactor_.connect(endpoint)
+                      : reactor_.disconnect_after(
+                            endpoint, std::chrono::milliseconds(config_.departed_publisher_grace_ms));
     if (!st && st.error().code() != ErrorCode::kNotFound) {
       spdlog::warn("vsm: node {}: {} {}: {}", config_.name, connect ? "connect" : "disconnect",
                    endpoint, st.error().to_string());

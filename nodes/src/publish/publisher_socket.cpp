@@ -104,8 +104,14 @@ bool PublisherSocket::read_incoming(XpubListener& listener) {
     }
     std::string_view instance;
     switch (presence_.on_subscription_message(m, &instance)) {
-      case PresenceTracker::Change::kReady: new_subscriber = true; break;
-      case PresenceTracker::Change::kGone: gone_.emplace_back(instance); break;
+      case PresenceTracker::Change::kReady:
+        spdlog::debug("vsm: node {}: subscriber instance {} ready", config_.name, instance);
+        new_subscriber = true;
+        break;
+      case PresenceTracker::Change::kGone:
+        spdlog::debug("vsm: node {}: subscriber instance {} gone", config_.name, instance);
+        gone_.emplace_back(instance);
+        break;
       case PresenceTracker::Change::kNone: break;
     }
   }

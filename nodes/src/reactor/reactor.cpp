@@ -7,6 +7,7 @@
 
 #include "core/hello.hpp"
 #include "core/node_thread.hpp"
+#include "vsm/monotonic_clock.hpp"
 
 namespace vsm::detail {
 
@@ -126,6 +127,14 @@ bool Reactor::send_upstream(std::string_view frame) {
 
 Status Reactor::connect(const std::string& spec) {
   const auto [name, endpoint] = split_named_endpoint(spec);
+  if (auto d = draining_.find(endpoint); d != draining_.end()) {
+    // Back before the grace ran out: the connection stays. Another member now at that
+    // endpoint (another name, with security another key) gets a fresh connection.
+    const bool same = d->second.spec == spec;
+    draining_.erase(d);
+    if (same) return {};
+    if (auto st = disconnect(spec); !st) return st;
+  }
   if (connected_.count(endpoint)) return {};
   try {
     if (auto st = security_.make_client(sub_, name, endpoint); !st) return st;
@@ -136,12 +145,15 @@ Status Reactor::connect(const std::string& spec) {
   }
   connected_.insert(endpoint);
   counters_.connected_publishers.store(connected_.size());
+  spdlog::debug("vsm: node {} subscribes to {}", config_.name, spec);
   return {};
 }
 
 Status Reactor::disconnect(const std::string& spec) {
   const std::string endpoint = split_named_endpoint(spec).endpoint;
+  draining_.erase(endpoint);
   if (!connected_.erase(endpoint)) return Error::not_found("not connected to '" + endpoint + "'");
+  spdlog::debug("vsm: node {} unsubscribes from {}", config_.name, spec);
   peers_.forget(endpoint);
   counters_.connected_publishers.store(connected_.size());
   try {
@@ -150,6 +162,30 @@ Status Reactor::disconnect(const std::string& spec) {
     return Error::io("cannot disconnect from '" + endpoint + "': " + e.what());
   }
   return {};
+}
+
+Status Reactor::disconnect_after(const std::string& spec, std::chrono::milliseconds grace) {
+  if (grace.count() <= 0) return disconnect(spec);
+  const std::string endpoint = split_named_endpoint(spec).endpoint;
+  if (!connected_.count(endpoint)) return Error::not_found("not connected to '" + endpoint + "'");
+  draining_[endpoint] = {spec, static_cast<std::int64_t>(monotonic_ms()) + grace.count()};
+  return {};
+}
+
+// Reactor thread, after a turn's reads: disconnects publishers whose grace ran out.
+void Reactor::finish_draining() {
+  const auto now = static_cast<std::int64_t>(monotonic_ms());
+  for (auto it = draining_.begin(); it != draining_.end();) {
+    if (it->second.due_ms > now) {
+      ++it;
+      continue;
+    }
+    const std::string spec = std::move(it->second.spec);
+    it = draining_.erase(it);
+    if (auto st = disconnect(spec); !st && st.error().code() != ErrorCode::kNotFound) {
+      spdlog::warn("vsm: node {}: disconnect {}: {}", config_.name, spec, st.error().to_string());
+    }
+  }
 }
 
 void Reactor::run(std::stop_token stop) {
@@ -177,6 +213,7 @@ void Reactor::turn() {
   wait_for_work();
   commands_.run_all();
   read_messages();
+  if (!draining_.empty()) finish_draining();
   handler_->on_batch_end();
   handler_->on_turn_end();
 }

@@ -9,7 +9,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -75,6 +78,10 @@ class Reactor {
   // the connection pins NAME's trusted key (kNotFound without one, kInvalid unnamed).
   Status connect(const std::string& endpoint);
   Status disconnect(const std::string& endpoint);
+  // Disconnects after `grace` unless connect() names the endpoint again before: what
+  // the publisher sent before it went away is still read (a disconnect drops what the
+  // socket has received but not yet read).
+  Status disconnect_after(const std::string& endpoint, std::chrono::milliseconds grace);
 
  private:
   static constexpr int kMaxReadsPerTurn = 2048;
@@ -85,6 +92,7 @@ class Reactor {
   void turn();
   void wait_for_work();
   void read_messages();
+  void finish_draining();
   Status open_monitor();
   // Security on: the authenticated publisher of msg_ (monitor drained first).
   std::string_view peer_of_message();
@@ -105,6 +113,11 @@ class Reactor {
   // Reactor thread only.
   IdleSpin spin_;
   std::set<std::string> connected_;
+  struct Draining {
+    std::string spec;       // NAME@ENDPOINT as connected
+    std::int64_t due_ms;    // monotonic
+  };
+  std::map<std::string, Draining> draining_;  // endpoint -> pending disconnect
   zmq::message_t msg_;
   std::jthread thread_;
 };

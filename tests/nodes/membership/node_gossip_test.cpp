@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <memory>
+
 #include "node_fixture.hpp"
 #include "wait_until.hpp"
 
@@ -60,4 +62,44 @@ TEST_CASE("nodes find each other by gossip and wire the data plane", "[node][gos
     return true;
   }, 20s));
   CHECK(vsm::test::wait_until([&] { return s1.wait_for_subscribers(1, 0ms) && s1.stats().subscribers == 1; }, 20s));
+}
+
+// A publisher that leaves announces it by gossip at once, while its last events may not
+// have been read yet: the subscriber keeps the connection for departed_publisher_grace_ms
+// (a disconnect drops what the socket holds unread), so the whole burst arrives.
+TEST_CASE("events a publisher sent just before leaving still arrive", "[node][gossip]") {
+  vsm::Node s5(gossip_config("s5.policy", vsm::Role::kS5, {}));
+  REQUIRE(s5.start().ok());
+  auto s1 = std::make_unique<vsm::Node>(gossip_config("s1.ops", vsm::Role::kS1, {s5.gossip_address()}));
+  REQUIRE(s1->start().ok());
+  auto sub = s5.subscribe(vsm::Filter::on(vsm::Channel::kCoordination)).value();
+  REQUIRE(s1->wait_for_subscribers(1, 20s));
+  // Big enough that much of it is still queued or in flight when the leave goes out.
+  constexpr int kBurst = 20'000;
+  const auto pad = vsm::pack_value(std::string(4096, 'x'));
+  int refused = 0;
+  for (int i = 0; i < kBurst; ++i) {
+    auto e = make_event(vsm::Channel::kCoordination, "burst", i);
+    e.metadata["pad"] = pad;
+    if (!s1->publish(std::move(e)).ok()) ++refused;
+  }
+  REQUIRE(refused == 0);
+  s1->stop();  // flushes, then leaves the gossip group
+  CHECK(vsm::test::wait_until([&] {
+    for (const auto& m : s5.members()) {
+      if (m.name == "s1.ops") return m.state == vsm::gossip::MemberState::kLeft;
+    }
+    return false;
+  }, 20s));
+  int received = 0, out_of_order = 0;
+  for (int expected = 0; expected < kBurst; ++expected) {
+    auto e = sub.next(10s);
+    if (!e) break;
+    if (vsm::unpack_value<int>(e->payload).value() != expected) ++out_of_order;
+    ++received;
+  }
+  CHECK(received == kBurst);
+  CHECK(out_of_order == 0);
+  // After the grace the departed publisher is disconnected.
+  CHECK(vsm::test::wait_until([&] { return s5.stats().connected_publishers == 0; }, 20s));
 }
