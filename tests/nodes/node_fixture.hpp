@@ -42,6 +42,21 @@ struct PubSubPair {
     REQUIRE(pub.wait_for_subscribers(1, std::chrono::seconds(10)));
     return std::move(s).value();
   }
+  // wait_for_subscribers() is true from the subscriber's first subscription on; this
+  // waits until `pub` applies every subscription `sub` has made so far. A probe
+  // subscription on `probe` (a channel the test does not otherwise use) is made last and
+  // probes (type "~probe") are published until it gets one: a connection's subscriptions
+  // are applied in order, so the earlier ones are in force too.
+  void sync_subscriptions(Channel probe) {
+    auto s = sub.subscribe(Filter::on(probe));
+    REQUIRE(s.ok());
+    bool seen = false;
+    for (int i = 0; i < 200 && !seen; ++i) {  // 200 x 50 ms: 10 s
+      REQUIRE(pub.publish(make_event(probe, "~probe", 1)).ok());
+      seen = s.value().next(std::chrono::milliseconds(50)).has_value();
+    }
+    REQUIRE(seen);
+  }
 };
 
 }  // namespace vsm::test
