@@ -31,6 +31,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "agent_main.hpp"
 #include "vsm/node.hpp"
 #include "vsm/value_pack.hpp"
 
@@ -38,26 +39,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using Flags = std::map<std::string, std::string>;
-
-int fail(const std::string& msg) {
-  std::fprintf(stderr, "delivery_agent: %s\n", msg.c_str());
-  return 2;
-}
-
-void say(const std::string& line) {
-  std::printf("%s\n", line.c_str());
-  std::fflush(stdout);
-}
-
-std::string flag(const Flags& f, const std::string& k, const std::string& def = "") {
-  auto it = f.find(k);
-  return it == f.end() ? def : it->second;
-}
-long long num(const Flags& f, const std::string& k, long long def) {
-  auto it = f.find(k);
-  return it == f.end() ? def : std::stoll(it->second);
-}
+using vsm::test::agent::fail;
+using vsm::test::agent::Flags;
+using vsm::test::agent::flag;
+using vsm::test::agent::num;
+using vsm::test::agent::say;
 
 bool publish_range(vsm::Node& node, vsm::Channel ch, long long from, long long to) {
   bool said_backpressure = false;
@@ -217,27 +203,10 @@ int run_sub(const Flags& f) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (std::getenv("VSM_DEBUG") != nullptr) spdlog::set_level(spdlog::level::debug);
-  if (argc < 2) return fail("usage: delivery_agent pub|sub --flag value ...");
-  Flags f;
-  for (int i = 2; i < argc; ++i) {
-    std::string k = argv[i];
-    if (k.rfind("--", 0) != 0) return fail("unexpected argument " + k);
-    k = k.substr(2);
-    if (k == "stall" || k == "hold") {
-      f[k] = "1";
-    } else if (i + 1 < argc) {
-      f[k] = argv[++i];
-    } else {
-      return fail("--" + k + " needs a value");
-    }
-  }
-  const std::string mode = argv[1];
-  try {
-    if (mode == "pub") return run_pub(f);
-    if (mode == "sub") return run_sub(f);
-  } catch (const std::exception& e) {
-    return fail(e.what());
-  }
-  return fail("unknown mode " + mode);
+  return vsm::test::agent::main("delivery_agent", argc, argv, {"stall", "hold"},
+                                [](const std::string& mode, const Flags& f) {
+                                  if (mode == "pub") return run_pub(f);
+                                  if (mode == "sub") return run_sub(f);
+                                  return fail("unknown mode " + mode);
+                                });
 }

@@ -24,6 +24,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "agent_main.hpp"
 #include "vsm/node.hpp"
 #include "vsm/value_pack.hpp"
 
@@ -31,26 +32,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using Flags = std::map<std::string, std::string>;
-
-int fail(const std::string& msg) {
-  std::fprintf(stderr, "durability_agent: %s\n", msg.c_str());
-  return 2;
-}
-
-void say(const std::string& line) {
-  std::printf("%s\n", line.c_str());
-  std::fflush(stdout);
-}
-
-std::string flag(const Flags& f, const std::string& k, const std::string& def = "") {
-  auto it = f.find(k);
-  return it == f.end() ? def : it->second;
-}
-long long num(const Flags& f, const std::string& k, long long def) {
-  auto it = f.find(k);
-  return it == f.end() ? def : std::stoll(it->second);
-}
+using vsm::test::agent::fail;
+using vsm::test::agent::Flags;
+using vsm::test::agent::flag;
+using vsm::test::agent::num;
+using vsm::test::agent::say;
 
 // True once stdin is at EOF (the test closed it). Never blocks.
 bool stdin_closed() {
@@ -166,21 +152,10 @@ int run_sub(const Flags& f) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (std::getenv("VSM_DEBUG") != nullptr) spdlog::set_level(spdlog::level::debug);
-  if (argc < 2) return fail("usage: durability_agent pub|sub --flag value ...");
-  Flags f;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    std::string k = argv[i];
-    if (k.rfind("--", 0) != 0) return fail("unexpected argument " + k);
-    f[k.substr(2)] = argv[i + 1];
-  }
-  if (argc % 2 != 0) return fail("every flag needs a value");
-  const std::string mode = argv[1];
-  try {
-    if (mode == "pub") return run_pub(f);
-    if (mode == "sub") return run_sub(f);
-  } catch (const std::exception& ex) {
-    return fail(ex.what());
-  }
-  return fail("unknown mode " + mode);
+  return vsm::test::agent::main("durability_agent", argc, argv, {},
+                                [](const std::string& mode, const Flags& f) {
+                                  if (mode == "pub") return run_pub(f);
+                                  if (mode == "sub") return run_sub(f);
+                                  return fail("unknown mode " + mode);
+                                });
 }
