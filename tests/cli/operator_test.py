@@ -10,7 +10,6 @@ deadline; children are killed at the end of each test.
 
     operator_test.py --vsmcat build/cli/vsmcat [-k name]
 """
-import argparse
 import json
 import os
 import pty
@@ -25,7 +24,8 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vsmcat_harness import check, run_tests, TestFailure  # noqa: E402
+import vsmcat_harness  # noqa: E402
+from vsmcat_harness import check, TestFailure  # noqa: E402
 
 VSMCAT = None
 T = 20.0  # seconds: generous bound for any single wait
@@ -355,18 +355,5 @@ def test_progress_shows_a_total_and_an_eta_on_a_terminal(h):
               repr(progress))
 
 
-def main():
-    global VSMCAT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--vsmcat", required=True)
-    ap.add_argument("-k", help="run only tests whose name contains this")
-    args = ap.parse_args()
-    VSMCAT = args.vsmcat
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    if args.k:
-        tests = [t for t in tests if args.k in t.__name__]
-    return run_tests(tests)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(vsmcat_harness.main(globals()))

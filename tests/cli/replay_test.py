@@ -7,14 +7,14 @@ Loopback only, free ports, synchronised on "endpoint"/"control"/"ready" lines an
 
     replay_test.py --vsmcat build/cli/vsmcat [-k name]
 """
-import argparse
 import json
 import os
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vsmcat_harness import check, run_tests  # noqa: E402
+import vsmcat_harness  # noqa: E402
+from vsmcat_harness import check  # noqa: E402
 
 VSMCAT = None
 T = "20"  # seconds: generous bound for any single wait
@@ -211,18 +211,5 @@ def test_replay_log_reports_cut_and_zeroed_sealed_segments(h):
         check_damage_exit(h, log_dir, lost, [segs[1], segs[3]])
 
 
-def main():
-    global VSMCAT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--vsmcat", required=True)
-    ap.add_argument("-k", help="run only tests whose name contains this")
-    args = ap.parse_args()
-    VSMCAT = args.vsmcat
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    if args.k:
-        tests = [t for t in tests if args.k in t.__name__]
-    return run_tests(tests)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(vsmcat_harness.main(globals()))

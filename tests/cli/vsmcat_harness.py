@@ -156,3 +156,19 @@ def run_tests(tests):
             h.close()
     print("%d of %d tests passed" % (len(tests) - failures, len(tests)))
     return 1 if failures else 0
+
+
+def main(module_globals):
+    """The command line of a test module: --vsmcat PATH (stored as the module's VSMCAT)
+    and -k TEXT (only tests whose name contains it); runs every test_* function of the
+    module in name order and returns the process exit code."""
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--vsmcat", required=True)
+    ap.add_argument("-k", help="run only tests whose name contains this")
+    args = ap.parse_args()
+    module_globals["VSMCAT"] = args.vsmcat
+    tests = [v for k, v in sorted(module_globals.items()) if k.startswith("test_") and callable(v)]
+    if args.k:
+        tests = [t for t in tests if args.k in t.__name__]
+    return run_tests(tests)

@@ -5,7 +5,6 @@ synchronised on "endpoint"/"ready" lines and --wait-subs, never on sleeps.
 
     vsmcat_test.py --vsmcat build/cli/vsmcat [-k name]
 """
-import argparse
 import json
 import os
 import re
@@ -14,7 +13,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vsmcat_harness import check, run_tests  # noqa: E402
+import vsmcat_harness  # noqa: E402
+from vsmcat_harness import check  # noqa: E402
 
 VSMCAT = None
 T = "20"  # seconds: generous bound for any single wait
@@ -270,18 +270,5 @@ def test_rate_paces_publishing(h):
     check(elapsed >= 0.18, "21 events at 100/s took only %.3f s" % elapsed)
 
 
-def main():
-    global VSMCAT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--vsmcat", required=True)
-    ap.add_argument("-k", help="run only tests whose name contains this")
-    args = ap.parse_args()
-    VSMCAT = args.vsmcat
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    if args.k:
-        tests = [t for t in tests if args.k in t.__name__]
-    return run_tests(tests)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(vsmcat_harness.main(globals()))
