@@ -57,9 +57,9 @@ void PublishPipeline::hold(std::span<OutFrame> frames) {
 
 bool PublishPipeline::log_frames(std::span<OutFrame> frames) {
   if (!log_.enabled()) return true;
-  views_.clear();
-  for (auto& f : frames) views_.push_back(f.bytes());
-  const Status st = log_.append_published(views_);
+  records_.clear();
+  for (auto& f : frames) records_.push_back({f.bytes(), f.wall_ms, f.channel, f.seq});
+  const Status st = log_.append_published(records_);
   const bool block = config_.log_failure_policy == LogFailurePolicy::kBlock;
   health_.on_result(st, frames.size(),
                     block ? "holding them and refusing new publishes"

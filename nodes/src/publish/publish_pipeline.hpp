@@ -102,7 +102,7 @@ class PublishPipeline final : public XpubListener {
   mutable std::mutex mu_;                // the pipeline lock: one commit at a time
   std::vector<OutFrame> batch_;          // under mu_: frames taken from the queue
   std::vector<OutFrame> held_;           // under mu_: sealed, not committed yet
-  std::vector<std::string_view> views_;  // under mu_: scratch for the log append
+  std::vector<persist::EncodedRecord> records_;  // under mu_: scratch for the log append
   std::optional<Error> log_error_;       // under mu_ (kBlock: why frames are held)
   LogHealthReport health_;               // under mu_
   std::atomic<std::uint64_t> held_count_{0};
