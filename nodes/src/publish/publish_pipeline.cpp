@@ -24,14 +24,32 @@ void PublishPipeline::commit_queued(PublishQueue& queue) {
   if (!held_.empty()) {
     batch_.swap(held_);
     held_count_.store(0, std::memory_order_relaxed);
-    commit_locked(batch_);
+    commit_sliced(batch_);
     batch_.clear();
     if (!held_.empty()) return;  // still held: the queue keeps the rest (publishers wait)
   }
   queue.take(batch_);
   if (batch_.empty()) return;
-  commit_locked(batch_);
+  commit_sliced(batch_);
   batch_.clear();
+}
+
+void PublishPipeline::commit_sliced(std::span<OutFrame> frames) {
+  std::size_t begin = 0;
+  while (begin < frames.size()) {
+    std::size_t end = begin + 1;  // at least one frame, however big
+    std::size_t bytes = frames[begin].frame.size();
+    while (end < frames.size() && bytes + frames[end].frame.size() <= kSliceBytes) {
+      bytes += frames[end++].frame.size();
+    }
+    const std::span<OutFrame> slice = frames.subspan(begin, end - begin);
+    if (held_.empty()) {
+      commit_locked(slice);
+    } else {
+      hold(slice);
+    }
+    begin = end;
+  }
 }
 
 std::size_t PublishPipeline::admitted(std::span<const OutFrame> frames) const {
