@@ -22,6 +22,9 @@ PublishPipeline::PublishPipeline(const NodeConfig& config, NodeLog& log, Publish
 void PublishPipeline::commit_queued(PublishQueue& queue) {
   std::lock_guard lock(mu_);
   if (!held_.empty()) {
+    // Flow control still blocks the oldest held frame: nothing could go out, so leave
+    // the held frames where they are instead of moving them all out and back.
+    if (admitted(std::span<const OutFrame>(held_).first(1)) == 0) return;
     batch_.swap(held_);
     held_count_.store(0, std::memory_order_relaxed);
     commit_sliced(batch_);
@@ -37,17 +40,16 @@ void PublishPipeline::commit_queued(PublishQueue& queue) {
 void PublishPipeline::commit_sliced(std::span<OutFrame> frames) {
   std::size_t begin = 0;
   while (begin < frames.size()) {
+    if (!held_.empty()) {  // the rest waits behind what is held, in order
+      hold(frames.subspan(begin));
+      return;
+    }
     std::size_t end = begin + 1;  // at least one frame, however big
     std::size_t bytes = frames[begin].frame.size();
     while (end < frames.size() && bytes + frames[end].frame.size() <= kSliceBytes) {
       bytes += frames[end++].frame.size();
     }
-    const std::span<OutFrame> slice = frames.subspan(begin, end - begin);
-    if (held_.empty()) {
-      commit_locked(slice);
-    } else {
-      hold(slice);
-    }
+    commit_locked(frames.subspan(begin, end - begin));
     begin = end;
   }
 }
