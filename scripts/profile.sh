@@ -80,7 +80,7 @@ for sys in "${sys_list[@]}"; do
     perf_pid=$!
     if ! wait "$perf_pid"; then
       perf_pid=""
-      say "run $tag failed (see $out/$tag.log)"; cat "$out/$tag.log" >&2; exit 1
+      say "run $tag failed:"; cat "$out/$tag.log" >&2; exit 1
     fi
     perf_pid=""
     perf script -i "$out/$tag.data" -F pid,tid,comm,period,ip,sym,dso -G 2>/dev/null \
