@@ -9,6 +9,7 @@
 //   pubsub_bench --systems zmq,node --sizes 16,1024 --repeat 1
 //   pubsub_bench --smoke               # ~1 s per system; exit 1 on loss or leaks
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -68,6 +69,9 @@ int run_role(RoleCli& r, std::uint64_t count, double rate, std::int64_t timeout_
   r.args.count = count;
   r.args.rate = rate;
   r.args.run_timeout_ms = timeout_ms;
+  // The main thread's name tells the roles apart in profiles (scripts/profile.sh);
+  // threads started afterwards name themselves.
+  ::prctl(PR_SET_NAME, r.role == "pub" ? "bench-pub" : "bench-sub");
   return r.role == "pub" ? run_publisher(r.args) : run_subscriber(r.args);
 }
 

@@ -57,6 +57,19 @@ Result<std::uint64_t> EventLog::append_encoded_batch(std::span<const std::string
   return submit(records.size(), detail::BodySource(put));
 }
 
+Result<std::uint64_t> EventLog::append_encoded_batch(std::span<const EncodedRecord> records) {
+  if (records.empty()) return Error::invalid("append_encoded_batch needs at least one record");
+  auto put = [&](std::size_t i, std::string& out, detail::RecordFields& rec) -> Status {
+    const EncodedRecord& r = records[i];
+    rec.wall_ms = r.wall_ms;
+    rec.channel = static_cast<std::uint8_t>(channel_index(r.channel));
+    rec.seq = r.seq;
+    out.append(r.bytes);
+    return {};
+  };
+  return submit(records.size(), detail::BodySource(put));
+}
+
 Result<std::uint64_t> EventLog::submit(std::size_t count, const detail::BodySource& source) {
   detail::AppendRequest req(source, count);
   std::unique_lock lock(s_->mu);

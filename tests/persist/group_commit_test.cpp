@@ -158,6 +158,48 @@ TEST_CASE("append_encoded_batch appends wire frames with consecutive offsets, al
   for (std::uint64_t i = 0; i < 64; ++i) CHECK(all->at(i).event == make_event(i + 1));
 }
 
+TEST_CASE("append_encoded_batch with known fields indexes them as the peeked frames would be",
+          "[persist][durability]") {
+  TempDir dir;
+  std::vector<std::string> frames;
+  std::vector<EncodedRecord> records;
+  for (std::uint64_t i = 1; i <= 40; ++i) frames.push_back(encode_event(make_event(i)).value());
+  for (std::uint64_t i = 1; i <= 40; ++i) {
+    const Event e = make_event(i);
+    records.push_back({frames[i - 1], e.ts.wall_ms, e.channel, e.seq});
+  }
+  const auto check = [&](EventLog& log) {
+    LogQuery q;
+    q.channel = Channel::kAudit;  // make_event(i): channel i % 5
+    q.from_seq = 10;
+    q.to_seq = 30;
+    q.from_wall_ms = make_event(12).ts.wall_ms;
+    auto got = log.query(q);
+    REQUIRE(got);
+    std::vector<std::uint64_t> seqs;
+    for (const auto& entry : *got) seqs.push_back(entry.event.seq);
+    std::vector<std::uint64_t> want;
+    for (std::uint64_t i = 12; i <= 30; ++i) {
+      if (make_event(i).channel == Channel::kAudit) want.push_back(i);
+    }
+    CHECK(seqs == want);
+    auto all = log.query({});
+    REQUIRE(all);
+    REQUIRE(all->size() == 40);
+    for (std::uint64_t i = 0; i < 40; ++i) CHECK(all->at(i).event == make_event(i + 1));
+  };
+  {
+    auto log = open_log(dir.path(), {});
+    auto first = log->append_encoded_batch(std::span<const EncodedRecord>(records));
+    REQUIRE(first);
+    CHECK(*first == 1);
+    check(*log);
+    REQUIRE(log->close());
+  }
+  auto reopened = open_log(dir.path(), {});  // the index as recovery rebuilds it
+  check(*reopened);
+}
+
 TEST_CASE("steady-state appends allocate nothing", "[persist][durability]") {
   TempDir dir;
   LogOptions o;

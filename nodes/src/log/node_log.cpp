@@ -26,7 +26,7 @@ Result<std::array<std::uint64_t, kChannelCount>> NodeLog::last_seqs() const {
   return log_->last_seqs(config_.name);
 }
 
-Status NodeLog::append_published(std::span<const std::string_view> frames) {
+Status NodeLog::append_published(std::span<const persist::EncodedRecord> frames) {
   if (!log_) return {};
   if (auto off = log_->append_encoded_batch(frames); !off) return off.error();
   return {};

@@ -37,8 +37,9 @@ class NodeLog {
   // The highest seq this node logged per channel (0 when none): where a restart goes on.
   Result<std::array<std::uint64_t, kChannelCount>> last_seqs() const;
 
-  // Appends the encoded envelopes of published events, in order. OK means written.
-  Status append_published(std::span<const std::string_view> envelopes);
+  // Appends the encoded frames of published events, in order, with the fields the
+  // publish path wrote into them (not peeked again). OK means written.
+  Status append_published(std::span<const persist::EncodedRecord> frames);
   // Reactor thread (NodeConfig::log_received): stages a received event's single-event
   // frame (head = topic + separator, then its map); flush_received() appends the staged
   // ones with one group commit. Failures are counted (receive_failures()) and reported

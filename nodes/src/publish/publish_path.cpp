@@ -116,6 +116,7 @@ Result<PublishReceipt> PublishPath::enqueue(Event& event, OutFrame&& frame,
     const HlcTimestamp ts = clock_.now();
     patch_sequence(f.frame.data<char>(), slots, ts.wall_ms, ts.logical, seq);
     f.seq = seq;
+    f.wall_ms = ts.wall_ms;
     last.store(seq, std::memory_order_relaxed);
     return {};
   };

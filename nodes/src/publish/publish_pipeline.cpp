@@ -22,16 +22,36 @@ PublishPipeline::PublishPipeline(const NodeConfig& config, NodeLog& log, Publish
 void PublishPipeline::commit_queued(PublishQueue& queue) {
   std::lock_guard lock(mu_);
   if (!held_.empty()) {
+    // Flow control still blocks the oldest held frame: nothing could go out, so leave
+    // the held frames where they are instead of moving them all out and back.
+    if (admitted(std::span<const OutFrame>(held_).first(1)) == 0) return;
     batch_.swap(held_);
     held_count_.store(0, std::memory_order_relaxed);
-    commit_locked(batch_);
+    commit_sliced(batch_);
     batch_.clear();
     if (!held_.empty()) return;  // still held: the queue keeps the rest (publishers wait)
   }
   queue.take(batch_);
   if (batch_.empty()) return;
-  commit_locked(batch_);
+  commit_sliced(batch_);
   batch_.clear();
+}
+
+void PublishPipeline::commit_sliced(std::span<OutFrame> frames) {
+  std::size_t begin = 0;
+  while (begin < frames.size()) {
+    if (!held_.empty()) {  // the rest waits behind what is held, in order
+      hold(frames.subspan(begin));
+      return;
+    }
+    std::size_t end = begin + 1;  // at least one frame, however big
+    std::size_t bytes = frames[begin].frame.size();
+    while (end < frames.size() && bytes + frames[end].frame.size() <= kSliceBytes) {
+      bytes += frames[end++].frame.size();
+    }
+    commit_locked(frames.subspan(begin, end - begin));
+    begin = end;
+  }
 }
 
 std::size_t PublishPipeline::admitted(std::span<const OutFrame> frames) const {
@@ -57,9 +77,9 @@ void PublishPipeline::hold(std::span<OutFrame> frames) {
 
 bool PublishPipeline::log_frames(std::span<OutFrame> frames) {
   if (!log_.enabled()) return true;
-  views_.clear();
-  for (auto& f : frames) views_.push_back(f.bytes());
-  const Status st = log_.append_published(views_);
+  records_.clear();
+  for (auto& f : frames) records_.push_back({f.bytes(), f.wall_ms, f.channel, f.seq});
+  const Status st = log_.append_published(records_);
   const bool block = config_.log_failure_policy == LogFailurePolicy::kBlock;
   health_.on_result(st, frames.size(),
                     block ? "holding them and refusing new publishes"

@@ -86,6 +86,12 @@ class PublishPipeline final : public XpubListener {
   // Holding mu_: commits the longest prefix of `frames` that flow control admits (log,
   // ring, send); the rest is appended to held_.
   void commit_locked(std::span<OutFrame> frames);
+  // Holding mu_: commit_locked() of consecutive slices of about kSliceBytes each, so a
+  // long backlog is logged as several groups whose bytes stay in the CPU cache from
+  // framing to write(), and the first slices go out before the last are logged. Once
+  // a slice is held, the rest is held behind it (seq order).
+  void commit_sliced(std::span<OutFrame> frames);
+  static constexpr std::size_t kSliceBytes = 256 << 10;
   // How many frames from the front flow control lets go now.
   std::size_t admitted(std::span<const OutFrame> frames) const;
   // Appends `frames` to the log; false: hold them (the log failed under kBlock).
@@ -102,7 +108,7 @@ class PublishPipeline final : public XpubListener {
   mutable std::mutex mu_;                // the pipeline lock: one commit at a time
   std::vector<OutFrame> batch_;          // under mu_: frames taken from the queue
   std::vector<OutFrame> held_;           // under mu_: sealed, not committed yet
-  std::vector<std::string_view> views_;  // under mu_: scratch for the log append
+  std::vector<persist::EncodedRecord> records_;  // under mu_: scratch for the log append
   std::optional<Error> log_error_;       // under mu_ (kBlock: why frames are held)
   LogHealthReport health_;               // under mu_
   std::atomic<std::uint64_t> held_count_{0};

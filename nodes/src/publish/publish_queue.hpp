@@ -31,7 +31,8 @@ namespace vsm::detail {
 struct OutFrame {
   zmq::message_t frame;
   Channel channel;
-  std::uint64_t seq = 0;  // set when sealed
+  std::uint64_t seq = 0;      // set when sealed
+  std::uint64_t wall_ms = 0;  // ts.wall_ms, set when sealed
 
   std::string_view bytes() const noexcept { return frame.to_string_view(); }
 };

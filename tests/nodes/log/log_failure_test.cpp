@@ -208,3 +208,43 @@ TEST_CASE("a failing received-event log is reported once, not per event, and hea
   CHECK(logs.count("error", "cannot write received events") == 1);
   CHECK(logs.count("info", "writable again for received events") == 1);
 }
+
+// The sender commits a backlog in slices of 256 KiB (publish_pipeline.hpp): a disk that
+// fills in the middle of a backlog of 16 KiB events fails one slice; it and every slice
+// after it are held, in order, and nothing is sent out of order, twice or unlogged.
+TEST_CASE("block: a disk filling inside a backlog holds the failed slice and all after it",
+          "[node][log][faults]") {
+  vsm::test::TempDir dir;
+  vsm::persist::test::FaultEnv env;
+  vsm::persist::test::LogCapture logs;
+  const std::string log_dir = (dir / "log").string();
+  vsm::test::PubSubPair p(logged_publisher(log_dir, env, vsm::LogFailurePolicy::kBlock),
+                          node_config("s1.sub", vsm::Role::kS1));
+  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand));
+
+  env.fail_writes_after(600u << 10);  // about 37 events of 16 KiB, within the backlog
+  std::vector<std::uint64_t> accepted;
+  for (int i = 0; i < 200; ++i) {
+    auto e = make_event(Channel::kCommand, "t", i);
+    e.payload = vsm::Value::string(std::string(16'000, static_cast<char>('a' + i % 26)));
+    auto r = p.pub.publish(std::move(e));
+    if (r) {
+      accepted.push_back(r->seq);
+    } else {
+      CHECK(r.error().code() == vsm::ErrorCode::kNoSpace);
+    }
+  }
+  REQUIRE(vsm::test::wait_until(
+      [&] { return p.pub.stats().log.health == vsm::persist::LogHealth::kFailing; }));
+  env.heal();
+  REQUIRE(vsm::test::wait_until([&] {
+    const auto s = p.pub.stats();
+    return s.log.health == vsm::persist::LogHealth::kHealthy && s.reliable_held == 0;
+  }));
+  REQUIRE(accepted.size() >= 37);
+  CHECK(receive(sub, accepted.size()) == accepted);  // each once, in order
+  CHECK_FALSE(sub.next(50ms).has_value());
+  CHECK(p.pub.stats().unlogged == 0);
+  p.pub.stop();
+  CHECK(logged_seqs(log_dir) == accepted);
+}

@@ -39,6 +39,15 @@ namespace detail {
 class BodySource;
 }
 
+// A record its caller encoded (PROTOCOL.md §1 single-event frame) together with the
+// fields the log indexes, which the caller already knows: it wrote them into the bytes.
+struct EncodedRecord {
+  std::string_view bytes;
+  std::uint64_t wall_ms = 0;
+  Channel channel = Channel::kCoordination;
+  std::uint64_t seq = 0;
+};
+
 class EventLog {
  public:
   // Creates `dir` if needed, locks it and recovers it: a torn tail is truncated;
@@ -64,6 +73,11 @@ class EventLog {
   // first one. All or nothing. The node calls it with each batch of wire frames before
   // sending the batch.
   Result<std::uint64_t> append_encoded_batch(std::span<const std::string_view> records);
+  // As append_encoded_batch() without peeking at the records: the caller vouches that
+  // each `bytes` is an encoded event whose ts.wall_ms, channel and seq are the fields
+  // given (not checked; the node's publish path, which has just encoded them, uses it).
+  // Errors: kTooLarge, kClosed, kNoSpace, kIo.
+  Result<std::uint64_t> append_encoded_batch(std::span<const EncodedRecord> records);
   // Blocks until everything appended before the call is fdatasync'ed.
   // Errors: kClosed, kIo/kNoSpace (the log then reports failing, as for appends).
   Status flush();
