@@ -253,6 +253,13 @@ constexpr TableKey<NodeConfig> kPartitionKeys[] = {
      [](const Field& f, NodeConfig& c) { return f.integer(c.partition.join_grace_ms); }},
     {"degraded_refuse_commands",
      [](const Field& f, NodeConfig& c) { return f.get(c.degraded_refuse_commands); }},
+    {"reconcile", [](const Field& f, NodeConfig& c) { return f.get(c.reconcile); }},
+    {"reconcile_max_ranges",
+     [](const Field& f, NodeConfig& c) { return f.integer(c.reconcile_max_ranges, 1); }},
+    {"reconcile_max_events",
+     [](const Field& f, NodeConfig& c) { return f.integer(c.reconcile_max_events, 1); }},
+    {"reconcile_timeout_ms",
+     [](const Field& f, NodeConfig& c) { return f.integer(c.reconcile_timeout_ms, 1); }},
 };
 
 }  // namespace

@@ -75,6 +75,14 @@ void node_wide(PrometheusText& t, const NodeStats& s) {
   counter(t, "vsm_dead_letters_total", "Reliable ranges given up", s.dead_letters);
   counter(t, "vsm_repairs_requested_total", "Gap repair requests sent", s.repairs_requested);
   counter(t, "vsm_repairs_failed_total", "Gap repair requests that failed", s.repairs_failed);
+  counter(t, "vsm_reconciled_events_total",
+          "Events fetched after a partition healed and delivered (vsm.reconciled)",
+          s.variety.reconciled_events);
+  counter(t, "vsm_reconcile_failed_total", "Reconciliation fetches that failed",
+          s.variety.reconcile_failed);
+  counter(t, "vsm_reconcile_truncated_total",
+          "Reconciliation ranges cut or left out by the per-announcement caps",
+          s.variety.reconcile_truncated);
   gauge(t, "vsm_subscribers", "Remote subscriber nodes ready on this publisher",
         static_cast<double>(s.subscribers));
   gauge(t, "vsm_connected_publishers", "Publisher endpoints the receive socket is connected to",
