@@ -275,8 +275,14 @@ def run(tmp):
            "heal of quorum, weights and health", 60)
     # Reconciliation: each event published while degraded reaches the BestEffort
     # subscriber on the other side exactly once, fetched from the publisher's ring.
-    wait_for(lambda: len(received(sub, "degraded")) >= 5, "the five degraded events at the sub",
-             30, 0.5)
+    try:
+        wait_for(lambda: len(received(sub, "degraded")) >= 5,
+                 "the five degraded events at the sub", 30, 0.5)
+    except AssertionError:
+        out = cli(2, 1, "stats", "--json")
+        print("sub got:", received(sub, "degraded"), "\nsub stats:", out and out.stdout,
+              file=sys.stderr)
+        raise
     got = received(sub, "degraded")
     assert sorted(e["payload"]["n"] for e in got) == list(range(5)), got
     for e in got:

@@ -134,6 +134,7 @@ void ReceivePath::on_hello(std::string_view body, std::string_view peer) {
   if (!source_check_.admit_hello(hello->name, peer)) return;
   security_.note_control_endpoint(hello->name, hello->control);
   NodeCounters::add(counters_.hellos_received);
+  reconciler_.on_hello(hello->name, hello->last[channel_index(Channel::kAudit)]);
   for (Channel c : kAllChannels) {
     if (!subs_.whole_channel(c)) continue;
     if (auto missing = sequences_.observe_head(hello->name, c, hello->last[channel_index(c)])) {

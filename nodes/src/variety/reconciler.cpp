@@ -40,7 +40,8 @@ Reconciler::Reconciler(const NodeConfig& config, SequenceTracker& sequences, Sub
       fetch_(std::move(fetch)),
       deliver_(std::move(deliver)),
       delivered_ids_(DedupWindowConfig{std::max<std::size_t>(1, config.reconcile_max_events),
-                                       kRememberMs}) {}
+                                       kRememberMs}),
+      audit_seen_(config.max_tracked_publishers) {}
 
 std::vector<std::string> Reconciler::topic_prefixes(const NodeConfig& config) {
   if (!config.reconcile) return {};
@@ -48,7 +49,34 @@ std::vector<std::string> Reconciler::topic_prefixes(const NodeConfig& config) {
 }
 
 void Reconciler::on_audit(const Event& event) {
-  if (!config_.reconcile || !is_heal_announcement(event)) return;
+  if (!config_.reconcile) return;
+  follow_audit(event.ts.node, event.seq, true);
+  start(event);
+}
+
+void Reconciler::on_hello(const std::string& publisher, std::uint64_t audit_head) {
+  if (config_.reconcile) follow_audit(publisher, audit_head, false);
+}
+
+// Announcements travel best-effort: one published while the connection to us was still
+// down is lost. The publisher's audit head (its events, its hellos) shows that; the
+// missed audit events are fetched and their heal announcements acted on.
+void Reconciler::follow_audit(const std::string& publisher, std::uint64_t head, bool head_seen) {
+  auto [last, fresh] = audit_seen_.get_or_insert(publisher);
+  const std::uint64_t before = *last;
+  *last = std::max(before, head);
+  if (fresh || head == 0) return;  // a publisher new to us: its past is history
+  const std::uint64_t to = head_seen ? head - 1 : head;
+  if (to <= before) return;
+  const std::uint64_t from =
+      std::max(before + 1, to >= kMaxAnnouncements ? to - kMaxAnnouncements + 1 : 1);
+  std::deque<Pending> q;
+  q.push_back(Pending{Channel::kAudit, {from, to}, true});
+  append(publisher, std::move(q));
+}
+
+void Reconciler::start(const Event& event) {
+  if (!is_heal_announcement(event)) return;
   auto it = event.metadata.find(std::string(kRangesKey));
   if (it == event.metadata.end()) return;
   const auto ranges = parse_ranges(it->second);
@@ -56,11 +84,6 @@ void Reconciler::on_audit(const Event& event) {
 }
 
 void Reconciler::enqueue(const std::string& publisher, const std::map<Channel, SeqRange>& ranges) {
-  const bool busy = pending_.count(publisher) > 0;  // a fetch is in flight
-  if (!busy && pending_.size() >= config_.max_tracked_publishers) {
-    truncated_.fetch_add(ranges.size(), std::memory_order_relaxed);
-    return;
-  }
   std::vector<SeqRange> missing;
   std::deque<Pending> queue;
   std::uint64_t budget = config_.reconcile_max_events;
@@ -75,12 +98,21 @@ void Reconciler::enqueue(const std::string& publisher, const std::map<Channel, S
       const std::uint64_t take = std::min(m.second - m.first + 1, budget);
       if (take < m.second - m.first + 1) truncated_.fetch_add(1, std::memory_order_relaxed);
       budget -= take;
-      queue.push_back(Pending{ch, {m.first, m.first + take - 1}});
+      queue.push_back(Pending{ch, {m.first, m.first + take - 1}, false});
     }
   }
   if (queue.empty()) return;
   spdlog::info("vsm: node {} reconciling {} range(s) published by {} while degraded",
                config_.name, queue.size(), publisher);
+  append(publisher, std::move(queue));
+}
+
+void Reconciler::append(const std::string& publisher, std::deque<Pending>&& queue) {
+  const bool busy = pending_.count(publisher) > 0;  // a fetch is in flight
+  if (!busy && pending_.size() >= config_.max_tracked_publishers) {
+    truncated_.fetch_add(queue.size(), std::memory_order_relaxed);
+    return;
+  }
   auto& mine = pending_[publisher];
   for (auto& q : queue) {
     if (mine.size() >= config_.reconcile_max_ranges) {
@@ -125,7 +157,15 @@ void Reconciler::on_fetched(const RepairRequest& req, Result<ReplayBatch>& resul
   auto& events = result->events;
   std::sort(events.begin(), events.end(),
             [](const Event& a, const Event& b) { return a.seq < b.seq; });
-  std::erase_if(events, [&](const Event& e) { return e.seq < req.from || e.seq > req.to; });
+  std::erase_if(events, [&](const Event& e) {
+    return e.seq < req.from || e.seq > req.to || e.ts.node != req.publisher ||
+           e.channel != req.channel;
+  });
+  if (p.announcements) {  // missed audit events: act on the heal announcements among them
+    it->second.pop_front();
+    for (const auto& e : events) start(e);
+    return fetch_next(req.publisher);
+  }
   const std::uint64_t reached = events.empty() ? 0 : events.back().seq;
   deliver_batch(req.publisher, req.channel, events);
   // A page limit (4,096 events, control_format::kMaxReplayBatch) may end the answer early: go on
@@ -146,7 +186,6 @@ void Reconciler::deliver_batch(const std::string& publisher, Channel channel,
                                std::vector<Event>& events) {
   std::uint64_t n = 0;
   for (auto& e : events) {
-    if (e.ts.node != publisher || e.channel != channel) continue;
     if (!sequences_.claim(publisher, channel, e.seq)) continue;  // arrived, or delivered
     e.metadata[std::string(kReconciledMetadataKey)] = pack_value(1);
     (void)delivered_ids_.check_and_insert(e.id, monotonic_ms());

@@ -10,7 +10,10 @@
 // fetched), with metadata vsm.reconciled = 1. A live copy that arrives after its
 // reconciled one (delayed past the announcement) is recognised by id (delivered()) and
 // kept from those subscriptions. Reliable subscriptions repair their gaps themselves
-// and get nothing from here.
+// and get nothing from here. Announcements travel best-effort: one missed (the
+// connection was not back yet) shows as a gap in the publisher's audit seqs (its later
+// audit events or its hellos' heads); the missed audit events (at most
+// kMaxAnnouncements) are fetched the same way and their heal announcements acted on.
 // Bounded: per announcement at most reconcile_max_ranges ranges and reconcile_max_events
 // seqs (what does not fit is counted in `truncated`), one fetch in flight per publisher,
 // each with the deadline reconcile_timeout_ms, at most max_tracked_publishers publishers
@@ -27,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "core/lru_table.hpp"
 #include "delivery/reliable_tracker.hpp"
 #include "receive/sequence_tracker.hpp"
 #include "subscribe/subscriptions.hpp"
@@ -51,12 +55,16 @@ class Reconciler {
   // A received audit event (after the gap tracking saw it): starts fetching when it is
   // a heal announcement with degraded ranges.
   void on_audit(const Event& event);
+  // A hello of `publisher`: the last seq it sent on audit. Audit events of it not seen
+  // (at most kMaxAnnouncements) are fetched for the heal announcements among them.
+  void on_hello(const std::string& publisher, std::uint64_t audit_head);
   // The answer to one of this reconciler's fetches.
   void on_fetched(const RepairRequest& req, Result<ReplayBatch>& result);
   // True when a received `event` was already delivered reconciled (one hash lookup,
   // none while nothing was reconciled recently).
   bool delivered(const Event& event);
   static constexpr std::uint64_t kRememberMs = 60'000;
+  static constexpr std::uint64_t kMaxAnnouncements = 16;
 
   void fill_stats(VarietyStats& s) const;
 
@@ -64,9 +72,15 @@ class Reconciler {
   struct Pending {
     Channel channel;
     SeqRange range;
+    bool announcements;  // audit events fetched for their heal announcements
   };
+  void follow_audit(const std::string& publisher, std::uint64_t head, bool head_seen);
+  // Starts reconciling when `event` is a heal announcement with degraded ranges.
+  void start(const Event& event);
   // Adds `publisher`'s missing parts of the announced ranges to its queue, within caps.
   void enqueue(const std::string& publisher, const std::map<Channel, SeqRange>& ranges);
+  // Appends to `publisher`'s queue (within caps) and starts fetching when idle.
+  void append(const std::string& publisher, std::deque<Pending>&& queue);
   void fetch_next(const std::string& publisher);
   void deliver_batch(const std::string& publisher, Channel channel, std::vector<Event>& events);
 
@@ -78,6 +92,7 @@ class Reconciler {
   // Per publisher, the ranges still to fetch; the front one is in flight.
   std::map<std::string, std::deque<Pending>> pending_;
   DedupWindow delivered_ids_;
+  LruTable<std::uint64_t> audit_seen_;  // publisher -> last audit seq seen or fetched
   std::atomic<std::uint64_t> reconciled_{0}, failed_{0}, truncated_{0};
 };
 

@@ -33,8 +33,10 @@ Event event(std::uint64_t seq, const std::string& publisher = "p") {
   return e;
 }
 
-Event announcement(std::uint64_t first, std::uint64_t last, const std::string& type = "partition_healthy") {
+Event announcement(std::uint64_t first, std::uint64_t last,
+                   const std::string& type = "partition_healthy", std::uint64_t seq = 0) {
   Event e;
+  e.seq = seq;
   e.channel = Channel::kAudit;
   e.source = "p";
   e.type = type;
@@ -201,4 +203,43 @@ TEST_CASE("nothing is fetched when off, for Reliable subscriptions, or other eve
     rig.rec->on_audit(reversed);
     CHECK(rig.fetched.empty());
   }
+}
+
+TEST_CASE("a heal announcement missed on the wire is fetched when the audit head moves",
+          "[variety][reconcile]") {
+  Rig rig;
+  rig.live(1);
+  rig.rec->on_hello("p", 3);  // where p's audit stream stands: history, not fetched
+  CHECK(rig.fetched.empty());
+  rig.rec->on_hello("p", 5);  // two audit events we never saw
+  REQUIRE(rig.fetched.size() == 1);
+  CHECK(rig.fetched[0].channel == Channel::kAudit);
+  CHECK(rig.fetched[0].from == 4);
+  CHECK(rig.fetched[0].to == 5);
+  vsm::Result<vsm::ReplayBatch> r{vsm::ReplayBatch{}};
+  r->events.push_back(announcement(2, 3, "partition_degraded", 4));
+  r->events.push_back(announcement(2, 3, "partition_healing", 5));
+  rig.rec->on_fetched(rig.fetched.back(), r);
+  REQUIRE(rig.fetched.size() == 2);  // the healing one's range
+  CHECK(rig.fetched[1].channel == kCh);
+  CHECK(rig.fetched[1].from == 2);
+  CHECK(rig.fetched[1].to == 3);
+  rig.answer(2, 3);
+  CHECK(rig.seqs() == std::vector<std::uint64_t>{2, 3});
+  rig.rec->on_audit(announcement(2, 3, "partition_healthy", 7));  // 6 missed too: fetched
+  REQUIRE(rig.fetched.size() == 3);
+  CHECK(rig.fetched[2].channel == Channel::kAudit);
+  CHECK(rig.fetched[2].from == 6);
+  CHECK(rig.fetched[2].to == 6);
+  CHECK(rig.delivered.size() == 2);  // the repeated ranges deliver nothing again
+}
+
+TEST_CASE("a publisher that had published nothing on audit yet: all of it is new",
+          "[variety][reconcile]") {
+  Rig rig;
+  rig.rec->on_hello("p", 0);
+  rig.rec->on_hello("p", 2);
+  REQUIRE(rig.fetched.size() == 1);
+  CHECK(rig.fetched[0].from == 1);
+  CHECK(rig.fetched[0].to == 2);
 }
