@@ -46,6 +46,10 @@ reconcile = false
 reconcile_max_ranges = 8
 reconcile_max_events = 500
 reconcile_timeout_ms = 750
+[gossip]
+max_members = 5000
+max_gossip_connections = 64
+push_pull_interval_ms = 2500
 )", cfg));
   CHECK(cfg.quotas_enabled);
   CHECK(cfg.quotas.policy == vsm::QuotaPolicy::kDelay);
@@ -75,6 +79,9 @@ reconcile_timeout_ms = 750
   CHECK(cfg.reconcile_max_ranges == 8);
   CHECK(cfg.reconcile_max_events == 500);
   CHECK(cfg.reconcile_timeout_ms == 750);
+  CHECK(cfg.gossip.max_members == 5000);
+  CHECK(cfg.max_gossip_connections == 64);
+  CHECK(cfg.gossip.push_pull_interval_ms == 2500);
 }
 
 TEST_CASE("fault injection and compression stay off without the tables",
@@ -97,6 +104,8 @@ TEST_CASE("bad variety values are errors naming the table and key", "[cli][confi
       {"[variety]\ns1_rate_per_s = -1\n", "[variety] s1_rate_per_s"},
       {"[partition]\nreconcile_max_events = 0\n", "[partition] reconcile_max_events"},
       {"[partition]\nreconcile = 1\n", "[partition] reconcile"},
+      {"[gossip]\nmax_members = 0\n", "[gossip] max_members"},
+      {"[gossip]\nmax_peers = 3\n", "[gossip] max_peers is not a known key"},
       {"[variety]\nchannel_rate_per_s = { nope = 1 }\n", "unknown channel 'nope'"},
       {"[[variety.compress]]\ntype = \"t\"\n", "[[variety.compress]]"},
       {"[[variety.compress]]\nchannel = \"ops\"\n", "unknown channel 'ops'"},

@@ -7,6 +7,7 @@
 #include "telemetry/health.hpp"
 #include "telemetry/telemetry_format.hpp"
 #include "security/gossip_keys.hpp"
+#include "membership/gossip_node_stats.hpp"
 #include "variety/compressor.hpp"
 #include "vsm/ids.hpp"
 
@@ -320,6 +321,7 @@ NodeStats NodeCore::stats() const {
   receive_.fill_stats(s.variety);  // reconciliation
   bargain_.fill_stats(s.variety);
   chaos_.fill_stats(s.variety);
+  fill_gossip_stats(membership_.bridge(), s.gossip);
   return s;
 }
 
