@@ -257,11 +257,13 @@ def run(tmp):
 
     # Degraded mode on the health cluster's east side: a command from its S1 is refused
     # with the typed error, the events it publishes are marked and numbered.
-    send(pub, {"channel": "command", "type": "halt", "payload": {"tag": "cmd"}})
+    # (Degraded mode follows the gossip view: the command goes again until it acts.)
+    def refused():
+        send(pub, {"channel": "command", "type": "halt", "payload": {"tag": "cmd"}})
+        return any("command refused" in l and "degraded" in l for l in pub.err)
+    wait_for(refused, "the pub's command refused while degraded", 15, 0.5)
     for j in range(5):
         send(pub, {"payload": {"tag": "degraded", "n": j}})
-    wait_for(lambda: any("command refused" in l and "degraded" in l for l in pub.err),
-             "the pub's command refused while degraded", 15)
     wait_for(lambda: (json.loads(cli(2, 2, "stats", "--json").stdout or "{}")
                       .get("variety", {}).get("degraded_marked", 0)) >= 5,
              "five events marked degraded on s1.a", 15)
