@@ -71,7 +71,7 @@ vsm::Result<vsm::Event> parse_line(const std::string& text, const EventDefaults&
 
 bool is_input_error(const vsm::Error& e) {
   return e.code() == vsm::ErrorCode::kInvalid || e.code() == vsm::ErrorCode::kTooLarge ||
-         e.code() == vsm::ErrorCode::kBlocked;
+         e.code() == vsm::ErrorCode::kBlocked || e.code() == vsm::ErrorCode::kDegraded;
 }
 
 class InputSource {

@@ -179,7 +179,8 @@ Status apply_key(std::span<const std::span<const Key>> lists, const Value& v,
 
 // The top-level tables a vsmcat configuration file may have; anything else is a mistake
 // (a misspelt [node] would otherwise be ignored in silence).
-constexpr std::string_view kTables[] = {"node", "security", "variety", "flow", "chaos", "partition"};
+constexpr std::string_view kTables[] = {"node",  "security",  "variety", "flow",
+                                        "chaos", "partition", "gossip"};
 
 // Levenshtein distance, for "did you mean" (names are short).
 std::size_t distance(std::string_view a, std::string_view b) {

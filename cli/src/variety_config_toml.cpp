@@ -253,6 +253,23 @@ constexpr TableKey<NodeConfig> kPartitionKeys[] = {
      [](const Field& f, NodeConfig& c) { return f.integer(c.partition.join_grace_ms); }},
     {"degraded_refuse_commands",
      [](const Field& f, NodeConfig& c) { return f.get(c.degraded_refuse_commands); }},
+    {"reconcile", [](const Field& f, NodeConfig& c) { return f.get(c.reconcile); }},
+    {"reconcile_max_ranges",
+     [](const Field& f, NodeConfig& c) { return f.integer(c.reconcile_max_ranges, 1); }},
+    {"reconcile_max_events",
+     [](const Field& f, NodeConfig& c) { return f.integer(c.reconcile_max_events, 1); }},
+    {"reconcile_timeout_ms",
+     [](const Field& f, NodeConfig& c) { return f.integer(c.reconcile_timeout_ms, 1); }},
+};
+
+// [gossip]: the membership's bounds and anti-entropy period (docs/GOSSIP.md).
+constexpr TableKey<NodeConfig> kGossipKeys[] = {
+    {"max_members",
+     [](const Field& f, NodeConfig& c) { return f.integer(c.gossip.max_members, 1); }},
+    {"max_gossip_connections",
+     [](const Field& f, NodeConfig& c) { return f.integer(c.max_gossip_connections, 1); }},
+    {"push_pull_interval_ms",
+     [](const Field& f, NodeConfig& c) { return f.integer(c.gossip.push_pull_interval_ms, 1); }},
 };
 
 }  // namespace
@@ -262,6 +279,7 @@ Status apply_variety_tables(const toml::table& root, const std::string& path, No
   if (auto st = apply_compress(root, path, cfg); !st) return st;
   if (auto st = apply_table(root, "flow", kFlowKeys, path, cfg); !st) return st;
   if (auto st = apply_table(root, "chaos", kChaosKeys, path, cfg); !st) return st;
+  if (auto st = apply_table(root, "gossip", kGossipKeys, path, cfg); !st) return st;
   return apply_table(root, "partition", kPartitionKeys, path, cfg);
 }
 

@@ -2,7 +2,8 @@
 //   [variety]    quotas, adaptive rates (AIMD) and [[variety.compress]] rules
 //   [flow]       allow = ["CHANNEL:FROM->TO", ...] custom flow rules
 //   [chaos]      built-in fault injection (enabled = false by default)
-//   [partition]  strategy, weights, vsm_health window, degraded mode
+//   [partition]  strategy, weights, vsm_health window, degraded mode, reconciliation
+//   [gossip]     max_members, max_gossip_connections, push_pull_interval_ms
 // Unknown keys and values of the wrong type are errors naming the table and key.
 #pragma once
 

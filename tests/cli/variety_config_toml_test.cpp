@@ -42,6 +42,14 @@ role_weights = { S5 = 3, S3 = 2 }
 node_weights = { "s1.a" = 0.5 }
 pain_window_ms = 5000
 degraded_refuse_commands = false
+reconcile = false
+reconcile_max_ranges = 8
+reconcile_max_events = 500
+reconcile_timeout_ms = 750
+[gossip]
+max_members = 5000
+max_gossip_connections = 64
+push_pull_interval_ms = 2500
 )", cfg));
   CHECK(cfg.quotas_enabled);
   CHECK(cfg.quotas.policy == vsm::QuotaPolicy::kDelay);
@@ -67,6 +75,13 @@ degraded_refuse_commands = false
   CHECK(cfg.partition.node_weights.at("s1.a") == 0.5);
   CHECK(cfg.partition.pain_window_ms == 5000);
   CHECK_FALSE(cfg.degraded_refuse_commands);
+  CHECK_FALSE(cfg.reconcile);
+  CHECK(cfg.reconcile_max_ranges == 8);
+  CHECK(cfg.reconcile_max_events == 500);
+  CHECK(cfg.reconcile_timeout_ms == 750);
+  CHECK(cfg.gossip.max_members == 5000);
+  CHECK(cfg.max_gossip_connections == 64);
+  CHECK(cfg.gossip.push_pull_interval_ms == 2500);
 }
 
 TEST_CASE("fault injection and compression stay off without the tables",
@@ -87,6 +102,10 @@ TEST_CASE("bad variety values are errors naming the table and key", "[cli][confi
       {"[variety]\nquotass = true\n", "[variety] quotass is not a known key"},
       {"[variety]\nquota_policy = \"drop\"\n", "[variety] quota_policy"},
       {"[variety]\ns1_rate_per_s = -1\n", "[variety] s1_rate_per_s"},
+      {"[partition]\nreconcile_max_events = 0\n", "[partition] reconcile_max_events"},
+      {"[partition]\nreconcile = 1\n", "[partition] reconcile"},
+      {"[gossip]\nmax_members = 0\n", "[gossip] max_members"},
+      {"[gossip]\nmax_peers = 3\n", "[gossip] max_peers is not a known key"},
       {"[variety]\nchannel_rate_per_s = { nope = 1 }\n", "unknown channel 'nope'"},
       {"[[variety.compress]]\ntype = \"t\"\n", "[[variety.compress]]"},
       {"[[variety.compress]]\nchannel = \"ops\"\n", "unknown channel 'ops'"},

@@ -189,6 +189,16 @@ struct NodeConfig {
   // refuse command events not from the side's own S3/S5 (publish: kDegraded; receive:
   // dropped and counted) and mark published events. false: only mark them.
   bool degraded_refuse_commands = true;
+  // Reconciliation after a partition heals (docs/VARIETY.md "Degraded mode"): the seqs a
+  // publisher's heal announcement names that this node has not seen are fetched from
+  // its log or ring and delivered to the BestEffort/LatestOnly subscriptions, marked
+  // vsm.reconciled. Per announcement at most reconcile_max_ranges ranges and
+  // reconcile_max_events events (the rest counted as truncated); each fetch has the
+  // deadline reconcile_timeout_ms. false: such subscriptions only count the gap.
+  bool reconcile = true;
+  std::size_t reconcile_max_ranges = 64;
+  std::uint64_t reconcile_max_events = 10'000;
+  int reconcile_timeout_ms = 5'000;
   // --- end variety ---
   CodecLimits limits;
 

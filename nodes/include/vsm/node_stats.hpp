@@ -53,6 +53,24 @@ struct SecurityStats {
   std::uint64_t signatures_verified = 0;    // received events whose signature was valid
 };
 
+// Gossip membership (docs/GOSSIP.md); all zero without gossip (enabled = false).
+struct GossipNodeStats {
+  bool enabled = false;
+  // Members this node knows (itself included), by state.
+  std::uint64_t members_alive = 0;
+  std::uint64_t members_suspect = 0;
+  std::uint64_t members_dead = 0;
+  std::uint64_t probes_sent = 0;    // direct probes
+  std::uint64_t probes_failed = 0;
+  // Push-pull anti-entropy over TCP: exchanges started plus requests answered, and
+  // exchanges that failed (refused, timed out, bad reply).
+  std::uint64_t push_pulls = 0;
+  std::uint64_t push_pull_failures = 0;
+  // Bytes of datagrams and push-pull frames, both ways.
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;
+};
+
 struct NodeStats {
   std::array<ChannelStats, kChannelCount> channels{};
   std::uint64_t publish_queue_depth = 0;
@@ -110,6 +128,7 @@ struct NodeStats {
 
   // Variety engineering: compression, adaptive rates, bargains, degraded mode, chaos.
   VarietyStats variety;
+  GossipNodeStats gossip;
 
   const ChannelStats& of(Channel c) const { return channels[channel_index(c)]; }
   ChannelStats total() const {

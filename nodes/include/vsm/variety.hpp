@@ -20,6 +20,9 @@ inline constexpr std::string_view kSummaryMetadataKey = "vsm.summary";
 // Events published while this node's side of a partition is degraded carry
 // metadata[kDegradedMetadataKey] = the local partition's name ("p:<member>").
 inline constexpr std::string_view kDegradedMetadataKey = "vsm.degraded";
+// Events delivered by reconciliation after a partition healed (fetched from the
+// publisher's log or ring, not received live) carry metadata[kReconciledMetadataKey] = 1.
+inline constexpr std::string_view kReconciledMetadataKey = "vsm.reconciled";
 // A rate limit an S3 sets for an S1 source (channel resource_bargain, docs/VARIETY.md):
 // payload map {"source": str, "rate_per_s": number (0 = unlimited)}.
 inline constexpr std::string_view kRateLimitType = "vsm.rate_limit";
@@ -78,6 +81,10 @@ struct VarietyStats {
   std::uint64_t degraded_refused = 0;    // publish() calls refused with kDegraded
   std::uint64_t degraded_dropped = 0;    // received commands dropped while degraded
   std::uint64_t degraded_marked = 0;     // events published with the degraded mark
+  // Reconciliation after heal (receiver side).
+  std::uint64_t reconciled_events = 0;   // fetched events delivered, marked vsm.reconciled
+  std::uint64_t reconcile_failed = 0;    // fetches that failed or missed their deadline
+  std::uint64_t reconcile_truncated = 0; // ranges cut or left out by the per-announcement caps
   // Fault injection, per plane (ChaosPlane order).
   std::uint64_t chaos_rules = 0;         // active rules now
   ChaosPlaneStats chaos[kChaosPlaneCount]{};

@@ -9,6 +9,7 @@
 #include "control/control_format.hpp"
 #include "control/control_request.hpp"
 #include "core/node_thread.hpp"
+#include "membership/gossip_node_stats.hpp"
 #include "variety/variety_stats.hpp"
 #include "vsm/msgpack_writer.hpp"
 
@@ -146,7 +147,7 @@ void put_operator_stats(MsgpackWriter& w, const NodeStats& s) {
 
 void encode_stats(const NodeStats& s, std::string& out) {
   MsgpackWriter w(out);
-  w.map_header(24 + kDurabilityPairs + kOperatorFields + 1);  // + "variety"
+  w.map_header(24 + kDurabilityPairs + kOperatorFields + 2);  // + "variety", "gossip"
   w.str("channels");
   w.map_header(static_cast<std::uint32_t>(kChannelCount));
   for (Channel c : kAllChannels) {
@@ -175,6 +176,8 @@ void encode_stats(const NodeStats& s, std::string& out) {
   w.str("acks_sent"); w.uint(s.acks_sent);
   w.str("variety");  // compression, AIMD, bargains, degraded mode, fault injection
   encode_variety_stats(s.variety, w);
+  w.str("gossip");  // membership counts, probes, push-pull, bytes
+  encode_gossip_stats(s.gossip, w);
   w.str("repair_breakers");  // publisher -> closed | open | half_open
   w.map_header(static_cast<std::uint32_t>(s.repair_breakers.size()));
   for (const auto& [name, state] : s.repair_breakers) {

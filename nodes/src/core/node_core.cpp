@@ -7,6 +7,7 @@
 #include "telemetry/health.hpp"
 #include "telemetry/telemetry_format.hpp"
 #include "security/gossip_keys.hpp"
+#include "membership/gossip_node_stats.hpp"
 #include "variety/compressor.hpp"
 #include "vsm/ids.hpp"
 
@@ -112,6 +113,7 @@ Status NodeCore::start() {
                            description, true});
   });
   for (const auto& p : bargain_.topic_prefixes()) reactor_.set_topic(p, true);  // rate limits
+  for (const auto& p : Reconciler::topic_prefixes(config_)) reactor_.set_topic(p, true);  // heals
   if (auto st = algedonic_.start(); !st) return st;
   receive_.set_algedonic_filter([this](const Event& e) { return algedonic_.first_copy(e); });
   receive_.set_telemetry_sink([this](std::string_view f) { telemetry_.on_remote_frame(f); });
@@ -317,8 +319,10 @@ NodeStats NodeCore::stats() const {
   s.telemetry = telemetry_.stats();
   s.health = evaluate_health_now(s);
   degraded_.fill_stats(s.variety);
+  receive_.fill_stats(s.variety);  // reconciliation
   bargain_.fill_stats(s.variety);
   chaos_.fill_stats(s.variety);
+  fill_gossip_stats(membership_.bridge(), s.gossip);
   return s;
 }
 

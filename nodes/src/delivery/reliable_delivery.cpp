@@ -103,7 +103,19 @@ void ReliableDelivery::on_repair_done(const RepairRequest& req, Result<ReplayBat
   post_([this, shared] { finish_repair(shared->first, shared->second); });
 }
 
+void ReliableDelivery::fetch(RepairRequest req, std::chrono::milliseconds timeout) {
+  req.reconcile = true;  // the answer goes to the fetch sink
+  if (repairs_) repairs_->submit(std::move(req), timeout);
+}
+
 void ReliableDelivery::finish_repair(const RepairRequest& req, Result<ReplayBatch>& result) {
+  if (req.reconcile) {
+    if (result && admit_) {
+      std::erase_if(result->events, [&](const Event& e) { return !admit_(e, req.publisher); });
+    }
+    if (fetch_sink_) fetch_sink_(req, result);
+    return;
+  }
   SubscriptionState* sp = subs_.find(req.subscription);
   if (sp == nullptr) return;  // unsubscribed meanwhile
   SubscriptionState& s = *sp;

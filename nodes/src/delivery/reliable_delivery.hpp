@@ -53,6 +53,12 @@ class ReliableDelivery {
   void set_admit(std::function<bool(const Event&, std::string_view publisher)> admit) {
     admit_ = std::move(admit);
   }
+  // Partition reconciliation: fetches [req.from, req.to] of req.publisher's req.channel
+  // through the same repair lanes (req.reconcile set); the answer, less what the
+  // receivers' checks refuse, goes to `sink` on the reactor thread. Sink set before start().
+  using FetchSink = std::function<void(const RepairRequest&, Result<ReplayBatch>&)>;
+  void set_fetch_sink(FetchSink sink) { fetch_sink_ = std::move(sink); }
+  void fetch(RepairRequest req, std::chrono::milliseconds timeout);
   // A publisher's hello: where to repair from, and its heads per channel.
   void on_hello(const Hello& hello);
   // Once per reactor turn: resumes paused streams whose queue has room again, and
@@ -93,6 +99,7 @@ class ReliableDelivery {
   const std::function<bool(std::function<void()>)> post_;
   const std::function<bool(std::string_view)> send_upstream_;
   std::function<bool(const Event&, std::string_view)> admit_;
+  FetchSink fetch_sink_;
   std::unique_ptr<RepairWorker> repairs_;
   TrackerOutput out_;  // scratch, reused
   LruTable<PublisherRecord> publishers_;  // from hellos

@@ -35,6 +35,9 @@ struct RepairRequest {
   // answer's first event, none = nothing that recent).
   std::uint64_t start_time_ms = 0;
   std::uint64_t epoch = 0;  // stream generation: answers for an older one are ignored
+  // Not a subscription's gap but a fetch for partition reconciliation
+  // (ReliableDelivery::fetch()): the answer goes to the fetch sink.
+  bool reconcile = false;
 };
 
 // What a publisher's hello says about one of its channels (docs/PROTOCOL.md §1.6).

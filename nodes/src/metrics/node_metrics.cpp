@@ -75,6 +75,14 @@ void node_wide(PrometheusText& t, const NodeStats& s) {
   counter(t, "vsm_dead_letters_total", "Reliable ranges given up", s.dead_letters);
   counter(t, "vsm_repairs_requested_total", "Gap repair requests sent", s.repairs_requested);
   counter(t, "vsm_repairs_failed_total", "Gap repair requests that failed", s.repairs_failed);
+  counter(t, "vsm_reconciled_events_total",
+          "Events fetched after a partition healed and delivered (vsm.reconciled)",
+          s.variety.reconciled_events);
+  counter(t, "vsm_reconcile_failed_total", "Reconciliation fetches that failed",
+          s.variety.reconcile_failed);
+  counter(t, "vsm_reconcile_truncated_total",
+          "Reconciliation ranges cut or left out by the per-announcement caps",
+          s.variety.reconcile_truncated);
   gauge(t, "vsm_subscribers", "Remote subscriber nodes ready on this publisher",
         static_cast<double>(s.subscribers));
   gauge(t, "vsm_connected_publishers", "Publisher endpoints the receive socket is connected to",
@@ -107,6 +115,19 @@ void algedonic(PrometheusText& t, const AlgedonicStats& a) {
   t.histogram("vsm_algedonic_confirm_latency_seconds", {}, a.confirm_latency);
 }
 
+void gossip_counters(PrometheusText& t, const GossipNodeStats& g) {
+  counter(t, "vsm_gossip_probes_sent_total", "Direct failure-detector probes sent", g.probes_sent);
+  counter(t, "vsm_gossip_probes_failed_total", "Failure-detector probes that failed",
+          g.probes_failed);
+  counter(t, "vsm_gossip_push_pulls_total", "Push-pull exchanges started and answered",
+          g.push_pulls);
+  counter(t, "vsm_gossip_push_pull_failures_total", "Push-pull exchanges that failed",
+          g.push_pull_failures);
+  t.family("vsm_gossip_bytes_total", "counter", "Gossip bytes (datagrams and push-pull frames)");
+  t.sample("vsm_gossip_bytes_total", {{"direction", "sent"}}, g.bytes_sent);
+  t.sample("vsm_gossip_bytes_total", {{"direction", "received"}}, g.bytes_received);
+}
+
 void membership(PrometheusText& t, const MetricsSnapshot& m) {
   using gossip::MemberState;
   t.family("vsm_members", "gauge", "Gossip members known to this node, by state");
@@ -129,6 +150,7 @@ void membership(PrometheusText& t, const MetricsSnapshot& m) {
     t.sample("vsm_partition_state", {{"state", std::string(gossip::partition_state_name(st))}},
              std::uint64_t{m.partition.state == st ? 1u : 0u});
   }
+  gossip_counters(t, m.stats.gossip);
   gauge(t, "vsm_partitions", "Partitions (strongly connected components) seen",
         static_cast<double>(m.partition.partitions.size()));
   gauge(t, "vsm_partition_quorum", "1 when this node's partition has a quorum",

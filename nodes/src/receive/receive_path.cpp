@@ -27,7 +27,16 @@ ReceivePath::ReceivePath(const NodeConfig& config, NodeCounters& counters, Hybri
       source_check_(config, security, counters),
       variety_(variety),
       sequences_(config.max_tracked_publishers),
+      reconciler_(
+          config, sequences_, subs,
+          [&reliable](RepairRequest req, std::chrono::milliseconds t) {
+            reliable.fetch(std::move(req), t);
+          },
+          [this](const Event& e) { dispatch(e, To::kOthers); }),
       gate_(config.chaos.max_held) {
+  reliable.set_fetch_sink([this](const RepairRequest& req, Result<ReplayBatch>& result) {
+    reconciler_.on_fetched(req, result);
+  });
   if (config_.dedup_window_ids > 0) {
     dedup_ = std::make_unique<DedupWindow>(
         DedupWindowConfig{config_.dedup_window_ids, config_.dedup_window_ms});
@@ -125,6 +134,7 @@ void ReceivePath::on_hello(std::string_view body, std::string_view peer) {
   if (!source_check_.admit_hello(hello->name, peer)) return;
   security_.note_control_endpoint(hello->name, hello->control);
   NodeCounters::add(counters_.hellos_received);
+  reconciler_.on_hello(hello->name, hello->last[channel_index(Channel::kAudit)]);
   for (Channel c : kAllChannels) {
     if (!subs_.whole_channel(c)) continue;
     if (auto missing = sequences_.observe_head(hello->name, c, hello->last[channel_index(c)])) {
@@ -139,7 +149,10 @@ void ReceivePath::deliver(const Event& event, const FrameReader& from) {
   auto& ch = counters_.of(event.channel);
   NodeCounters::add(ch.received);
   clock_.merge(event.ts);
-  if (subs_.whole_channel(event.channel)) {
+  // A live copy of an event already delivered reconciled: the others have it.
+  const bool reconciled = reconciler_.delivered(event);
+  if (reconciled) NodeCounters::add(counters_.duplicates);
+  if (subs_.whole_channel(event.channel) && !reconciled) {
     if (auto missing = sequences_.observe(event.ts.node, event.channel, event.seq)) {
       NodeCounters::add(counters_.gap_events, missing);
       NodeCounters::add(ch.dropped, missing);
@@ -157,20 +170,22 @@ void ReceivePath::deliver(const Event& event, const FrameReader& from) {
   (void)variety_.bargain.on_event(event);        // a rate limit is applied, and delivered
   if (!variety_.degraded.accept(event)) return;  // a command from outside the side
   if (config_.log_received) log_.stage_received(from.event_head(), from.event_map());
-  dispatch(event);
+  dispatch(event, reconciled ? To::kReliable : To::kAll);
+  if (event.channel == Channel::kAudit) reconciler_.on_audit(event);
 }
 
 // Every matching subscription gets a copy (assigned into a spare slot of its queue, so
 // no allocation); Reliable ones hand theirs to the tracker, which orders, deduplicates
 // and filters it.
-void ReceivePath::dispatch(const Event& event) {
+void ReceivePath::dispatch(const Event& event, To to) {
   auto& ch = counters_.of(event.channel);
   for (const auto& sp : subs_.all()) {
     SubscriptionState& s = *sp;
     if (s.sequenced(event.channel)) {
-      reliable_.feed(s, event);
+      if (to != To::kOthers) reliable_.feed(s, event);
       continue;
     }
+    if (to == To::kReliable) continue;
     if (!s.filter().matches(event)) continue;
     if (!s.push(event)) NodeCounters::add(ch.dropped);
     NodeCounters::add(ch.delivered);

@@ -12,7 +12,8 @@
 // event first (chaos/chaos_engine.hpp; held events are replayed from their single-event
 // frames at the end of a turn); rate limits from an S3 reach the quota table
 // (variety/bargain.hpp); while degraded, commands from outside the side's own S3/S5 are
-// dropped (variety/degraded_mode.hpp).
+// dropped (variety/degraded_mode.hpp); heal announcements start reconciliation
+// (variety/reconciler.hpp), whose fetched events reach the non-Reliable subscriptions.
 // Thread-safety: reactor thread only.
 #pragma once
 
@@ -30,6 +31,7 @@
 #include "chaos/chaos_engine.hpp"
 #include "variety/bargain.hpp"
 #include "variety/degraded_mode.hpp"
+#include "variety/reconciler.hpp"
 #include "vsm/dedup_window.hpp"
 #include "vsm/fault_gate.hpp"
 #include "vsm/frame_reader.hpp"
@@ -65,8 +67,12 @@ class ReceivePath final : public ReactorHandler {
   void on_batch_end() override;
   void on_turn_end() override;
 
-  // Hands `event` to the matching subscriptions (also alerts first seen on the lane).
-  void dispatch(const Event& event);
+  // Hands `event` to the matching subscriptions (also alerts first seen on the lane):
+  // all of them, only the Reliable ones (a late live copy of a reconciled event) or
+  // only the BestEffort/LatestOnly ones (a reconciled event).
+  enum class To { kAll, kReliable, kOthers };
+  void dispatch(const Event& event, To to = To::kAll);
+  void fill_stats(VarietyStats& s) const { reconciler_.fill_stats(s); }
   // The receivers' checks (security on) for an event fetched by gap repair from
   // `publisher`'s control endpoint (reactor thread).
   bool admit_repaired(const Event& event, std::string_view publisher) {
@@ -95,6 +101,7 @@ class ReceivePath final : public ReactorHandler {
   std::function<void(std::string_view)> telemetry_;
   std::int64_t frame_now_us_ = 0;  // Unix us when the current frame arrived
   SequenceTracker sequences_;  // bounded: NodeConfig::max_tracked_publishers
+  Reconciler reconciler_;      // after sequences_, which it uses
   std::uint64_t reported_evictions_ = 0;
   std::unique_ptr<DedupWindow> dedup_;  // null when disabled
   FrameReader reader_;  // reused for every received frame

@@ -3,7 +3,7 @@
 namespace vsm::detail {
 
 void encode_variety_stats(const VarietyStats& s, MsgpackWriter& w) {
-  w.map_header(14);
+  w.map_header(17);
   w.str("compressed_events"); w.uint(s.compressed_events);
   w.str("summaries_sent"); w.uint(s.summaries_sent);
   w.str("compression_bypassed"); w.uint(s.compression_bypassed);
@@ -15,6 +15,9 @@ void encode_variety_stats(const VarietyStats& s, MsgpackWriter& w) {
   w.str("degraded_refused"); w.uint(s.degraded_refused);
   w.str("degraded_dropped"); w.uint(s.degraded_dropped);
   w.str("degraded_marked"); w.uint(s.degraded_marked);
+  w.str("reconciled_events"); w.uint(s.reconciled_events);
+  w.str("reconcile_failed"); w.uint(s.reconcile_failed);
+  w.str("reconcile_truncated"); w.uint(s.reconcile_truncated);
   w.str("chaos_rules"); w.uint(s.chaos_rules);
   w.str("chaos");
   w.map_header(static_cast<std::uint32_t>(kChaosPlaneCount));

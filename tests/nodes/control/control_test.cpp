@@ -32,6 +32,16 @@ TEST_CASE("control plane answers ping, info and stats", "[node][control]") {
   CHECK(total.size() == 10);
   CHECK(m.at("repairs_requested").as<std::uint64_t>() == 0);
   CHECK(m.at("repair_breakers").type == msgpack::type::MAP);
+  auto gossip = m.at("gossip").as<std::map<std::string, msgpack::object>>();
+  CHECK(gossip.size() == 10);
+  CHECK_FALSE(gossip.at("enabled").as<bool>());  // no gossip_bind
+  auto variety = m.at("variety").as<std::map<std::string, msgpack::object>>();
+  CHECK(variety.at("reconciled_events").as<std::uint64_t>() == 0);
+  CHECK(variety.at("reconcile_failed").as<std::uint64_t>() == 0);
+  CHECK(variety.at("reconcile_truncated").as<std::uint64_t>() == 0);
+  std::size_t used = 0;  // a hand-counted map size too small would leave bytes unread
+  (void)msgpack::unpack(stats->bytes().data(), stats->bytes().size(), used);
+  CHECK(used == stats->bytes().size());
 }
 
 TEST_CASE("replay serves retained events by channel and sequence range", "[node][control]") {

@@ -38,6 +38,13 @@ TEST_CASE("nodes find each other by gossip and wire the data plane", "[node][gos
            });
   };
   REQUIRE(vsm::test::wait_until([&] { return all_alive(s5) && all_alive(s3) && all_alive(s1); }, 20s));
+  // Gossip statistics (NodeStats::gossip): three alive members, probes, push-pull, bytes.
+  CHECK(vsm::test::wait_until([&] {
+    const auto g = s5.stats().gossip;
+    return g.members_alive == 3 && g.probes_sent > 0 && g.push_pulls > 0 && g.bytes_sent > 0 &&
+           g.bytes_received > 0;
+  }, 20s));
+  CHECK(s5.stats().gossip.enabled);
   // S5 and S3 present, quorum of 3: the fabric is healthy everywhere.
   CHECK(vsm::test::wait_until([&] {
     return s1.partition_state() == vsm::gossip::PartitionState::kHealthy &&
@@ -102,4 +109,13 @@ TEST_CASE("events a publisher sent just before leaving still arrive", "[node][go
   CHECK(out_of_order == 0);
   // After the grace the departed publisher is disconnected.
   CHECK(vsm::test::wait_until([&] { return s5.stats().connected_publishers == 0; }, 20s));
+}
+
+TEST_CASE("a node without gossip reports no gossip statistics", "[node][gossip]") {
+  vsm::Node n(node_config("s1.alone", vsm::Role::kS1));
+  REQUIRE(n.start().ok());
+  const auto g = n.stats().gossip;
+  CHECK_FALSE(g.enabled);
+  CHECK(g.members_alive == 0);
+  CHECK(g.probes_sent == 0);
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "receive/sequence_tracker.hpp"
 
@@ -45,4 +46,37 @@ TEST_CASE("a forgotten publisher starts afresh: no gap is invented", "[reliable]
   CHECK(t.observe_head("a", Channel::kCommand, 50) == 0);  // unknown again: not counted
   CHECK(t.observe("a", Channel::kCommand, 60) == 0);
   CHECK(t.observe("a", Channel::kCommand, 62) == 1);
+}
+
+TEST_CASE("missing seqs are remembered until they arrive or are claimed", "[reliable][reconcile]") {
+  vsm::detail::SequenceTracker t(4);
+  CHECK(t.observe("p", Channel::kAudit, 1) == 0);
+  CHECK(t.observe("p", Channel::kAudit, 5) == 3);  // 2..4 missing
+  CHECK(t.observe("p", Channel::kAudit, 3) == 0);  // a late arrival: no reset, no count
+  CHECK(t.observe("p", Channel::kAudit, 6) == 0);  // the stream goes on from 5
+  std::vector<vsm::detail::SeqRange> out;
+  CHECK(t.missing_in("p", Channel::kAudit, {2, 8}, out) == 2);  // 7..8 beyond the last seen
+  CHECK(out == std::vector<vsm::detail::SeqRange>{{2, 2}, {4, 4}, {7, 8}});
+  CHECK(t.claim("p", Channel::kAudit, 4));
+  CHECK_FALSE(t.claim("p", Channel::kAudit, 4));  // once
+  CHECK_FALSE(t.claim("p", Channel::kAudit, 6));  // it arrived
+  CHECK(t.observe("p", Channel::kAudit, 7) == 0);  // live after all
+  CHECK_FALSE(t.claim("p", Channel::kAudit, 7));
+  CHECK(t.claim("p", Channel::kAudit, 8));
+  CHECK(t.observe("p", Channel::kAudit, 1) == 0);  // a restart clears what was missing
+  CHECK_FALSE(t.claim("p", Channel::kAudit, 2));
+}
+
+TEST_CASE("missing ranges per stream are bounded", "[reliable][reconcile][bounded]") {
+  vsm::detail::SequenceTracker t(1);
+  std::uint64_t seq = 1;
+  CHECK(t.observe("p", Channel::kAudit, seq) == 0);
+  for (int i = 0; i < 1'000; ++i) {
+    seq += 2;
+    CHECK(t.observe("p", Channel::kAudit, seq) == 1);
+  }
+  std::vector<vsm::detail::SeqRange> out;
+  t.missing_in("p", Channel::kAudit, {1, seq}, out);
+  CHECK(out.size() == vsm::detail::SequenceTracker::kMaxGaps);
+  CHECK(out.back() == vsm::detail::SeqRange{seq - 1, seq - 1});  // the newest kept
 }
