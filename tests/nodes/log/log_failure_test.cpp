@@ -34,6 +34,20 @@ vsm::NodeConfig logged_publisher(const std::string& dir, vsm::persist::test::Fau
   return cfg;
 }
 
+// A publisher logging through a fault-injecting env, and a subscriber on `command` that
+// the publisher already sees.
+struct LoggedPair {
+  vsm::test::TempDir dir;
+  vsm::persist::test::FaultEnv env;
+  vsm::persist::test::LogCapture logs;
+  std::string log_dir = (dir / "log").string();
+  vsm::test::PubSubPair p;
+  vsm::Subscription sub;
+  explicit LoggedPair(vsm::LogFailurePolicy policy)
+      : p(logged_publisher(log_dir, env, policy), node_config("s1.sub", vsm::Role::kS1)),
+        sub(p.subscribe_ready(vsm::Filter::on(Channel::kCommand))) {}
+};
+
 struct Published {
   std::vector<std::uint64_t> seqs;  // accepted by publish(), in order
   std::size_t refused = 0;
@@ -89,94 +103,82 @@ std::vector<std::uint64_t> concat(std::initializer_list<const std::vector<std::u
 
 TEST_CASE("block: a full disk holds publishing, nothing accepted is lost, it resumes by itself",
           "[node][log][faults]") {
-  vsm::test::TempDir dir;
-  vsm::persist::test::FaultEnv env;
-  vsm::persist::test::LogCapture logs;
-  const std::string log_dir = (dir / "log").string();
-  vsm::test::PubSubPair p(logged_publisher(log_dir, env, vsm::LogFailurePolicy::kBlock),
-                          node_config("s1.sub", vsm::Role::kS1));
-  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand));
+  LoggedPair t(vsm::LogFailurePolicy::kBlock);
 
-  const Published before = publish_n(p.pub, 0, 100);
+  const Published before = publish_n(t.p.pub, 0, 100);
   REQUIRE(before.refused == 0);
-  REQUIRE(wait_sent(p.pub, 100));
-  env.fail_writes_after(0);  // the disk is full
+  REQUIRE(wait_sent(t.p.pub, 100));
+  t.env.fail_writes_after(0);  // the disk is full
   // The first event after it is accepted and held; once the log has failed, publish()
   // refuses at once with its error (kNoSpace), not after a timeout.
-  Published during = publish_n(p.pub, 100, 1);
+  Published during = publish_n(t.p.pub, 100, 1);
   REQUIRE(during.seqs.size() == 1);
   REQUIRE(vsm::test::wait_until([&] {
-    const auto s = p.pub.stats();
+    const auto s = t.p.pub.stats();
     return s.reliable_held == 1 && s.log.health == vsm::persist::LogHealth::kFailing;
   }));
   // The sender may not have handed the failure to publish() yet: the first few may still
   // be accepted (and are then held, in order, like `during`); the rest are refused.
-  const Published refused = publish_n(p.pub, 101, 2'000);
+  const Published refused = publish_n(t.p.pub, 101, 2'000);
   CHECK(refused.refused >= 1'900);
   CHECK(refused.refused + refused.seqs.size() == 2'000);
   during.seqs.insert(during.seqs.end(), refused.seqs.begin(), refused.seqs.end());
-  auto st = p.pub.stats();
+  auto st = t.p.pub.stats();
   CHECK(st.log_enabled);
   CHECK(st.log.health == vsm::persist::LogHealth::kFailing);
   CHECK(st.log.last_error.find("no_space") != std::string::npos);
   CHECK(st.unlogged == 0);
   // What was accepted meanwhile waits; the subscriber has only what was logged.
-  CHECK(receive(sub, before.seqs.size()) == before.seqs);
+  CHECK(receive(t.sub, before.seqs.size()) == before.seqs);
 
-  env.heal();  // space freed: the sender's retries succeed, no restart
+  t.env.heal();  // space freed: the sender's retries succeed, no restart
   REQUIRE(vsm::test::wait_until(
-      [&] { return p.pub.stats().log.health == vsm::persist::LogHealth::kHealthy; }));
-  REQUIRE(vsm::test::wait_until([&] { return p.pub.stats().reliable_held == 0; }));
-  const Published after = publish_n(p.pub, 2'100, 100);
+      [&] { return t.p.pub.stats().log.health == vsm::persist::LogHealth::kHealthy; }));
+  REQUIRE(vsm::test::wait_until([&] { return t.p.pub.stats().reliable_held == 0; }));
+  const Published after = publish_n(t.p.pub, 2'100, 100);
   CHECK(after.refused == 0);
 
   CHECK(after.seqs.front() == during.seqs.back() + 1);  // refused events took no number
   const auto accepted = concat({&during.seqs, &after.seqs});
-  CHECK(receive(sub, accepted.size()) == accepted);  // each once, in order, none lost
-  CHECK_FALSE(sub.next(50ms).has_value());
-  CHECK(p.pub.stats().log.recoveries == 1);
-  CHECK(logs.count("error", "cannot write published events") == 1);  // no flood
-  CHECK(logs.count("info", "writable again for published events") == 1);
-  p.pub.stop();
-  CHECK(logged_seqs(log_dir) == concat({&before.seqs, &accepted}));
+  CHECK(receive(t.sub, accepted.size()) == accepted);  // each once, in order, none lost
+  CHECK_FALSE(t.sub.next(50ms).has_value());
+  CHECK(t.p.pub.stats().log.recoveries == 1);
+  CHECK(t.logs.count("error", "cannot write published events") == 1);  // no flood
+  CHECK(t.logs.count("info", "writable again for published events") == 1);
+  t.p.pub.stop();
+  CHECK(logged_seqs(t.log_dir) == concat({&before.seqs, &accepted}));
 }
 
 TEST_CASE("continue: a full disk does not stop publishing; unlogged events are counted",
           "[node][log][faults]") {
-  vsm::test::TempDir dir;
-  vsm::persist::test::FaultEnv env;
-  vsm::persist::test::LogCapture logs;
-  const std::string log_dir = (dir / "log").string();
-  vsm::test::PubSubPair p(logged_publisher(log_dir, env, vsm::LogFailurePolicy::kContinue),
-                          node_config("s1.sub", vsm::Role::kS1));
-  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand));
+  LoggedPair t(vsm::LogFailurePolicy::kContinue);
 
-  const Published before = publish_n(p.pub, 0, 100);
-  REQUIRE(wait_sent(p.pub, 100));
-  env.fail_writes_after(0);
-  const Published during = publish_n(p.pub, 100, 1'000);
+  const Published before = publish_n(t.p.pub, 0, 100);
+  REQUIRE(wait_sent(t.p.pub, 100));
+  t.env.fail_writes_after(0);
+  const Published during = publish_n(t.p.pub, 100, 1'000);
   CHECK(during.refused == 0);
-  CHECK(receive(sub, 1'100) == concat({&before.seqs, &during.seqs}));
-  REQUIRE(vsm::test::wait_until([&] { return p.pub.stats().unlogged == 1'000; }));
-  CHECK(p.pub.stats().log.health == vsm::persist::LogHealth::kFailing);
+  CHECK(receive(t.sub, 1'100) == concat({&before.seqs, &during.seqs}));
+  REQUIRE(vsm::test::wait_until([&] { return t.p.pub.stats().unlogged == 1'000; }));
+  CHECK(t.p.pub.stats().log.health == vsm::persist::LogHealth::kFailing);
 
-  env.heal();
+  t.env.heal();
   // The log retries on the next append after its retry interval: publish until it did.
   std::vector<std::uint64_t> after;
   REQUIRE(vsm::test::wait_until([&] {
-    auto r = p.pub.publish(make_event(Channel::kCommand, "t", 0));
+    auto r = t.p.pub.publish(make_event(Channel::kCommand, "t", 0));
     REQUIRE(r);
     after.push_back(r->seq);
-    return p.pub.stats().log.health == vsm::persist::LogHealth::kHealthy;
+    return t.p.pub.stats().log.health == vsm::persist::LogHealth::kHealthy;
   }));
-  const auto unlogged = p.pub.stats().unlogged;
+  const auto unlogged = t.p.pub.stats().unlogged;
   CHECK(unlogged >= 1'000);
-  CHECK(receive(sub, after.size()) == after);
-  CHECK(logs.count("error", "cannot write published events") == 1);
-  CHECK(logs.count("info", "writable again for published events") == 1);
-  p.pub.stop();
+  CHECK(receive(t.sub, after.size()) == after);
+  CHECK(t.logs.count("error", "cannot write published events") == 1);
+  CHECK(t.logs.count("info", "writable again for published events") == 1);
+  t.p.pub.stop();
   // Logged: everything before and after the failure, nothing of it.
-  const auto logged = logged_seqs(log_dir);
+  const auto logged = logged_seqs(t.log_dir);
   CHECK(logged.size() == 100 + after.size() + 1'000 - unlogged);
   CHECK(std::vector<std::uint64_t>(logged.begin(), logged.begin() + 100) == before.seqs);
   CHECK(logged.back() == after.back());
@@ -214,20 +216,14 @@ TEST_CASE("a failing received-event log is reported once, not per event, and hea
 // after it are held, in order, and nothing is sent out of order, twice or unlogged.
 TEST_CASE("block: a disk filling inside a backlog holds the failed slice and all after it",
           "[node][log][faults]") {
-  vsm::test::TempDir dir;
-  vsm::persist::test::FaultEnv env;
-  vsm::persist::test::LogCapture logs;
-  const std::string log_dir = (dir / "log").string();
-  vsm::test::PubSubPair p(logged_publisher(log_dir, env, vsm::LogFailurePolicy::kBlock),
-                          node_config("s1.sub", vsm::Role::kS1));
-  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand));
+  LoggedPair t(vsm::LogFailurePolicy::kBlock);
 
-  env.fail_writes_after(600u << 10);  // about 37 events of 16 KiB, within the backlog
+  t.env.fail_writes_after(600u << 10);  // about 37 events of 16 KiB, within the backlog
   std::vector<std::uint64_t> accepted;
   for (int i = 0; i < 200; ++i) {
     auto e = make_event(Channel::kCommand, "t", i);
     e.payload = vsm::Value::string(std::string(16'000, static_cast<char>('a' + i % 26)));
-    auto r = p.pub.publish(std::move(e));
+    auto r = t.p.pub.publish(std::move(e));
     if (r) {
       accepted.push_back(r->seq);
     } else {
@@ -235,16 +231,16 @@ TEST_CASE("block: a disk filling inside a backlog holds the failed slice and all
     }
   }
   REQUIRE(vsm::test::wait_until(
-      [&] { return p.pub.stats().log.health == vsm::persist::LogHealth::kFailing; }));
-  env.heal();
+      [&] { return t.p.pub.stats().log.health == vsm::persist::LogHealth::kFailing; }));
+  t.env.heal();
   REQUIRE(vsm::test::wait_until([&] {
-    const auto s = p.pub.stats();
+    const auto s = t.p.pub.stats();
     return s.log.health == vsm::persist::LogHealth::kHealthy && s.reliable_held == 0;
   }));
   REQUIRE(accepted.size() >= 37);
-  CHECK(receive(sub, accepted.size()) == accepted);  // each once, in order
-  CHECK_FALSE(sub.next(50ms).has_value());
-  CHECK(p.pub.stats().unlogged == 0);
-  p.pub.stop();
-  CHECK(logged_seqs(log_dir) == accepted);
+  CHECK(receive(t.sub, accepted.size()) == accepted);  // each once, in order
+  CHECK_FALSE(t.sub.next(50ms).has_value());
+  CHECK(t.p.pub.stats().unlogged == 0);
+  t.p.pub.stop();
+  CHECK(logged_seqs(t.log_dir) == accepted);
 }
