@@ -1,5 +1,9 @@
 #include "membership/gossip_node_stats.hpp"
 
+#include <iterator>
+#include <string_view>
+#include <utility>
+
 namespace vsm::detail {
 
 void fill_gossip_stats(const MembershipBridge* bridge, GossipNodeStats& s) {
@@ -24,17 +28,25 @@ void fill_gossip_stats(const MembershipBridge* bridge, GossipNodeStats& s) {
 }
 
 void encode_gossip_stats(const GossipNodeStats& s, MsgpackWriter& w) {
-  w.map_header(10);
-  w.str("enabled"); w.boolean(s.enabled);
-  w.str("members_alive"); w.uint(s.members_alive);
-  w.str("members_suspect"); w.uint(s.members_suspect);
-  w.str("members_dead"); w.uint(s.members_dead);
-  w.str("probes_sent"); w.uint(s.probes_sent);
-  w.str("probes_failed"); w.uint(s.probes_failed);
-  w.str("push_pulls"); w.uint(s.push_pulls);
-  w.str("push_pull_failures"); w.uint(s.push_pull_failures);
-  w.str("bytes_sent"); w.uint(s.bytes_sent);
-  w.str("bytes_received"); w.uint(s.bytes_received);
+  using Field = std::pair<std::string_view, std::uint64_t GossipNodeStats::*>;
+  static constexpr Field kFields[] = {
+      {"members_alive", &GossipNodeStats::members_alive},
+      {"members_suspect", &GossipNodeStats::members_suspect},
+      {"members_dead", &GossipNodeStats::members_dead},
+      {"probes_sent", &GossipNodeStats::probes_sent},
+      {"probes_failed", &GossipNodeStats::probes_failed},
+      {"push_pulls", &GossipNodeStats::push_pulls},
+      {"push_pull_failures", &GossipNodeStats::push_pull_failures},
+      {"bytes_sent", &GossipNodeStats::bytes_sent},
+      {"bytes_received", &GossipNodeStats::bytes_received},
+  };
+  w.map_header(1 + std::size(kFields));
+  w.str("enabled");
+  w.boolean(s.enabled);
+  for (const auto& [key, member] : kFields) {
+    w.str(key);
+    w.uint(s.*member);
+  }
 }
 
 }  // namespace vsm::detail
