@@ -50,8 +50,23 @@ void ReliableDelivery::feed(SubscriptionState& s, const Event& event) {
     return;
   }
   NodeCounters::add(counters_.of(event.channel).delivered);
-  ++delivered_since_ack_;
+  note_delivered(approx_wire_bytes(event));
   subs_.note_enqueued(s);
+}
+
+// About what an event took on the wire (its frame without the optional fields).
+std::size_t ReliableDelivery::approx_wire_bytes(const Event& e) {
+  constexpr std::size_t kEnvelopeBytes = 48;  // separator, id, ts, seq, channel, map heads
+  return kEnvelopeBytes + e.payload.bytes().size() + e.source.size() + e.type.size();
+}
+
+// Acknowledgements are due after reliable_ack_every_events events or
+// reliable_ack_every_bytes bytes, whichever comes first: a publisher without a log keeps
+// unacknowledged events in a ring bounded in bytes, so with large events a count alone
+// would let the ring fill long before an acknowledgement is due, and stall the publisher.
+void ReliableDelivery::note_delivered(std::size_t bytes) {
+  ++delivered_since_ack_;
+  bytes_since_ack_ += bytes;
 }
 
 void ReliableDelivery::apply(SubscriptionState& s, TrackerOutput& out) {
@@ -79,6 +94,7 @@ void ReliableDelivery::apply(SubscriptionState& s, TrackerOutput& out) {
     }
     if (!s.filter().matches(e)) continue;
     const Channel ch = e.channel;
+    const std::size_t bytes = approx_wire_bytes(e);
     if (!s.offer(std::move(e))) {  // moved from only when accepted
       spdlog::debug("vsm: node {} queue full at seq {}: pausing", config_.name, e.seq);
       refused = true;
@@ -87,7 +103,7 @@ void ReliableDelivery::apply(SubscriptionState& s, TrackerOutput& out) {
       continue;
     }
     NodeCounters::add(counters_.of(ch).delivered);
-    ++delivered_since_ack_;
+    note_delivered(bytes);
     subs_.note_enqueued(s);
   }
   NodeCounters::add(counters_.duplicates, tracker.take_duplicates());
@@ -175,9 +191,11 @@ void ReliableDelivery::on_turn_end() {
   count_tracker_state();
   if (publishers_.empty()) return;
   const std::uint64_t now = monotonic_ms();
-  if (now >= next_ack_ms_ || delivered_since_ack_ >= config_.reliable_ack_every_events) {
+  if (now >= next_ack_ms_ || delivered_since_ack_ >= config_.reliable_ack_every_events ||
+      bytes_since_ack_ >= config_.reliable_ack_every_bytes) {
     next_ack_ms_ = now + static_cast<std::uint64_t>(std::max(1, config_.reliable_ack_interval_ms));
     delivered_since_ack_ = 0;
+    bytes_since_ack_ = 0;
     if (any_reliable()) send_acks(now);
   }
 }

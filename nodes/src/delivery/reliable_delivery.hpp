@@ -73,6 +73,8 @@ class ReliableDelivery {
   // ordered events that match the filter to the subscription queue. When the queue is
   // full the rest goes back to the tracker, which pauses those streams.
   void apply(SubscriptionState& s, TrackerOutput& out);
+  static std::size_t approx_wire_bytes(const Event& e);
+  void note_delivered(std::size_t bytes);
   void on_repair_done(const RepairRequest& req, Result<ReplayBatch> result);  // lane thread
   void finish_repair(const RepairRequest& req, Result<ReplayBatch>& result);
   void resume_paused();
@@ -106,6 +108,7 @@ class ReliableDelivery {
   bool resume_due_ = false;  // a Reliable queue may have room again
   std::uint64_t next_ack_ms_ = 0;
   std::uint64_t delivered_since_ack_ = 0;
+  std::uint64_t bytes_since_ack_ = 0;
   std::string ack_buf_;
 };
 

@@ -79,6 +79,45 @@ TEST_CASE("Reliable: a full queue pauses the stream instead of dropping", "[deli
   CHECK(p.sub.stats().repaired_events > 0);
 }
 
+// Without a log the publisher's ring (here 1 MiB: 64 events of 16 KiB) is its retention,
+// and it never evicts what a Reliable follower has not acknowledged. The subscriber's
+// time and count triggers are set out of reach (a minute, a million events), so only the
+// byte trigger (256 KiB) can keep the publisher going; without it the stream would stall
+// at the 64th event until the next heartbeat, a minute later.
+TEST_CASE("Reliable: large events are acknowledged by bytes, so a small ring never stalls",
+          "[delivery][flow]") {
+  auto pc = node_config("s3.bytes", vsm::Role::kS3);
+  pc.replay_ring_bytes_per_channel = 1u << 20;
+  pc.reliable_ack_timeout_ms = 300'000;
+  auto sc = node_config("s1.bytes", vsm::Role::kS1);
+  sc.reliable_ack_interval_ms = 60'000;
+  sc.reliable_heartbeat_ms = 60'000;
+  sc.reliable_ack_timeout_ms = 300'000;
+  sc.reliable_ack_every_events = 1'000'000;
+  sc.reliable_ack_every_bytes = 256u << 10;
+  PubSubPair p(std::move(pc), std::move(sc));
+  vsm::SubscribeOptions opt;
+  opt.mode = DeliveryMode::kReliable;
+  opt.queue_capacity = 1'000;
+  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand), opt);
+  REQUIRE(vsm::test::wait_until([&] { return p.pub.stats().reliable_followers == 1; }, 10s));
+  constexpr int kCount = 640;  // 10 MiB: ten rings' worth
+  for (int i = 0; i < kCount; ++i) {
+    auto e = make_event(Channel::kCommand, "blob", i);
+    e.correlation_id = std::to_string(i);
+    e.payload = vsm::Value::string(std::string(16u << 10, 'x'));
+    REQUIRE(p.pub.publish(std::move(e)));
+  }
+  REQUIRE(received_all(p.sub, Channel::kCommand, kCount));
+  for (int i = 0; i < kCount; ++i) {
+    auto e = sub.next(10s);
+    REQUIRE(e);
+    REQUIRE(e->correlation_id == std::to_string(i));
+  }
+  CHECK(sub.dropped() == 0);
+  CHECK(p.sub.stats().repaired_events == 0);  // nothing was evicted before its ack
+}
+
 TEST_CASE("Reliable: filters apply after sequencing; callbacks see order", "[delivery]") {
   PubSubPair p(node_config("s3.rf", vsm::Role::kS3), node_config("s1.rf", vsm::Role::kS1));
   vsm::SubscribeOptions opt;
