@@ -28,12 +28,21 @@ const WallClock& system_wall_clock() {
 HybridClock::HybridClock(std::string node, const WallClock& clock, std::uint64_t max_drift_ms)
     : node_(std::move(node)), clock_(clock), max_drift_ms_(max_drift_ms) {}
 
-HlcTimestamp HybridClock::make(std::uint64_t packed) const {
-  return HlcTimestamp{packed >> kLogicalBits,
-                      static_cast<std::uint32_t>(packed & ((1u << kLogicalBits) - 1)), node_};
+HlcTick HybridClock::unpack(std::uint64_t packed) noexcept {
+  return HlcTick{packed >> kLogicalBits,
+                 static_cast<std::uint32_t>(packed & ((1u << kLogicalBits) - 1))};
 }
 
-HlcTimestamp HybridClock::now() {
+HlcTimestamp HybridClock::make(std::uint64_t packed) const {
+  const HlcTick t = unpack(packed);
+  return HlcTimestamp{t.wall_ms, t.logical, node_};
+}
+
+HlcTimestamp HybridClock::now() { return make(advance()); }
+
+HlcTick HybridClock::tick() { return unpack(advance()); }
+
+std::uint64_t HybridClock::advance() {
   const std::uint64_t wall = clock_.now_ms() << kLogicalBits;
   std::uint64_t prev = state_.load(std::memory_order_relaxed);
   std::uint64_t next;
@@ -42,7 +51,7 @@ HlcTimestamp HybridClock::now() {
     // count up; a full logical counter carries into wall_ms, which keeps monotonicity.
     next = wall > prev ? wall : prev + 1;
   } while (!state_.compare_exchange_weak(prev, next, std::memory_order_relaxed));
-  return make(next);
+  return next;
 }
 
 std::uint64_t HybridClock::pack(const HlcTimestamp& t) noexcept {

@@ -41,6 +41,22 @@ TEST_CASE("hlc: a steady clock counts logically, a moving clock resets logical",
   CHECK(clock.node() == "a");
 }
 
+TEST_CASE("hlc: tick() is now() without the node name, on the same counter", "[hlc]") {
+  FakeWallClock wall(kT0);
+  HybridClock clock("a", wall);
+  const HlcTick t1 = clock.tick();
+  CHECK(t1.wall_ms == kT0);
+  CHECK(t1.logical == 0);
+  CHECK(clock.now() == HlcTimestamp{kT0, 1, "a"});
+  const HlcTick t3 = clock.tick();
+  CHECK(t3.wall_ms == kT0);
+  CHECK(t3.logical == 2);
+  wall.set(kT0 - 10);  // backwards: still after the last one
+  const HlcTick t4 = clock.tick();
+  CHECK(t4.wall_ms == kT0);
+  CHECK(t4.logical == 3);
+}
+
 TEST_CASE("hlc: monotonic when the wall clock jumps backwards and forwards", "[hlc]") {
   FakeWallClock wall(kT0);
   HybridClock clock("a", wall);

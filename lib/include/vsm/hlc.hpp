@@ -21,6 +21,12 @@ struct HlcTimestamp {
   std::string to_string() const;
 };
 
+// A timestamp's clock part, without the node name (no string copy on hot paths).
+struct HlcTick {
+  std::uint64_t wall_ms = 0;
+  std::uint32_t logical = 0;
+};
+
 // Source of wall time, injectable for tests (STYLE rule 2).
 class WallClock {
  public:
@@ -41,6 +47,8 @@ class HybridClock {
 
   // A timestamp for a local or send event; strictly greater than every earlier result.
   HlcTimestamp now();
+  // now() without the node name: what the publish path patches into an encoded frame.
+  HlcTick tick();
   // Merges a received timestamp; returns a timestamp greater than both.
   HlcTimestamp observe(const HlcTimestamp& remote);
   // observe() without a result, for every received event: a remote timestamp the
@@ -53,7 +61,9 @@ class HybridClock {
  private:
   // wall_ms in the upper 48 bits, logical in the lower 16 bits.
   static constexpr int kLogicalBits = 16;
+  static HlcTick unpack(std::uint64_t packed) noexcept;
   HlcTimestamp make(std::uint64_t packed) const;
+  std::uint64_t advance();  // the packed next local timestamp
   static std::uint64_t pack(const HlcTimestamp& t) noexcept;  // logical saturates
 
   std::string node_;

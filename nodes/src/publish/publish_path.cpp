@@ -113,7 +113,7 @@ Result<PublishReceipt> PublishPath::enqueue(Event& event, OutFrame&& frame,
   const auto seal = [&](OutFrame& f) -> Status {
     auto& last = last_seq_[channel_index(ch)];
     seq = last.load(std::memory_order_relaxed) + 1;
-    const HlcTimestamp ts = clock_.now();
+    const HlcTick ts = clock_.tick();
     patch_sequence(f.frame.data<char>(), slots, ts.wall_ms, ts.logical, seq);
     f.seq = seq;
     f.wall_ms = ts.wall_ms;
