@@ -83,13 +83,15 @@ struct Verdict {
   std::uint64_t not_logged = 0;   // seen by a subscriber, in no log
   std::uint64_t other_id = 0;     // seen with an id the log has under another seq's number
   std::uint64_t seen_twice = 0;   // the same seq delivered again (history re-delivered)
+  std::string first_twice;        // where the first repeat was, for the failure message
 };
 
 // Every seen event must be in the log under its seq, with the same id.
 inline Verdict compare(const std::vector<Seen>& seen, const LoggedStream& log) {
   Verdict v;
-  std::map<std::uint64_t, std::string> first;
-  for (const auto& s : seen) {
+  std::map<std::uint64_t, std::size_t> first;  // seq -> delivery index
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    const Seen& s = seen[i];
     ++v.seen;
     auto it = log.ids.find(s.seq);
     if (it == log.ids.end()) {
@@ -97,7 +99,11 @@ inline Verdict compare(const std::vector<Seen>& seen, const LoggedStream& log) {
     } else if (it->second != s.id) {
       ++v.other_id;
     }
-    if (!first.emplace(s.seq, s.id).second) ++v.seen_twice;
+    if (auto [at, fresh] = first.emplace(s.seq, i); !fresh && v.seen_twice++ == 0) {
+      v.first_twice = "seq " + std::to_string(s.seq) + " delivered at " +
+                      std::to_string(at->second) + " and again at " + std::to_string(i) +
+                      " (seq before it: " + (i > 0 ? std::to_string(seen[i - 1].seq) : "-") + ")";
+    }
   }
   return v;
 }

@@ -55,7 +55,7 @@ struct Fabric {
 void check_against_log(const vsm::test::Recording& rec, const std::string& log_dir) {
   const auto log = vsm::test::read_log(log_dir, kPublisher);
   const auto v = vsm::test::compare(rec.seen(), log);
-  INFO("seen " << v.seen << ", logged " << log.records);
+  INFO("seen " << v.seen << ", logged " << log.records << " " << v.first_twice);
   CHECK(v.not_logged == 0);
   CHECK(v.other_id == 0);
   CHECK(v.seen_twice == 0);

@@ -67,6 +67,17 @@ class PublishPipeline final : public XpubListener {
 
   // Per channel, the last seq sent on the XPUB (hellos announce these).
   std::array<std::uint64_t, kChannelCount> sent_heads() const;
+  // Calls send(sent_heads()) holding the pipeline lock, so no event goes out between
+  // reading the heads and sending the hello that announces them: on the wire a hello
+  // comes after every event up to its heads and before every later one. (A subscriber
+  // that delivered beyond a new instance's announced head takes that as a log that lost
+  // its tail and rewinds, docs/PROTOCOL.md §1.6; an inline publish slipping in between
+  // made it deliver events again.)
+  template <typename Send>
+  void send_with_heads(Send&& send) {
+    std::lock_guard lock(mu_);
+    send(sent_heads());
+  }
   // Before the first commit: the log holds seqs up to `heads` from earlier instances,
   // which may have sent them; hellos announce them as sent (heads never go backwards
   // across a restart, and subscribers repair what was logged but never sent).

@@ -98,10 +98,12 @@ void Sender::wait_for_work() {
 }
 
 void Sender::send_hello() {
-  hello_.last = pipeline_.sent_heads();
-  hello_buf_.clear();
-  encode_hello(hello_, hello_buf_);
-  socket_.send_internal(hello_topic_, hello_buf_);
+  pipeline_.send_with_heads([&](const std::array<std::uint64_t, kChannelCount>& heads) {
+    hello_.last = heads;
+    hello_buf_.clear();
+    encode_hello(hello_, hello_buf_);
+    socket_.send_internal(hello_topic_, hello_buf_);
+  });
 }
 
 }  // namespace vsm::detail
