@@ -101,20 +101,23 @@ Result<PublishReceipt> PublishPath::publish(Event&& event, PublishOrigin origin)
   scratch.clear();
   auto slots = encode_event_unsequenced(event, config_.name, scratch, config_.limits);
   if (!slots) return slots.error();
-  OutFrame frame{zmq::message_t(scratch.data(), scratch.size()), event.channel};
+  auto receipt = enqueue(event, scratch, *slots, block_ms);
   if (scratch.capacity() > (64u << 10)) std::string().swap(scratch);  // not for one big event
-  return enqueue(event, std::move(frame), *slots, block_ms);
+  return receipt;
 }
 
-Result<PublishReceipt> PublishPath::enqueue(Event& event, OutFrame&& frame,
+// `encoded` is the event's frame without seq and ts; they are patched in (seal) under
+// the queue lock. Queued, the frame is copied into the queue's reused buffers; committed
+// inline, it is sent from `encoded` itself.
+Result<PublishReceipt> PublishPath::enqueue(Event& event, std::string& encoded,
                                             const SequenceSlots& slots, int block_ms) {
-  const Channel ch = frame.channel;
+  const Channel ch = event.channel;
   std::uint64_t seq = 0;
   const auto seal = [&](OutFrame& f) -> Status {
     auto& last = last_seq_[channel_index(ch)];
     seq = last.load(std::memory_order_relaxed) + 1;
     const HlcTick ts = clock_.tick();
-    patch_sequence(f.frame.data<char>(), slots, ts.wall_ms, ts.logical, seq);
+    patch_sequence(f.frame.data(), slots, ts.wall_ms, ts.logical, seq);
     f.seq = seq;
     f.wall_ms = ts.wall_ms;
     last.store(seq, std::memory_order_relaxed);
@@ -122,12 +125,16 @@ Result<PublishReceipt> PublishPath::enqueue(Event& event, OutFrame&& frame,
   };
   bool committed = false;
   if (config_.publish_inline && idle_for_inline()) {
+    OutFrame frame;
+    frame.frame.swap(encoded);  // lent, not copied (back below unless it was held)
+    frame.channel = ch;
     auto inline_done = pipeline_.try_commit_inline(frame, queue_, seal);
+    frame.frame.swap(encoded);
     if (!inline_done) return inline_done.error();
     committed = *inline_done;
   }
   if (!committed) {
-    if (Status st = queue_.push(std::move(frame), block_ms, seal); !st) {
+    if (Status st = queue_.push(encoded, ch, block_ms, seal); !st) {
       return queue_error(st.error());
     }
   }

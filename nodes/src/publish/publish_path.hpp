@@ -86,7 +86,7 @@ class PublishPath {
   Status check_user(const Event& event);
   Error queue_error(const Error& e);
   bool idle_for_inline() noexcept;
-  Result<PublishReceipt> enqueue(Event& event, OutFrame&& frame, const SequenceSlots& slots,
+  Result<PublishReceipt> enqueue(Event& event, std::string& encoded, const SequenceSlots& slots,
                                  int block_ms);
 
   const NodeConfig& config_;

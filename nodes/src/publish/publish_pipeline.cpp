@@ -25,16 +25,16 @@ void PublishPipeline::commit_queued(PublishQueue& queue) {
     // Flow control still blocks the oldest held frame: nothing could go out, so leave
     // the held frames where they are instead of moving them all out and back.
     if (admitted(std::span<const OutFrame>(held_).first(1)) == 0) return;
-    batch_.swap(held_);
+    retry_.swap(held_);
     held_count_.store(0, std::memory_order_relaxed);
-    commit_sliced(batch_);
-    batch_.clear();
+    commit_sliced(retry_);
+    retry_.clear();
     if (!held_.empty()) return;  // still held: the queue keeps the rest (publishers wait)
   }
   queue.take(batch_);
   if (batch_.empty()) return;
-  commit_sliced(batch_);
-  batch_.clear();
+  commit_sliced(batch_.frames());
+  batch_.clear();  // the frames' buffers go back to the queue at the next take()
 }
 
 void PublishPipeline::commit_sliced(std::span<OutFrame> frames) {

@@ -117,7 +117,8 @@ class PublishPipeline final : public XpubListener {
   ReliableFlow flow_;
 
   mutable std::mutex mu_;                // the pipeline lock: one commit at a time
-  std::vector<OutFrame> batch_;          // under mu_: frames taken from the queue
+  FrameBatch batch_;                     // under mu_: frames taken from the queue
+  std::vector<OutFrame> retry_;          // under mu_: held frames being committed again
   std::vector<OutFrame> held_;           // under mu_: sealed, not committed yet
   std::vector<persist::EncodedRecord> records_;  // under mu_: scratch for the log append
   std::optional<Error> log_error_;       // under mu_ (kBlock: why frames are held)

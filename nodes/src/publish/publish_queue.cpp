@@ -5,9 +5,7 @@
 
 namespace vsm::detail {
 
-PublishQueue::PublishQueue(std::size_t capacity) : capacity_(capacity) {
-  items_.reserve(std::min<std::size_t>(capacity_, 1024));
-}
+PublishQueue::PublishQueue(std::size_t capacity) : capacity_(capacity) {}
 
 Error PublishQueue::full_error() const {
   return Error::queue_full("publish queue holds " + std::to_string(capacity_) +
@@ -45,7 +43,7 @@ Status PublishQueue::wait_for_room(std::unique_lock<std::mutex>& lock, int block
   }
 }
 
-void PublishQueue::take(std::vector<OutFrame>& out) {
+void PublishQueue::take(FrameBatch& out) {
   bool wake_blocked = false;
   {
     std::lock_guard lock(mu_);

@@ -18,24 +18,12 @@
 #include <string>
 #include <vector>
 
-#include <zmq.hpp>
-
 #include "core/event_fd.hpp"
+#include "publish/frame_batch.hpp"
 #include "vsm/channel.hpp"
 #include "vsm/result.hpp"
 
 namespace vsm::detail {
-
-// One encoded event: its single-event frame (docs/PROTOCOL.md §1), as it is logged and,
-// alone or in a batch, sent.
-struct OutFrame {
-  zmq::message_t frame;
-  Channel channel;
-  std::uint64_t seq = 0;      // set when sealed
-  std::uint64_t wall_ms = 0;  // ts.wall_ms, set when sealed
-
-  std::string_view bytes() const noexcept { return frame.to_string_view(); }
-};
 
 class PublishQueue {
  public:
@@ -54,13 +42,16 @@ class PublishQueue {
   // queue order) and enqueues the frame unless seal fails. When the queue is full it
   // fails with kQueueFull at once (block_ms == 0) or waits up to block_ms for the
   // sender to take frames first. kShuttingDown once closed, also while waiting.
+  // The frame's bytes are copied into a slot of the queue's batch (a spare's buffer in a
+  // steady stream: no allocation).
   template <typename Seal>
-  Status push(OutFrame&& frame, int block_ms, Seal&& seal) {
+  Status push(std::string_view bytes, Channel channel, int block_ms, Seal&& seal) {
     {
       std::unique_lock lock(mu_);
       if (auto st = wait_for_room(lock, block_ms); !st) return st;
+      OutFrame& frame = items_.next(bytes, channel);
       if (auto st = seal(frame); !st) return st;
-      items_.push_back(std::move(frame));
+      items_.commit_next();
       size_.store(items_.size(), std::memory_order_relaxed);
     }
     if (sleeping_.exchange(false, std::memory_order_acq_rel)) wake();
@@ -81,10 +72,10 @@ class PublishQueue {
     return true;
   }
 
-  // Sender: swaps the queued frames into `out` (which must be empty) and wakes
-  // publishers blocked on a full queue. Always locks: a frame sealed before the call
-  // is taken by it.
-  void take(std::vector<OutFrame>& out);
+  // Sender: swaps the queued frames into `out` (which must hold no frames; its spares
+  // become the queue's) and wakes publishers blocked on a full queue. Always locks: a
+  // frame sealed before the call is taken by it.
+  void take(FrameBatch& out);
   // Sender, before polling: marks itself asleep. Returns false (stay awake) when work
   // is already queued.
   bool arm_sleep();
@@ -105,7 +96,7 @@ class PublishQueue {
 
   const std::size_t capacity_;
   std::mutex mu_;
-  std::vector<OutFrame> items_;
+  FrameBatch items_;
   bool closed_ = false;                   // guarded by mu_
   int blocked_ = 0;                       // publishers waiting for room, guarded by mu_
   std::condition_variable room_cv_;       // only used while blocked_ > 0

@@ -43,7 +43,7 @@ std::vector<std::string> PublisherSocket::endpoints() const {
 }
 
 void PublisherSocket::send_one(OutFrame& f) {
-  (void)socket_.send(f.frame, zmq::send_flags::dontwait);
+  (void)socket_.send(zmq::buffer(f.frame), zmq::send_flags::dontwait);
   NodeCounters::add(counters_.of(f.channel).sent);
 }
 

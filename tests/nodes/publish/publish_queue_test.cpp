@@ -14,13 +14,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-OutFrame frame(int i) {
-  const std::string topic = std::to_string(i);
-  return OutFrame{zmq::message_t(topic.data(), topic.size()), Channel::kCommand};
-}
-
 Status push(PublishQueue& q, int i, int block_ms, std::vector<int>* sealed = nullptr) {
-  return q.push(frame(i), block_ms, [&](OutFrame&) -> Status {
+  return q.push(std::to_string(i), Channel::kCommand, block_ms, [&](OutFrame&) -> Status {
     if (sealed) sealed->push_back(i);
     return {};
   });
@@ -43,12 +38,13 @@ TEST_CASE("publish queue: seals in queue order and fails fast when full", "[publ
   CHECK(sealed == std::vector<int>{1, 2});  // a full queue never runs the seal
 
   // A failing seal enqueues nothing.
-  std::vector<OutFrame> out;
+  FrameBatch out;
   q.take(out);
   REQUIRE(out.size() == 2);
-  CHECK(out[0].frame.to_string() == "1");
-  CHECK(out[1].frame.to_string() == "2");
-  auto bad = q.push(frame(4), 0, [](OutFrame&) -> Status { return Error::invalid("no"); });
+  CHECK(out.frames()[0].frame == "1");
+  CHECK(out.frames()[1].frame == "2");
+  auto bad = q.push("4", Channel::kCommand, 0,
+                    [](OutFrame&) -> Status { return Error::invalid("no"); });
   CHECK(bad.error().code() == ErrorCode::kInvalid);
   CHECK(q.size() == 0);
 }
@@ -58,16 +54,16 @@ TEST_CASE("publish queue: a blocking push waits for the sender to take", "[publi
   REQUIRE(push(q, 1, 0).ok());
   std::thread reactor([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    std::vector<OutFrame> out;
+    FrameBatch out;
     q.take(out);
   });
   auto st = push(q, 2, 10'000);  // generous: only the take above lets it through
   reactor.join();
   REQUIRE(st.ok());
-  std::vector<OutFrame> out;
+  FrameBatch out;
   q.take(out);
   REQUIRE(out.size() == 1);
-  CHECK(out[0].frame.to_string() == "2");
+  CHECK(out.frames()[0].frame == "2");
 }
 
 TEST_CASE("publish queue: a blocking push gives up at its deadline", "[publish_queue]") {
@@ -111,6 +107,46 @@ TEST_CASE("publish_block_timeout_ms turns QueueFull into waiting", "[node][publi
     last = r->seq;
   }
   CHECK(n.stats().publish_queue_full == 0);
+}
+
+TEST_CASE("publish queue: a steady stream reuses the frames' buffers", "[publish_queue]") {
+  PublishQueue q(16);
+  const std::string body(200, 'x');
+  auto push_body = [&] {
+    return q.push(body, Channel::kCommand, 0, [](OutFrame&) -> Status { return {}; });
+  };
+  FrameBatch out;
+  REQUIRE(push_body().ok());
+  q.take(out);
+  REQUIRE(out.size() == 1);
+  const char* first = out.frames()[0].frame.data();
+  out.clear();  // its slot is a spare now; the next take() hands it to the queue
+  REQUIRE(push_body().ok());  // into a new slot: the queue's batch had no spare yet
+  q.take(out);                // the queue gets the first frame's slot as a spare
+  out.clear();
+  REQUIRE(push_body().ok());  // copied into that spare's buffer
+  q.take(out);
+  REQUIRE(out.size() == 1);
+  CHECK(out.frames()[0].frame == body);
+  CHECK(out.frames()[0].frame.data() == first);  // copied into the reused buffer
+}
+
+TEST_CASE("frame batch: spares are bounded in bytes", "[publish_queue]") {
+  FrameBatch b;
+  const std::string big(1u << 20, 'b');
+  for (int i = 0; i < 4; ++i) {
+    b.next(big, Channel::kCommand);
+    b.commit_next();
+  }
+  CHECK(b.size() == 4);
+  b.clear();
+  CHECK(b.size() == 0);
+  CHECK(b.slots() < 4);  // 4 MiB of buffers: what is over 2 MiB is released
+  b.next("small", Channel::kAudit);
+  b.commit_next();
+  REQUIRE(b.size() == 1);
+  CHECK(b.frames()[0].frame == "small");
+  CHECK(b.frames()[0].channel == Channel::kAudit);
 }
 
 }  // namespace vsm::detail
