@@ -47,7 +47,7 @@ std::string_view bin_body(std::string_view v) {
 
 class NodePublisher final : public PubTransport {
  public:
-  explicit NodePublisher(bool with_log) : with_log_(with_log) {}
+  NodePublisher(bool with_log, bool hash_chain) : with_log_(with_log), hash_chain_(hash_chain) {}
   ~NodePublisher() override { close(); }
 
   Result<std::string> open(const TransportParams& p) override {
@@ -62,6 +62,7 @@ class NodePublisher final : public PubTransport {
     if (with_log_ && !set_log_dir(cfg, p.work_dir + "/log")) {
       return Error::unsupported("NodeConfig has no log_dir in this build");
     }
+    cfg.log_options.hash_chain = hash_chain_;
     header_ = msgpack_bin_header(p.payload_bytes);
     node_ = std::make_unique<Node>(std::move(cfg));
     if (auto st = node_->start(); !st) return st.error();
@@ -105,6 +106,7 @@ class NodePublisher final : public PubTransport {
 
  private:
   bool with_log_;
+  bool hash_chain_;
   std::string header_;
   std::unique_ptr<Node> node_;
   std::string error_;
@@ -161,9 +163,9 @@ class NodeSubscriber final : public SubTransport {
 
 bool node_has_log_dir() { return kHasLogDir<NodeConfig>; }
 
-std::unique_ptr<PubTransport> make_node_publisher(bool with_log) {
+std::unique_ptr<PubTransport> make_node_publisher(bool with_log, bool hash_chain) {
   if (with_log && !node_has_log_dir()) return nullptr;
-  return std::make_unique<NodePublisher>(with_log);
+  return std::make_unique<NodePublisher>(with_log, hash_chain);
 }
 std::unique_ptr<SubTransport> make_node_subscriber(bool reliable) {
   return std::make_unique<NodeSubscriber>(reliable);
@@ -175,7 +177,7 @@ std::unique_ptr<SubTransport> make_node_subscriber(bool reliable) {
 
 namespace vsm::bench {
 bool node_has_log_dir() { return false; }
-std::unique_ptr<PubTransport> make_node_publisher(bool) { return nullptr; }
+std::unique_ptr<PubTransport> make_node_publisher(bool, bool) { return nullptr; }
 std::unique_ptr<SubTransport> make_node_subscriber(bool) { return nullptr; }
 }  // namespace vsm::bench
 

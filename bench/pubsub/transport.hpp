@@ -20,16 +20,19 @@ namespace vsm::bench {
 // kNodeReliable: the Node with a DeliveryMode::kReliable subscription (flow control:
 // the publisher never runs further ahead than the subscriber's window).
 // kNodeReliableLog: the same, with the publisher's event log on (fsync interval).
+// kNodeLogNoChain: kNodeLog with the log's hash chain off (LogOptions::hash_chain):
+// what tamper evidence costs.
 // kZmqWire: raw libzmq sending the Node's exact single-event frames (built once), the
 // ceiling of unbatched protocol v2.
 enum class System {
-  kZmq, kZmqNoDrop, kZmqWire, kNode, kNodeReliable, kNodeLog, kNodeReliableLog, kNats, kRedis
+  kZmq, kZmqNoDrop, kZmqWire, kNode, kNodeReliable, kNodeLog, kNodeReliableLog, kNodeLogNoChain,
+  kNats, kRedis
 };
 
 inline constexpr System kAllSystems[] = {
     System::kZmq,     System::kZmqNoDrop,       System::kZmqWire, System::kNode,
-    System::kNodeReliable, System::kNodeLog, System::kNodeReliableLog, System::kNats,
-    System::kRedis};
+    System::kNodeReliable, System::kNodeLog, System::kNodeReliableLog, System::kNodeLogNoChain,
+    System::kNats, System::kRedis};
 
 std::string_view system_name(System s) noexcept;   // "zmq", "zmq-nodrop", "node", ...
 std::string_view system_title(System s) noexcept;  // "raw libzmq PUB/SUB", ...
@@ -84,7 +87,7 @@ class SubTransport {
 
 std::unique_ptr<PubTransport> make_zmq_publisher(bool nodrop, bool wire = false);
 std::unique_ptr<SubTransport> make_zmq_subscriber(bool wire = false);
-std::unique_ptr<PubTransport> make_node_publisher(bool with_log);
+std::unique_ptr<PubTransport> make_node_publisher(bool with_log, bool hash_chain = true);
 std::unique_ptr<SubTransport> make_node_subscriber(bool reliable);
 std::unique_ptr<PubTransport> make_nats_publisher();
 std::unique_ptr<SubTransport> make_nats_subscriber();
