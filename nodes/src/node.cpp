@@ -24,7 +24,8 @@ Status Node::start() { return core_->start(); }
 void Node::close() { core_->close(); }
 void Node::stop() { core_->stop(); }
 
-Result<PublishReceipt> Node::publish(Event event) { return core_->publish(std::move(event)); }
+Result<PublishReceipt> Node::publish(Event event) { return core_->publish(event); }
+Result<PublishReceipt> Node::publish_from(Event& event) { return core_->publish(event); }
 
 Result<Subscription> Node::subscribe(Filter filter, SubscribeOptions options) {
   return core_->subscribe(std::move(filter), nullptr, options);

@@ -181,7 +181,11 @@ def start_clusters(tmp):
             cfg = os.path.join(tmp, tag + ".toml")
             if i == 0:
                 with open(cfg, "w") as f:
-                    f.write("[partition]\n" + table)
+                    # Subscribers disconnect from a dead publisher at once (no grace):
+                    # what it sent across the cut then never arrives late over the old
+                    # TCP connection when the link comes back, so the heal has to
+                    # reconcile it, which is what this test is about.
+                    f.write("[node]\ndeparted_publisher_grace_ms = 0\n[partition]\n" + table)
             base = fabric_args(k, i, name, role, cfg)
             if k == 2 and name == "s3.ops":
                 special["sub"] = start(ns_name(k, i), "sub", "-t", "coordination", *base)

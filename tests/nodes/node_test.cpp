@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -66,6 +67,37 @@ TEST_CASE("next_into delivers the same events into one reused Event", "[node]") 
   CHECK_FALSE(sub.next_into(e, 50ms));
   CHECK(e.seq == seq);  // untouched on timeout
   CHECK(sub.delivered() == kCount);
+}
+
+TEST_CASE("publish_from sends one reused Event again and again, each with a fresh id",
+          "[node]") {
+  vsm::test::PubSubPair p(node_config("s3.control", vsm::Role::kS3),
+                          node_config("s1.ops", vsm::Role::kS1));
+  auto sub = p.subscribe_ready(vsm::Filter::on(vsm::Channel::kCommand));
+  vsm::Event out;
+  out.channel = vsm::Channel::kCommand;
+  out.type = "work_order";
+  constexpr int kCount = 3000;
+  std::set<std::string> ids;
+  for (int i = 0; i < kCount; ++i) {
+    out.payload = vsm::pack_value(i);
+    auto r = p.pub.publish_from(out);
+    REQUIRE(r.ok());
+    CHECK(r->seq == static_cast<std::uint64_t>(i + 1));
+    CHECK(out.id.is_nil());  // the receipt took it: the next publish gets a fresh one
+    CHECK(out.type == "work_order");  // the rest of the event is left for the next one
+    ids.insert(r->id.to_string());
+  }
+  CHECK(ids.size() == kCount);
+  std::set<std::string> seen;
+  for (int i = 0; i < kCount; ++i) {
+    auto e = sub.next(10s);
+    REQUIRE(e.has_value());
+    CHECK(vsm::unpack_value<int>(e->payload).value() == i);
+    CHECK(e->source == "s3.control");
+    seen.insert(e->id.to_string());
+  }
+  CHECK(seen == ids);
 }
 
 TEST_CASE("concurrent publishers: wire order is seq order with inline sends", "[node]") {

@@ -79,6 +79,12 @@ class Node {
   // command on a degraded side, docs/VARIETY.md). With compression configured for its
   // channel and type the event may be folded into a summary (receipt.compressed).
   Result<PublishReceipt> publish(Event event);
+  // publish() without giving the event up, for hot loops: `event` keeps its strings'
+  // and payload's buffers, so a loop that reassigns the payload (Value::assign_encoded)
+  // and publishes the same Event allocates nothing per event. The receipt takes the id:
+  // event.id is nil afterwards, and the next publish_from() gives it a fresh one. Source
+  // (when empty), priority (algedonic), ts and seq are filled in as by publish().
+  Result<PublishReceipt> publish_from(Event& event);
 
   // Pull subscription: read events with Subscription::next().
   Result<Subscription> subscribe(Filter filter, SubscribeOptions options = {});

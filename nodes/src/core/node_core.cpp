@@ -196,9 +196,9 @@ void NodeCore::stop() {
 
 bool NodeCore::in_own_callback() const noexcept { return CallbackScope::inside(this); }
 
-Result<PublishReceipt> NodeCore::publish(Event&& event) {
+Result<PublishReceipt> NodeCore::publish(Event& event) {
   if (!started_ || closing_) return Error::shutting_down("node is not running");
-  return publish_.publish(std::move(event));
+  return publish_.publish_in_place(event);
 }
 
 Result<Subscription> NodeCore::subscribe(Filter filter, EventCallback callback,

@@ -62,7 +62,7 @@ class NodeCore : public std::enable_shared_from_this<NodeCore> {
   // True while the calling thread runs one of this node's user callbacks.
   bool in_own_callback() const noexcept;
 
-  Result<PublishReceipt> publish(Event&& event);
+  Result<PublishReceipt> publish(Event& event);  // in place (PublishPath::publish_in_place)
   Result<Subscription> subscribe(Filter filter, EventCallback callback, SubscribeOptions options);
   void unsubscribe(const std::shared_ptr<SubscriptionState>& state);
   Status connect(const std::string& endpoint);

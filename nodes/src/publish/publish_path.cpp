@@ -68,7 +68,16 @@ void PublishPath::stop() {
   sender_.stop();
 }
 
-Result<PublishReceipt> PublishPath::publish(Event&& event, PublishOrigin origin) {
+namespace {
+// The receipt's id; the event's becomes nil, so publishing it again gets a fresh one.
+EventId take_id(Event& event) {
+  EventId id = event.id;
+  event.id = EventId();
+  return id;
+}
+}  // namespace
+
+Result<PublishReceipt> PublishPath::publish_in_place(Event& event, PublishOrigin origin) {
   if (event.id.is_nil()) event.id = EventId::generate();
   if (event.source.empty()) event.source = config_.name;
   if (event.channel == Channel::kAlgedonic) event.priority = kPriorityCritical;
@@ -84,7 +93,7 @@ Result<PublishReceipt> PublishPath::publish(Event&& event, PublishOrigin origin)
     if (compression_) {  // compression off: this branch is all it costs
       if (const auto* rule = compression_->rule_for(event.channel, event.type);
           rule != nullptr && compression_->offer(event, *rule)) {
-        return PublishReceipt{std::move(event.id), 0, true};
+        return PublishReceipt{take_id(event), 0, true};
       }
     }
     if (auto st = admit_quota(event); !st) return st.error();
@@ -140,7 +149,7 @@ Result<PublishReceipt> PublishPath::enqueue(Event& event, std::string& encoded,
   }
   NodeCounters::add(counters_.of(ch).published);
   if (degraded_.active()) degraded_.note_published(event, seq);
-  return PublishReceipt{std::move(event.id), seq};
+  return PublishReceipt{take_id(event), seq};
 }
 
 // A full queue while the pipeline holds frames back is the Reliable window (or the

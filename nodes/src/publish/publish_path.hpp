@@ -51,7 +51,14 @@ class PublishPath {
   // close(), then the sender commits what is queued and closes the XPUB. Idempotent.
   void stop();
 
-  Result<PublishReceipt> publish(Event&& event, PublishOrigin origin = PublishOrigin::kUser);
+  Result<PublishReceipt> publish(Event&& event, PublishOrigin origin = PublishOrigin::kUser) {
+    return publish_in_place(event, origin);
+  }
+  // publish() on the caller's event, which keeps its buffers: the receipt takes its id
+  // (nil afterwards, so publishing it again gets a fresh one); source, priority, ts and
+  // seq may be filled in. Node::publish_from() is this for hot loops.
+  Result<PublishReceipt> publish_in_place(Event& event,
+                                          PublishOrigin origin = PublishOrigin::kUser);
   // Signs `event` when security is on and its channel is signed (publish() does it too;
   // the algedonic bridge signs first so that its lane copy carries the signature).
   void sign(Event& event) { security_.sign(event); }
