@@ -59,15 +59,38 @@ std::size_t PublishPipeline::admitted(std::span<const OutFrame> frames) const {
     return frames.size();  // fast path: no Reliable follower, nothing to check
   }
   std::size_t n = 0;
-  for (const auto& f : frames) {
-    if (!flow_.permits(f.channel, f.seq)) break;
-    const std::uint64_t floor = flow_.floor(f.channel);
-    if (!log_.enabled() && floor != UINT64_MAX && !ring_.fits_above(f.channel, f.frame.size(), floor)) {
-      break;  // without a log the ring is the only retention: keep what is unacknowledged
+  while (n < frames.size() && flow_.permits(frames[n].channel, frames[n].seq)) ++n;
+  if (log_.enabled() || n == 0) return n;
+  // Without a log the ring is the only retention: of these, the longest prefix whose
+  // appends, all of them together, evict nothing unacknowledged. One check per channel
+  // when all fit (the usual case), else a binary search (fitting is monotone in the
+  // prefix: a shorter one appends fewer bytes).
+  if (ring_fits(frames.first(n))) return n;
+  std::size_t fit = 0;  // ring_fits(first(fit)) holds, ring_fits(first(over)) does not
+  std::size_t over = n;
+  while (over - fit > 1) {
+    const std::size_t mid = fit + (over - fit) / 2;
+    if (ring_fits(frames.first(mid))) {
+      fit = mid;
+    } else {
+      over = mid;
     }
-    ++n;
   }
-  return n;
+  return fit;
+}
+
+bool PublishPipeline::ring_fits(std::span<const OutFrame> frames) const {
+  std::array<std::size_t, kChannelCount> bytes{};
+  for (const auto& f : frames) {
+    if (ring_.retained(f.frame.size())) bytes[channel_index(f.channel)] += f.frame.size();
+  }
+  for (Channel c : kAllChannels) {
+    const std::size_t b = bytes[channel_index(c)];
+    if (b == 0) continue;
+    const std::uint64_t floor = flow_.floor(c);
+    if (floor != UINT64_MAX && !ring_.fits_above(c, b, floor)) return false;
+  }
+  return true;
 }
 
 void PublishPipeline::hold(std::span<OutFrame> frames) {

@@ -105,6 +105,7 @@ class PublishPipeline final : public XpubListener {
   static constexpr std::size_t kSliceBytes = 256 << 10;
   // How many frames from the front flow control lets go now.
   std::size_t admitted(std::span<const OutFrame> frames) const;
+  bool ring_fits(std::span<const OutFrame> frames) const;
   // Appends `frames` to the log; false: hold them (the log failed under kBlock).
   bool log_frames(std::span<OutFrame> frames);
   void hold(std::span<OutFrame> frames);

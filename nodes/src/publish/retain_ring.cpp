@@ -38,9 +38,13 @@ void RetainRing::append(Channel channel, std::uint64_t seq, std::string_view enc
 }
 
 bool RetainRing::fits_above(Channel channel, std::size_t bytes, std::uint64_t floor) const {
-  if (capacity_ == 0 || bytes > capacity_) return true;
+  if (capacity_ == 0) return true;
   std::lock_guard lock(mu_);
   const Lane& lane = lanes_[channel_index(channel)];
+  // More than the ring in a row overwrites (or abandons) every entry there is now.
+  if (bytes > capacity_) return lane.entries.empty() || lane.entries.back().seq <= floor;
+  // Otherwise a conservative check: as if the frames were one block (a wrap between
+  // them evicts no more than the block's own wrap would).
   std::size_t begin = lane.write;
   std::size_t end = begin + bytes;
   std::size_t wrap_from = capacity_;  // a wrap abandons [write, capacity)

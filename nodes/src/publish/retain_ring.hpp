@@ -25,10 +25,13 @@ class RetainRing {
   // REQUIRES: seq is one more than the previous seq appended on `channel`.
   void append(Channel channel, std::uint64_t seq, std::string_view encoded);
 
-  // True when appending `bytes` to `channel` would not evict any seq above `floor`
-  // (Reliable flow control: what a follower has not acknowledged stays retained).
-  // Always true when the ring is disabled or `bytes` can never fit.
+  // True when appending frames of `bytes` in all to `channel` (each one retained(), in
+  // a row) would not evict any seq above `floor` (Reliable flow control: what a
+  // follower has not acknowledged stays retained). Always true when the ring is
+  // disabled. Monotone: fewer bytes never evict more.
   bool fits_above(Channel channel, std::size_t bytes, std::uint64_t floor) const;
+  // Whether a frame of `bytes` is kept at all (a larger one is not, and evicts nothing).
+  bool retained(std::size_t bytes) const noexcept { return capacity_ != 0 && bytes <= capacity_; }
 
   // Encoded events with from <= seq <= to (at most `max`), oldest first. Returns the
   // first sequence still retained on that channel in `*oldest` (0 when empty).

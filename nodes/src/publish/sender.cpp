@@ -49,7 +49,8 @@ void Sender::run(std::stop_token stop) {
     spdlog::warn("vsm: node {} sender flush: {}", config_.name, e.what());
   }
   if (const auto left = pipeline_.held(); left > 0) {
-    spdlog::error("vsm: node {} stopped with {} published event(s) its log never accepted; "
+    spdlog::error("vsm: node {} stopped with {} published event(s) still held back (the log "
+                  "did not accept them, or a Reliable follower had not acknowledged enough); "
                   "they were not sent", config_.name, left);
   }
   socket_.close();

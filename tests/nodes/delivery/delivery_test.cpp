@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "node_fixture.hpp"
+#include "vsm/control_client.hpp"
 #include "wait_until.hpp"
 
 using namespace std::chrono_literals;
@@ -116,6 +117,45 @@ TEST_CASE("Reliable: large events are acknowledged by bytes, so a small ring nev
   }
   CHECK(sub.dropped() == 0);
   CHECK(p.sub.stats().repaired_events == 0);  // nothing was evicted before its ack
+}
+
+// Without a log the ring is the publisher's only retention. The follower acknowledges
+// once (nothing delivered yet) and then not for a minute, so every event is
+// unacknowledged: a burst four times the ring (queued, so the sender commits it in a
+// few large batches) must stop where the ring is full, however the batches fall,
+// instead of evicting the start of the burst.
+TEST_CASE("Reliable without a log: a burst larger than the ring evicts nothing "
+          "unacknowledged", "[delivery][flow]") {
+  auto pc = node_config("s3.burst", vsm::Role::kS3);
+  pc.replay_ring_bytes_per_channel = 64u << 10;
+  pc.publish_inline = false;  // every event through the queue: large batches
+  pc.reliable_ack_timeout_ms = 300'000;
+  auto sc = node_config("s1.burst", vsm::Role::kS1);
+  sc.reliable_ack_interval_ms = 60'000;
+  sc.reliable_heartbeat_ms = 60'000;
+  sc.reliable_ack_timeout_ms = 300'000;
+  sc.reliable_ack_every_events = 1'000'000;
+  sc.reliable_ack_every_bytes = ~std::uint64_t{0};
+  PubSubPair p(std::move(pc), std::move(sc));
+  vsm::SubscribeOptions opt;
+  opt.mode = DeliveryMode::kReliable;
+  opt.queue_capacity = 1'000;
+  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand), opt);
+  REQUIRE(vsm::test::wait_until([&] { return p.pub.stats().reliable_followers == 1; }, 10s));
+  constexpr int kCount = 256;  // of about 1 KiB: four rings' worth
+  for (int i = 0; i < kCount; ++i) {
+    auto e = make_event(Channel::kCommand, "chunk", i);
+    e.payload = vsm::Value::string(std::string(1000, 'x'));
+    REQUIRE(p.pub.publish(std::move(e)));
+  }
+  REQUIRE(vsm::test::wait_until([&] { return p.pub.stats().reliable_held > 0; }, 10s));
+  vsm::ControlClient c(p.pub.control_endpoint());
+  auto first = c.replay(Channel::kCommand, 1, 1);
+  REQUIRE(first.ok());
+  CHECK(first->oldest == 1);  // nothing unacknowledged was evicted
+  REQUIRE(first->events.size() == 1);
+  CHECK(first->events.front().seq == 1);
+  CHECK(p.pub.stats().reliable_held < static_cast<std::uint64_t>(kCount));
 }
 
 TEST_CASE("Reliable: filters apply after sequencing; callbacks see order", "[delivery]") {
