@@ -27,8 +27,9 @@ class RetainRing {
 
   // True when appending frames of `bytes` in all to `channel` (each one retained(), in
   // a row) would not evict any seq above `floor` (Reliable flow control: what a
-  // follower has not acknowledged stays retained). Always true when the ring is
-  // disabled. Monotone: fewer bytes never evict more.
+  // follower has not acknowledged stays retained; the frames are newer than `floor`, so
+  // more than the ring in a row never fits). Always true when the ring is disabled.
+  // Monotone: fewer bytes never evict more.
   bool fits_above(Channel channel, std::size_t bytes, std::uint64_t floor) const;
   // Whether a frame of `bytes` is kept at all (a larger one is not, and evicts nothing).
   bool retained(std::size_t bytes) const noexcept { return capacity_ != 0 && bytes <= capacity_; }

@@ -151,6 +151,9 @@ TEST_CASE("Reliable without a log: a burst larger than the ring evicts nothing "
   REQUIRE(vsm::test::wait_until([&] { return p.pub.stats().reliable_held > 0; }, 10s));
   vsm::ControlClient c(p.pub.control_endpoint());
   auto first = c.replay(Channel::kCommand, 1, 1);
+  INFO("acks sent " << p.sub.stats().acks_sent << ", delivered "
+       << p.sub.stats().of(Channel::kCommand).delivered << ", repaired "
+       << p.sub.stats().repaired_events << ", held " << p.pub.stats().reliable_held);
   REQUIRE(first.ok());
   CHECK(first->oldest == 1);  // nothing unacknowledged was evicted
   REQUIRE(first->events.size() == 1);
