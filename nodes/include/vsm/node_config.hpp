@@ -98,13 +98,13 @@ struct NodeConfig {
   std::size_t reliable_max_followers = 1'024;
   // As a subscriber: acknowledge progress at most every reliable_ack_interval_ms (and
   // at once after reliable_ack_every_events deliveries or about reliable_ack_every_bytes
-  // delivered bytes, an eighth of the default ring, so large events keep the publisher's
+  // delivered bytes, 1/32 of the default ring, so large events keep the publisher's
   // ring from filling between acknowledgements), and at least every
   // reliable_heartbeat_ms while Reliable subscriptions exist (must stay well below the
   // publishers' reliable_ack_timeout_ms).
   int reliable_ack_interval_ms = 10;
   std::uint64_t reliable_ack_every_events = 4'096;
-  std::uint64_t reliable_ack_every_bytes = 1u << 20;
+  std::uint64_t reliable_ack_every_bytes = 256u << 10;
   int reliable_heartbeat_ms = 500;
   // Duplicate suppression by event id for BestEffort/LatestOnly subscriptions, for
   // fabrics where an event can arrive twice (a publisher advertising several endpoints,
