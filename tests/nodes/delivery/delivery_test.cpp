@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include "node_fixture.hpp"
@@ -22,6 +23,34 @@ int index_of(const vsm::Event& e) { return vsm::unpack_value<int>(e.payload).val
 
 bool received_all(vsm::Node& n, Channel ch, std::uint64_t count) {
   return vsm::test::wait_until([&] { return n.stats().of(ch).received >= count; }, 30s);
+}
+
+// A publisher without a log (its ring of `ring_bytes` is its retention) and a subscriber
+// whose acknowledgements by time and by count are out of reach (a minute, a million
+// events): after its first one it acknowledges only by bytes (`ack_every_bytes`).
+PubSubPair quiet_follower_pair(const std::string& tag, std::size_t ring_bytes,
+                               std::uint64_t ack_every_bytes, bool publish_inline) {
+  auto pc = node_config("s3." + tag, vsm::Role::kS3);
+  pc.replay_ring_bytes_per_channel = ring_bytes;
+  pc.publish_inline = publish_inline;
+  pc.reliable_ack_timeout_ms = 300'000;
+  auto sc = node_config("s1." + tag, vsm::Role::kS1);
+  sc.reliable_ack_interval_ms = 60'000;
+  sc.reliable_heartbeat_ms = 60'000;
+  sc.reliable_ack_timeout_ms = 300'000;
+  sc.reliable_ack_every_events = 1'000'000;
+  sc.reliable_ack_every_bytes = ack_every_bytes;
+  return PubSubPair(std::move(pc), std::move(sc));
+}
+
+// A Reliable subscription on command, once the publisher counts it as a follower.
+vsm::Subscription follow(PubSubPair& p) {
+  vsm::SubscribeOptions opt;
+  opt.mode = DeliveryMode::kReliable;
+  opt.queue_capacity = 1'000;
+  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand), opt);
+  REQUIRE(vsm::test::wait_until([&] { return p.pub.stats().reliable_followers == 1; }, 10s));
+  return sub;
 }
 }  // namespace
 
@@ -87,21 +116,8 @@ TEST_CASE("Reliable: a full queue pauses the stream instead of dropping", "[deli
 // at the 64th event until the next heartbeat, a minute later.
 TEST_CASE("Reliable: large events are acknowledged by bytes, so a small ring never stalls",
           "[delivery][flow]") {
-  auto pc = node_config("s3.bytes", vsm::Role::kS3);
-  pc.replay_ring_bytes_per_channel = 1u << 20;
-  pc.reliable_ack_timeout_ms = 300'000;
-  auto sc = node_config("s1.bytes", vsm::Role::kS1);
-  sc.reliable_ack_interval_ms = 60'000;
-  sc.reliable_heartbeat_ms = 60'000;
-  sc.reliable_ack_timeout_ms = 300'000;
-  sc.reliable_ack_every_events = 1'000'000;
-  sc.reliable_ack_every_bytes = 256u << 10;
-  PubSubPair p(std::move(pc), std::move(sc));
-  vsm::SubscribeOptions opt;
-  opt.mode = DeliveryMode::kReliable;
-  opt.queue_capacity = 1'000;
-  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand), opt);
-  REQUIRE(vsm::test::wait_until([&] { return p.pub.stats().reliable_followers == 1; }, 10s));
+  PubSubPair p = quiet_follower_pair("bytes", 1u << 20, 256u << 10, true);
+  auto sub = follow(p);
   constexpr int kCount = 640;  // 10 MiB: ten rings' worth
   for (int i = 0; i < kCount; ++i) {
     auto e = make_event(Channel::kCommand, "blob", i);
@@ -126,22 +142,9 @@ TEST_CASE("Reliable: large events are acknowledged by bytes, so a small ring nev
 // instead of evicting the start of the burst.
 TEST_CASE("Reliable without a log: a burst larger than the ring evicts nothing "
           "unacknowledged", "[delivery][flow]") {
-  auto pc = node_config("s3.burst", vsm::Role::kS3);
-  pc.replay_ring_bytes_per_channel = 64u << 10;
-  pc.publish_inline = false;  // every event through the queue: large batches
-  pc.reliable_ack_timeout_ms = 300'000;
-  auto sc = node_config("s1.burst", vsm::Role::kS1);
-  sc.reliable_ack_interval_ms = 60'000;
-  sc.reliable_heartbeat_ms = 60'000;
-  sc.reliable_ack_timeout_ms = 300'000;
-  sc.reliable_ack_every_events = 1'000'000;
-  sc.reliable_ack_every_bytes = ~std::uint64_t{0};
-  PubSubPair p(std::move(pc), std::move(sc));
-  vsm::SubscribeOptions opt;
-  opt.mode = DeliveryMode::kReliable;
-  opt.queue_capacity = 1'000;
-  auto sub = p.subscribe_ready(vsm::Filter::on(Channel::kCommand), opt);
-  REQUIRE(vsm::test::wait_until([&] { return p.pub.stats().reliable_followers == 1; }, 10s));
+  // Every event through the queue (no inline publishing): large batches.
+  PubSubPair p = quiet_follower_pair("burst", 64u << 10, ~std::uint64_t{0}, false);
+  auto sub = follow(p);
   constexpr int kCount = 256;  // of about 1 KiB: four rings' worth
   for (int i = 0; i < kCount; ++i) {
     auto e = make_event(Channel::kCommand, "chunk", i);
