@@ -1,6 +1,5 @@
 #include "publish/publish_queue.hpp"
 
-#include <algorithm>
 #include <cstdint>
 
 namespace vsm::detail {

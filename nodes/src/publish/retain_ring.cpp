@@ -39,11 +39,11 @@ void RetainRing::append(Channel channel, std::uint64_t seq, std::string_view enc
 
 bool RetainRing::fits_above(Channel channel, std::size_t bytes, std::uint64_t floor) const {
   if (capacity_ == 0) return true;
-  std::lock_guard lock(mu_);
-  const Lane& lane = lanes_[channel_index(channel)];
   // More than the ring in a row evicts its own first frames, which are newer than any
   // acknowledgement (they are being sent now).
   if (bytes > capacity_) return false;
+  std::lock_guard lock(mu_);
+  const Lane& lane = lanes_[channel_index(channel)];
   // Otherwise a conservative check: as if the frames were one block (a wrap between
   // them evicts no more than the block's own wrap would).
   std::size_t begin = lane.write;
