@@ -47,7 +47,8 @@ std::string_view bin_body(std::string_view v) {
 
 class NodePublisher final : public PubTransport {
  public:
-  NodePublisher(bool with_log, bool hash_chain) : with_log_(with_log), hash_chain_(hash_chain) {}
+  NodePublisher(bool with_log, std::optional<bool> hash_chain)
+      : with_log_(with_log), hash_chain_(hash_chain) {}
   ~NodePublisher() override { close(); }
 
   Result<std::string> open(const TransportParams& p) override {
@@ -103,7 +104,7 @@ class NodePublisher final : public PubTransport {
 
  private:
   bool with_log_;
-  bool hash_chain_;
+  std::optional<bool> hash_chain_;  // unset: the Node's default
   std::string header_;
   std::string body_;
   Event event_ = [] {
@@ -167,7 +168,8 @@ class NodeSubscriber final : public SubTransport {
 
 bool node_has_log_dir() { return kHasLogDir<NodeConfig>; }
 
-std::unique_ptr<PubTransport> make_node_publisher(bool with_log, bool hash_chain) {
+std::unique_ptr<PubTransport> make_node_publisher(bool with_log,
+                                                  std::optional<bool> hash_chain) {
   if (with_log && !node_has_log_dir()) return nullptr;
   return std::make_unique<NodePublisher>(with_log, hash_chain);
 }

@@ -82,7 +82,7 @@ bool parse_lists(const std::string& systems, const std::string& sizes, bool all_
     if (!s) {
       std::fprintf(stderr,
                    "pubsub_bench: unknown system '%s' "
-                   "(zmq,zmq-nodrop,zmq-wire,node,node-reliable,node-log,node-reliable-log,node-log-nochain,nats,redis)\n",
+                   "(zmq,zmq-nodrop,zmq-wire,node,node-reliable,node-log,node-reliable-log,node-log-chain,nats,redis)\n",
                    name.c_str());
       return false;
     }
@@ -105,12 +105,12 @@ int main(int argc, char** argv) {
   CLI::App app{"vsmfabric pub/sub benchmark: raw libzmq, vsm Node, nats-server and "
                "redis-server side by side (separate processes, tcp loopback)"};
   SuiteOptions o;
-  std::string systems = "zmq,zmq-nodrop,zmq-wire,node,node-reliable,node-log,node-reliable-log,node-log-nochain,nats,redis", sizes = "100",
+  std::string systems = "zmq,zmq-nodrop,zmq-wire,node,node-reliable,node-log,node-reliable-log,node-log-chain,nats,redis", sizes = "100",
               json_path;
   bool all_sizes = false, no_latency = false, no_throughput = false, quiet = false;
   bool no_repair = false;
   app.add_option("--systems", systems,
-                 "Comma list of zmq,zmq-nodrop,zmq-wire,node,node-reliable,node-log,node-reliable-log,node-log-nochain,nats,redis")
+                 "Comma list of zmq,zmq-nodrop,zmq-wire,node,node-reliable,node-log,node-reliable-log,node-log-chain,nats,redis")
       ->capture_default_str();
   app.add_option("--sizes", sizes, "Comma list of payload sizes in bytes (>= 16)")
       ->capture_default_str();

@@ -15,7 +15,7 @@ std::string_view system_name(System s) noexcept {
     case System::kNodeReliable: return "node-reliable";
     case System::kNodeLog: return "node-log";
     case System::kNodeReliableLog: return "node-reliable-log";
-    case System::kNodeLogNoChain: return "node-log-nochain";
+    case System::kNodeLogChain: return "node-log-chain";
     case System::kNats: return "nats";
     case System::kRedis: return "redis";
   }
@@ -31,7 +31,7 @@ std::string_view system_title(System s) noexcept {
     case System::kNodeReliable: return "vsm Node Reliable (log off)";
     case System::kNodeLog: return "vsm Node + log (fsync interval)";
     case System::kNodeReliableLog: return "vsm Node Reliable + log (fsync interval)";
-    case System::kNodeLogNoChain: return "vsm Node + log, no hash chain";
+    case System::kNodeLogChain: return "vsm Node + log + hash chain";
     case System::kNats: return "nats-server + C client";
     case System::kRedis: return "redis-server pub/sub";
   }
@@ -55,7 +55,7 @@ std::string system_unavailable_reason(System s) {
       return VSM_BENCH_HAVE_NODE ? "" : "built without vsm::node (nodes/ not in this build)";
     case System::kNodeLog:
     case System::kNodeReliableLog:
-    case System::kNodeLogNoChain:
+    case System::kNodeLogChain:
       if (!VSM_BENCH_HAVE_NODE) return "built without vsm::node";
       return node_has_log_dir() ? "" : "NodeConfig has no log_dir yet (log not wired into Node)";
     case System::kNats:
@@ -77,7 +77,7 @@ std::unique_ptr<PubTransport> make_publisher(System s) {
     case System::kNodeReliable: return make_node_publisher(false);
     case System::kNodeLog:
     case System::kNodeReliableLog: return make_node_publisher(true);
-    case System::kNodeLogNoChain: return make_node_publisher(true, false);
+    case System::kNodeLogChain: return make_node_publisher(true, true);
     case System::kNats: return make_nats_publisher();
     case System::kRedis: return make_redis_publisher();
   }
@@ -91,7 +91,7 @@ std::unique_ptr<SubTransport> make_subscriber(System s) {
     case System::kZmqWire: return make_zmq_subscriber(true);
     case System::kNode:
     case System::kNodeLog:
-    case System::kNodeLogNoChain: return make_node_subscriber(false);
+    case System::kNodeLogChain: return make_node_subscriber(false);
     case System::kNodeReliable:
     case System::kNodeReliableLog: return make_node_subscriber(true);
     case System::kNats: return make_nats_subscriber();

@@ -20,18 +20,18 @@ namespace vsm::bench {
 // kNodeReliable: the Node with a DeliveryMode::kReliable subscription (flow control:
 // the publisher never runs further ahead than the subscriber's window).
 // kNodeReliableLog: the same, with the publisher's event log on (fsync interval).
-// kNodeLogNoChain: kNodeLog with the log's hash chain off (LogOptions::hash_chain):
-// what tamper evidence costs.
+// kNodeLogChain: kNodeLog with the log's hash chain on (LogOptions::hash_chain, the
+// default when security is on): what tamper evidence costs.
 // kZmqWire: raw libzmq sending the Node's exact single-event frames (built once), the
 // ceiling of unbatched protocol v2.
 enum class System {
-  kZmq, kZmqNoDrop, kZmqWire, kNode, kNodeReliable, kNodeLog, kNodeReliableLog, kNodeLogNoChain,
+  kZmq, kZmqNoDrop, kZmqWire, kNode, kNodeReliable, kNodeLog, kNodeReliableLog, kNodeLogChain,
   kNats, kRedis
 };
 
 inline constexpr System kAllSystems[] = {
     System::kZmq,     System::kZmqNoDrop,       System::kZmqWire, System::kNode,
-    System::kNodeReliable, System::kNodeLog, System::kNodeReliableLog, System::kNodeLogNoChain,
+    System::kNodeReliable, System::kNodeLog, System::kNodeReliableLog, System::kNodeLogChain,
     System::kNats, System::kRedis};
 
 std::string_view system_name(System s) noexcept;   // "zmq", "zmq-nodrop", "node", ...
@@ -87,7 +87,8 @@ class SubTransport {
 
 std::unique_ptr<PubTransport> make_zmq_publisher(bool nodrop, bool wire = false);
 std::unique_ptr<SubTransport> make_zmq_subscriber(bool wire = false);
-std::unique_ptr<PubTransport> make_node_publisher(bool with_log, bool hash_chain = true);
+std::unique_ptr<PubTransport> make_node_publisher(bool with_log,
+                                                  std::optional<bool> hash_chain = std::nullopt);
 std::unique_ptr<SubTransport> make_node_subscriber(bool reliable);
 std::unique_ptr<PubTransport> make_nats_publisher();
 std::unique_ptr<SubTransport> make_nats_subscriber();

@@ -112,7 +112,12 @@ constexpr Key kKeys[] = {
     {"log_retention_age_ms",
      [](const Value& v, NodeConfig& c) { return v.non_negative(c.log_options.retention_age_ms); }},
     {"log_hash_chain",
-     [](const Value& v, NodeConfig& c) { return v.get(c.log_options.hash_chain); }},
+     [](const Value& v, NodeConfig& c) {
+       bool on = false;
+       auto st = v.get(on);
+       if (st) c.log_options.hash_chain = on;
+       return st;
+     }},
     {"log_max_pending_bytes",
      [](const Value& v, NodeConfig& c) { return v.positive(c.log_options.max_pending_bytes); }},
     {"log_failure_policy", apply_log_failure_policy},

@@ -109,7 +109,7 @@ Status EventLog::recover_active() {
     if (!st) return st;
   }
   last->set_index(std::move(scan->index));
-  if (last->chained() == s.options.hash_chain) {
+  if (last->chained() == s.options.chained()) {
     s.writer.adopt(last, valid_end, scan->last_link);
     return {};
   }
@@ -118,12 +118,12 @@ Status EventLog::recover_active() {
   // at all. An empty one gets a new header in place (its name, the next offset, is taken).
   const auto st = last->stats();
   if (st.records > 0) return s.writer.create_active(st.last_offset + 1);
-  const std::uint32_t flags = s.options.hash_chain ? lf::kSegmentFlagChained : 0;
+  const std::uint32_t flags = s.options.chained() ? lf::kSegmentFlagChained : 0;
   Status rewrite = last->file().truncate(0);
   if (rewrite) rewrite = last->file().append(encode_segment_header(last->base_offset(), flags));
   if (rewrite && s.options.fsync != FsyncPolicy::kNone) rewrite = last->file().sync();
   if (!rewrite) return rewrite;
-  last->set_chained(s.options.hash_chain);
+  last->set_chained(s.options.chained());
   s.writer.adopt(last, lf::kSegmentHeaderBytes, std::nullopt);
   return {};
 }

@@ -31,7 +31,7 @@ Status GroupWriter::create_active(std::uint64_t base) {
   auto file = create_file(path, base);
   if (!file) return std::move(file).error();
   active_ = std::make_shared<Segment>(path, base, std::move(file).value());
-  active_->set_chained(options_.hash_chain);
+  active_->set_chained(options_.chained());
   active_size_ = lf::kSegmentHeaderBytes;
   chain_ = chain_seed(base);
   segments_.push(active_);
@@ -43,7 +43,7 @@ Status GroupWriter::frame(const BodySource& source, std::size_t count, std::uint
   const std::size_t meta_before = meta_.size();
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t start = group_.size();
-    const std::size_t link = options_.hash_chain ? lf::kChainBytes : 0;
+    const std::size_t link = options_.chained() ? lf::kChainBytes : 0;
     group_.resize(start + lf::kRecordHeaderBytes + link);  // the link is set by seal()
     RecordFields f;
     Status s = source(i, group_, f);
@@ -58,7 +58,7 @@ Status GroupWriter::frame(const BodySource& source, std::size_t count, std::uint
       return s;
     }
     RecordWriter::put_header(group_.data() + start, body, first + i, f.wall_ms,
-                             options_.hash_chain);
+                             options_.chained());
     Pending p;
     p.offset = first + i;
     p.wall_ms = f.wall_ms;
@@ -90,7 +90,7 @@ void GroupWriter::seal() {
   std::size_t pos = 0;
   for (const Pending& r : meta_) {
     char* rec = group_.data() + pos;
-    if (!options_.hash_chain) {
+    if (!options_.chained()) {
       RecordWriter::seal(rec, r.size);
       pos += r.size;
       continue;
@@ -187,7 +187,7 @@ Result<Segment::SharedFile> GroupWriter::create_file(const fs::path& path, std::
   if (!file) return std::move(file).error();
   Segment::SharedFile f(std::move(file).value());
   Status s =
-      f->append(encode_segment_header(base, options_.hash_chain ? lf::kSegmentFlagChained : 0));
+      f->append(encode_segment_header(base, options_.chained() ? lf::kSegmentFlagChained : 0));
   if (s && options_.fsync != FsyncPolicy::kNone) s = sync(*f);
   if (s && options_.fsync != FsyncPolicy::kNone) s = env_.sync_dir(dir_);
   if (!s) {
@@ -226,7 +226,7 @@ void GroupWriter::publish() {
   for (std::size_t k = 0; k < targets_.size(); ++k) {
     const Target& t = targets_[k];
     SegmentPtr seg = k == 0 ? active_ : std::make_shared<Segment>(t.path, t.base, t.file);
-    seg->set_chained(options_.hash_chain);
+    seg->set_chained(options_.chained());
     index_meta_.clear();
     for (const Pending& r : meta_) {
       if (r.target == k) {

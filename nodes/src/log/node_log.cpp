@@ -10,7 +10,10 @@ namespace vsm::detail {
 
 Status NodeLog::open() {
   if (config_.log_dir.empty()) return {};
-  auto log = persist::EventLog::open(config_.log_dir, config_.log_options);
+  persist::LogOptions options = config_.log_options;
+  // Tamper evidence by default where the rest of security is on (LOG_FORMAT.md "Hash chain").
+  if (!options.hash_chain) options.hash_chain = config_.security.enabled();
+  auto log = persist::EventLog::open(config_.log_dir, options);
   if (!log) return log.error();
   log_ = std::move(log).value();
   const auto& report = log_->recovery_report();

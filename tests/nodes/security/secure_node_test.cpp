@@ -1,7 +1,8 @@
 // Secured nodes over real sockets (tcp loopback, docs/SECURITY.md §6): trusted nodes
 // exchange signed events; an untrusted node or a client without CURVE gets nothing from
 // the data or the control plane; a trusted publisher cannot pass events off as another
-// node's, break the flow rules, or skip or fake signatures.
+// node's, break the flow rules, or skip or fake signatures; a secured node hash-chains
+// its log by default.
 #include <catch2/catch.hpp>
 #include <zmq.hpp>
 
@@ -10,6 +11,7 @@
 #include "vsm/codec.hpp"
 #include "vsm/control_client.hpp"
 #include "vsm/node.hpp"
+#include "vsm/persist/log_reader.hpp"
 #include "vsm/security.hpp"
 #include "wait_until.hpp"
 
@@ -239,6 +241,53 @@ TEST_CASE("secure node: configuration errors name what is wrong", "[security]") 
     c.pub_bind = {"inproc://x"};
     CHECK(Node(std::move(c)).start().error().code() == ErrorCode::kInvalid);
   }
+}
+
+}  // namespace vsm
+
+namespace vsm {
+namespace {
+// Publishes three events from a node with `config`'s log and reports the log.
+persist::VerifyReport log_of(NodeConfig config) {
+  {
+    Node n(config);
+    REQUIRE(n.start().ok());
+    for (int i = 0; i < 3; ++i) {
+      REQUIRE(n.publish(test::make_event(Channel::kCoordination, "c", i)).ok());
+    }
+  }
+  auto reader = persist::LogReader::open(config.log_dir);
+  REQUIRE(reader.ok());
+  auto report = (*reader)->verify();
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  CHECK(report->records == 3);
+  return std::move(report).value();
+}
+}  // namespace
+
+TEST_CASE("secure node: its log is hash-chained by default, an open node's only on request",
+          "[security][log]") {
+  Keys keys({{"node-a", Role::kS1}}, {"node-a"});
+  NodeConfig secure = secured(keys, "node-a", Role::kS1);
+  secure.log_dir = (keys.dir / "secure-log").string();
+  const auto chained = log_of(secure);
+  CHECK(chained.unchained_segments == 0);
+  CHECK(chained.chain_heads.size() == 1);
+
+  NodeConfig open = test::node_config("node-o", Role::kS1);
+  open.log_dir = (keys.dir / "open-log").string();
+  const auto plain = log_of(open);
+  CHECK(plain.unchained_segments == 1);
+  CHECK(plain.chain_heads.empty());
+
+  open.log_dir = (keys.dir / "asked-log").string();
+  open.log_options.hash_chain = true;
+  CHECK(log_of(open).chain_heads.size() == 1);
+
+  secure.log_dir = (keys.dir / "declined-log").string();
+  secure.log_options.hash_chain = false;
+  CHECK(log_of(secure).unchained_segments == 1);
 }
 
 }  // namespace vsm
