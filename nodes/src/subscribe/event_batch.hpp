@@ -1,7 +1,7 @@
 // A FIFO of Events in one contiguous vector with a read index: the queue of a
 // subscription. The reactor appends to one batch while the consumer drains another;
 // they swap under the subscription's lock. Consumed slots are not destroyed but kept
-// as spares (up to kMaxSpare), and push() copy-assigns into a spare, so its strings
+// as spares (bounded by count and payload bytes), and push() copy-assigns into a spare, so its strings
 // reuse their capacity: with Subscription::next_into(), which swaps the consumer's
 // Event with the slot, a steady stream allocates nothing per event on either thread.
 // Not thread-safe.
@@ -63,15 +63,23 @@ class EventBatch {
     if (head_ == end_) clear();
     return true;
   }
-  // Empties the batch; slots beyond kMaxSpare, and spares holding a large payload,
-  // are released so a burst of big events does not pin memory.
+  // Empties the batch. Slots beyond kMaxSpare are destroyed, and so are the payload
+  // buffers beyond kMaxSparePayloadBytes in all (or larger than kMaxSparePayload), so a
+  // burst of big events does not pin memory; a subscriber that falls behind (its batches
+  // grow to thousands of events) still reuses every slot of a small-event stream instead
+  // of allocating per event, which would put it further behind.
   void clear() noexcept {
-    for (std::size_t i = 0; i < end_ && i < kMaxSpare; ++i) {
-      if (items_[i].payload.bytes().capacity() > kMaxSparePayload) {
-        Value released;  // a move-assign would keep the big buffer; a swap frees it
-        using std::swap;
-        swap(items_[i].payload, released);
+    std::size_t budget = kMaxSparePayloadBytes;
+    const std::size_t kept = std::min(end_, kMaxSpare);
+    for (std::size_t i = 0; i < kept; ++i) {
+      const std::size_t capacity = items_[i].payload.bytes().capacity();
+      if (capacity <= kMaxSparePayload && capacity <= budget) {
+        budget -= capacity;
+        continue;
       }
+      Value released;  // a move-assign would keep the big buffer; a swap frees it
+      using std::swap;
+      swap(items_[i].payload, released);
     }
     if (items_.size() > kMaxSpare) items_.resize(kMaxSpare);
     head_ = end_ = 0;
@@ -91,8 +99,9 @@ class EventBatch {
 
  private:
   static constexpr std::size_t kCompactAfter = 1024;
-  static constexpr std::size_t kMaxSpare = 256;
+  static constexpr std::size_t kMaxSpare = 16 * 1024;
   static constexpr std::size_t kMaxSparePayload = 16 * 1024;
+  static constexpr std::size_t kMaxSparePayloadBytes = 4u << 20;
 
   // Moves slots [from, to) behind the live events, where they become spares.
   void rotate_out(std::size_t from, std::size_t to) {

@@ -82,5 +82,30 @@ TEST_CASE("event batch: swap exchanges contents; clear keeps no large payloads",
   CHECK(second->payload.bytes().capacity() < 1024);  // released by clear()
 }
 
+
+TEST_CASE("event batch: a lagging subscriber's big batches reuse every slot, within a byte budget",
+          "[batch]") {
+  EventBatch b;
+  Event small = numbered(1);
+  small.payload = Value::from_encoded(std::string(100, '\xc0'));
+  for (int i = 0; i < 5000; ++i) b.push(small);  // thousands queued: the consumer lags
+  const char* slot_4000 = (b.begin() + 4000)->payload.bytes().data();
+  b.clear();
+  for (int i = 0; i < 5000; ++i) b.push(small);
+  CHECK((b.begin() + 4000)->payload.bytes().data() == slot_4000);  // reused, not reallocated
+
+  Event large = numbered(2);
+  large.payload = Value::from_encoded(std::string(8 * 1024, '\xc0'));
+  b.clear();
+  for (int i = 0; i < 2000; ++i) b.push(large);  // 16 MiB of payload
+  b.clear();
+  const Event empty = numbered(3);
+  for (int i = 0; i < 2000; ++i) b.push(empty);  // an empty payload keeps a spare's buffer
+  std::size_t kept_bytes = 0;
+  for (const Event& e : b) kept_bytes += e.payload.bytes().capacity();
+  CHECK(kept_bytes <= (4u << 20) + 2000 * 32);  // the budget, and small-string slack
+  CHECK(kept_bytes >= (2u << 20));              // but not none
+}
+
 }  // namespace
 }  // namespace vsm::detail
