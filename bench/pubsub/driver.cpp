@@ -7,6 +7,10 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
 
 #include "bench_clock.hpp"
 #include "child_process.hpp"
@@ -236,27 +240,31 @@ void log_run(const SuiteOptions& o, const PairPlan& p, const RunResult& r) {
   }
 }
 
-void run_cell(const SuiteOptions& o, CellResult& cell, const Broker* broker,
-              const std::string& dir) {
+// One throughput run (round `round`) of a cell.
+void run_throughput(const SuiteOptions& o, CellResult& cell, const Broker* broker,
+                    const std::string& dir, int round) {
   PairPlan p{cell.system, Mode::kThroughput, cell.payload_bytes, 0, 0,
              broker ? broker->endpoint : "", dir};
-  for (int i = 0; o.throughput && i < o.repeat; ++i) {
-    p.count = throughput_count(o, cell.payload_bytes);
-    p.warmup = std::max<std::uint64_t>(1'000, p.count / 10);
-    p.work_dir = dir + "/t" + std::to_string(i);
-    std::filesystem::create_directories(p.work_dir);
-    cell.throughput.push_back(run_pair(o, p, broker ? broker->server.get() : nullptr));
-    log_run(o, p, cell.throughput.back());
-  }
-  if (o.latency) {
-    p.mode = Mode::kLatency;
-    p.count = std::max<std::uint64_t>(100, static_cast<std::uint64_t>(o.rate * o.latency_seconds));
-    p.warmup = std::max<std::uint64_t>(100, static_cast<std::uint64_t>(o.rate * 0.3));
-    p.work_dir = dir + "/lat";
-    std::filesystem::create_directories(p.work_dir);
-    cell.latency = run_pair(o, p, broker ? broker->server.get() : nullptr);
-    log_run(o, p, *cell.latency);
-  }
+  p.count = throughput_count(o, cell.payload_bytes);
+  p.warmup = std::max<std::uint64_t>(1'000, p.count / 10);
+  p.work_dir = dir + "/" + std::to_string(cell.payload_bytes) + "-t" + std::to_string(round);
+  std::filesystem::create_directories(p.work_dir);
+  cell.throughput.push_back(run_pair(o, p, broker ? broker->server.get() : nullptr));
+  log_run(o, p, cell.throughput.back());
+  std::error_code ignored;  // a log of 16 KiB events is about 1 GB: not kept for the suite
+  std::filesystem::remove_all(p.work_dir, ignored);
+}
+
+void run_latency(const SuiteOptions& o, CellResult& cell, const Broker* broker,
+                 const std::string& dir) {
+  PairPlan p{cell.system, Mode::kLatency, cell.payload_bytes, 0, 0,
+             broker ? broker->endpoint : "", dir};
+  p.count = std::max<std::uint64_t>(100, static_cast<std::uint64_t>(o.rate * o.latency_seconds));
+  p.warmup = std::max<std::uint64_t>(100, static_cast<std::uint64_t>(o.rate * 0.3));
+  p.work_dir = dir + "/" + std::to_string(cell.payload_bytes) + "-lat";
+  std::filesystem::create_directories(p.work_dir);
+  cell.latency = run_pair(o, p, broker ? broker->server.get() : nullptr);
+  log_run(o, p, *cell.latency);
 }
 
 // Gap repair: the publisher publishes o.repair_count events with nobody subscribed, then
@@ -300,32 +308,62 @@ const RunResult* CellResult::median_throughput() const {
   return ok[ok.size() / 2];
 }
 
+// A system under test: its cells (one per size), its broker, its directory.
+struct SystemRun {
+  System system;
+  std::string error;  // why it does not run, or empty
+  std::optional<Broker> broker;
+  std::string dir;
+  std::vector<CellResult> cells;
+};
+
+// Throughput runs go round by round, every system and size once per round, so that a
+// change of the machine's load during the suite (another process, thermal or
+// hypervisor noise) is spread over all systems instead of favouring whichever ran
+// while it was quiet; the median of the rounds is reported.
 SuiteResult run_suite(const SuiteOptions& o) {
   SuiteResult out;
   const std::int64_t t0 = now_ns();
   TempDir tmp;
+  std::vector<SystemRun> runs;
   for (System s : o.systems) {
-    const std::string reason = system_unavailable_reason(s);
-    std::optional<Broker> broker;
-    std::string error = reason;
-    const std::string dir = tmp.path() + "/" + std::string(system_name(s));
-    std::filesystem::create_directories(dir);
-    if (reason.empty() && (s == System::kNats || s == System::kRedis)) {
-      broker = start_broker(s, dir, &error);
+    SystemRun& run = runs.emplace_back(SystemRun{s, system_unavailable_reason(s), {},
+                                                 tmp.path() + "/" + std::string(system_name(s)), {}});
+    std::filesystem::create_directories(run.dir);
+    if (run.error.empty() && (s == System::kNats || s == System::kRedis)) {
+      run.broker = start_broker(s, run.dir, &run.error);
     }
-    if (o.verbose) std::fprintf(stderr, "%s\n", std::string(system_title(s)).c_str());
     for (std::size_t size : o.sizes) {
-      CellResult cell;
+      CellResult& cell = run.cells.emplace_back();
       cell.system = s;
       cell.payload_bytes = size;
-      cell.unavailable = error;
-      if (error.empty()) run_cell(o, cell, broker ? &*broker : nullptr, dir);
-      else if (o.verbose) std::fprintf(stderr, "  skipped: %s\n", error.c_str());
+      cell.unavailable = run.error;
+    }
+    if (!run.error.empty() && o.verbose) {
+      std::fprintf(stderr, "%s skipped: %s\n", std::string(system_title(s)).c_str(),
+                   run.error.c_str());
+    }
+  }
+  for (int round = 0; o.throughput && round < o.repeat; ++round) {
+    if (o.verbose) std::fprintf(stderr, "throughput round %d of %d\n", round + 1, o.repeat);
+    for (SystemRun& run : runs) {
+      if (!run.error.empty()) continue;
+      for (CellResult& cell : run.cells) {
+        run_throughput(o, cell, run.broker ? &*run.broker : nullptr, run.dir, round);
+      }
+    }
+  }
+  if (o.latency && o.verbose) std::fprintf(stderr, "latency\n");
+  for (SystemRun& run : runs) {
+    for (CellResult& cell : run.cells) {
+      if (o.latency && run.error.empty()) {
+        run_latency(o, cell, run.broker ? &*run.broker : nullptr, run.dir);
+      }
       out.cells.push_back(std::move(cell));
     }
-    if (broker && !broker->server->stop()) {
-      out.server_problems.push_back(std::string(system_name(s)) + " server pid " +
-                                    std::to_string(broker->server->pid()) + " still exists");
+    if (run.broker && !run.broker->server->stop()) {
+      out.server_problems.push_back(std::string(system_name(run.system)) + " server pid " +
+                                    std::to_string(run.broker->server->pid()) + " still exists");
     }
   }
   const bool want_repair = o.repair && std::find(o.systems.begin(), o.systems.end(),
