@@ -73,6 +73,8 @@ class SubscriptionState {
   bool mark_enqueued() noexcept { return !std::exchange(wake_due_, true); }
   // Reactor: wakes a consumer blocked in pop(), if any.
   void wake_consumer();
+  // True while a consumer is blocked in pop()/pop_into().
+  bool has_waiter() const noexcept { return waiters_.load(std::memory_order_acquire) > 0; }
   // Pull side: waits up to `timeout`; empty on timeout or close.
   std::optional<Event> pop(std::chrono::milliseconds timeout);
   // The same, swapping the event into `out` (whose buffers are recycled); false on

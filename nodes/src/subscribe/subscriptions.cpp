@@ -49,6 +49,7 @@ void Subscriptions::refresh_presence() {
 }
 
 void Subscriptions::note_enqueued(SubscriptionState& s) {
+  ++enqueued_since_wake_;
   if (s.has_callback()) {
     dispatch_pending_ = true;
   } else if (s.mark_enqueued()) {
@@ -57,6 +58,7 @@ void Subscriptions::note_enqueued(SubscriptionState& s) {
 }
 
 void Subscriptions::wake_consumers() {
+  enqueued_since_wake_ = 0;
   for (SubscriptionState* s : wake_list_) s->wake_consumer();
   wake_list_.clear();
   if (dispatch_pending_) {

@@ -40,6 +40,11 @@ class Subscriptions {
   // dispatcher) at the end of the batch; wake_consumers() does it.
   void note_enqueued(SubscriptionState& s);
   void wake_consumers();
+  // True once kWakeEvents events were queued since the last wake_consumers(): the
+  // receive path wakes consumers then, between frames, instead of waiting for the end
+  // of the reactor's batch, which can carry far more events than a queue holds (a batch
+  // frame carries up to publish_batch_max_events of them).
+  bool wake_overdue() const noexcept { return enqueued_since_wake_ >= kWakeEvents; }
   void close_all();
 
  private:
@@ -55,8 +60,11 @@ class Subscriptions {
   std::array<int, kChannelCount> whole_channel_{};
   std::string presence_topic_;
   std::uint64_t presence_generation_ = 0;
+  static constexpr std::size_t kWakeEvents = 1'024;
+
   std::vector<SubscriptionState*> wake_list_;
   bool dispatch_pending_ = false;
+  std::size_t enqueued_since_wake_ = 0;
 };
 
 }  // namespace vsm::detail
