@@ -83,7 +83,6 @@ void ReceivePath::on_message(std::string_view frame, std::string_view peer) {
     deliver(rx_, reader_);
   }
   NodeCounters::add(counters_.decode_errors, reader_.unread());
-  if (subs_.wake_overdue()) subs_.wake_consumers();
 }
 
 void ReceivePath::inject(const Event& event) {

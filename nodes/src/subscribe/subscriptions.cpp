@@ -49,12 +49,12 @@ void Subscriptions::refresh_presence() {
 }
 
 void Subscriptions::note_enqueued(SubscriptionState& s) {
-  ++enqueued_since_wake_;
   if (s.has_callback()) {
     dispatch_pending_ = true;
   } else if (s.mark_enqueued()) {
     wake_list_.push_back(&s);
   }
+  if (++enqueued_since_wake_ >= kWakeEvents) wake_consumers();
 }
 
 void Subscriptions::wake_consumers() {

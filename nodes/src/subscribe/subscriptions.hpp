@@ -37,14 +37,12 @@ class Subscriptions {
   bool whole_channel(Channel c) const noexcept { return whole_channel_[channel_index(c)] > 0; }
 
   // After an event was queued on `s`: remembers to wake its consumer (or the
-  // dispatcher) at the end of the batch; wake_consumers() does it.
+  // dispatcher) at the end of the batch, when wake_consumers() is called, or at once
+  // once kWakeEvents events were queued since the last wake: a reactor batch can carry
+  // far more events than a queue holds (each of its frames up to
+  // publish_batch_max_events), and a consumer left asleep that long loses the overflow.
   void note_enqueued(SubscriptionState& s);
   void wake_consumers();
-  // True once kWakeEvents events were queued since the last wake_consumers(): the
-  // receive path wakes consumers then, between frames, instead of waiting for the end
-  // of the reactor's batch, which can carry far more events than a queue holds (a batch
-  // frame carries up to publish_batch_max_events of them).
-  bool wake_overdue() const noexcept { return enqueued_since_wake_ >= kWakeEvents; }
   void close_all();
 
  private:
@@ -61,7 +59,6 @@ class Subscriptions {
   std::string presence_topic_;
   std::uint64_t presence_generation_ = 0;
   static constexpr std::size_t kWakeEvents = 1'024;
-
   std::vector<SubscriptionState*> wake_list_;
   bool dispatch_pending_ = false;
   std::size_t enqueued_since_wake_ = 0;
