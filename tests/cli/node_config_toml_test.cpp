@@ -54,6 +54,22 @@ TEST_CASE("durability and bound keys of [node] are read and checked", "[cli][con
   CHECK_FALSE(apply_toml("[node]\ndeparted_publisher_grace_ms = -1\n", cfg));
 }
 
+TEST_CASE("log_hash_chain: unset follows security; a value sets it; a non-boolean is refused",
+          "[cli][config]") {
+  vsm::NodeConfig cfg;
+  REQUIRE(apply_toml("[node]\nname = \"s1.a\"\n", cfg));
+  CHECK_FALSE(cfg.log_options.hash_chain.has_value());  // the node decides (security)
+  REQUIRE(apply_toml("[node]\nlog_hash_chain = false\n", cfg));
+  CHECK(cfg.log_options.hash_chain == false);
+  REQUIRE(apply_toml("[node]\nlog_hash_chain = true\n", cfg));
+  CHECK(cfg.log_options.hash_chain == true);
+  vsm::NodeConfig fresh;
+  auto bad = apply_toml("[node]\nlog_hash_chain = \"yes\"\n", fresh);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message().find("log_hash_chain") != std::string::npos);
+  CHECK_FALSE(fresh.log_options.hash_chain.has_value());  // left as it was
+}
+
 // toml++ 3.3.0 fails an internal assertion on this table header (found by the fuzzer);
 // with its assertions off, as in the release build vsmcat links, it refuses it cleanly.
 TEST_CASE("a malformed table header is a clean error", "[cli][config][fuzz-regression]") {
